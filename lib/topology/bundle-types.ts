@@ -1,0 +1,34 @@
+import type { WireMo } from '../aci/mo';
+
+/**
+ * `akb-bundle/v1` (shared/docs/CONTRACTS.md §1): what the APIC and the Kubernetes API returned, unchanged.
+ * This is also the in-memory snapshot the live service keeps, so the live graph and `akb graph` of a
+ * capture are computed by the same function from the same shape.
+ */
+export const BUNDLE_FORMAT = 'akb-bundle/v1' as const;
+
+/** A Kubernetes object as the API server returns it (camelCase fields; apiVersion/kind may be absent). */
+export interface KubeObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: {
+    name: string;
+    namespace?: string;
+    uid?: string;
+    resourceVersion?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    [key: string]: unknown;
+  };
+  [key: string]: unknown;
+}
+
+export interface Bundle {
+  format: typeof BUNDLE_FORMAT;
+  capturedAt: string;
+  fabric: { tenant: string; vrf: string; l3out?: string };
+  /** One key per APIC class: the imdata array of a class query. A missing key means no objects. */
+  apic: Record<string, WireMo[]>;
+  /** One key per resource, lower-case plural: the items of a list call. */
+  k8s: Record<string, KubeObject[]>;
+}
