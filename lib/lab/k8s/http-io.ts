@@ -1,0 +1,50 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { errors, KubeApiError } from './errors';
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+export function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) reject(new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
+      else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** JSON, or YAML when the body is declared YAML (apply bodies may be either: JSON is valid YAML). */
+export function parseBody(text: string, contentType: string): unknown {
+  // Protobuf/CBOR bodies (kubectl's typed clients) get 415; client-go then retries the request as JSON.
+  const mediaType = contentType.split(';')[0]?.trim() ?? '';
+  if (mediaType && !/json|yaml/.test(mediaType)) throw errors.unsupportedMediaType(mediaType, ['application/json', 'application/yaml']);
+  if (text.trim() === '') throw errors.badRequest('the request body is empty; an object is required');
+  try {
+    return /yaml/.test(contentType) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    // Only the position: parser messages quote the body, which may hold a Secret's data.
+    const position = /position (\d+)|at line (\d+)/.exec(err instanceof Error ? err.message : '');
+    const where = position ? ` (near ${position[1] !== undefined ? `byte ${position[1]}` : `line ${position[2]}`})` : '';
+    throw errors.badRequest(`the request body is not valid ${/yaml/.test(contentType) ? 'YAML' : 'JSON'}${where}`);
+  }
+}
+
+export function sendJson(res: ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
+  res.end(text);
+}
+
+export function sendError(res: ServerResponse, err: unknown): void {
+  const apiError = err instanceof KubeApiError ? err : new KubeApiError(500, 'InternalError', `Internal error occurred: ${err instanceof Error ? err.message : String(err)}`);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  sendJson(res, apiError.code, apiError.toStatus());
+}

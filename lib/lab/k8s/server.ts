@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, type Logger } from '../../logging';
+import { handleRequest, type RouterContext } from './http-router';
+import { kubeconfigYaml } from './kubeconfig';
+import { KubeStore } from './store';
+import { labServerTls } from './tls';
+
+export interface LabK8sOptions {
+  /** Bind address; default 127.0.0.1. */
+  host?: string;
+  /** TCP port; default 0 (any free port). */
+  port?: number;
+  /** Serve HTTPS with a generated CA (its PEM is `caPem` and embedded in the kubeconfig). */
+  tls?: boolean;
+  /** Bearer token clients must send; default a random one. */
+  token?: string;
+  /** Reuse an existing store (e.g. to "restart" the API server on the same port with the same data). */
+  store?: KubeStore;
+  /** CRD plurals installed in a new store (default all known); ignored when `store` is given. */
+  installedCrds?: string[];
+  /** Watch event window of a new store (default 1000); ignored when `store` is given. */
+  watchWindow?: number;
+  /** A token that may read but gets 403 on writes. */
+  readOnlyToken?: string;
+  /** Interval of BOOKMARK events on watches that allow them; default 15 s. */
+  bookmarkIntervalMs?: number;
+  logger?: Logger;
+}
+
+export interface LabK8sServer {
+  url: string;
+  token: string;
+  caPem?: string;
+  port: number;
+  store: KubeStore;
+  kubeconfigYaml(): string;
+  writeKubeconfig(path: string): Promise<void>;
+  /** Ends every open watch stream normally (as a watch timeout would), keeping the listener; returns how many. */
+  closeWatches(): number;
+  /** Ends open watch streams and connections, then closes the listener. The store survives. */
+  stop(): Promise<void>;
+}
+
+/** Starts the lab Kubernetes API server (WIRE.md PART B) on loopback. */
+export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServer> {
+  const logger = opts.logger ?? silentLogger;
+  const store = opts.store ?? new KubeStore({ installedCrds: opts.installedCrds, watchWindow: opts.watchWindow });
+  const token = opts.token ?? randomBytes(24).toString('hex');
+  const host = opts.host ?? '127.0.0.1';
+  const tls = opts.tls ? labServerTls() : undefined;
+  const watches = new Set<() => void>();
+
+  const ctx: RouterContext = {
+    store, token, readOnlyToken: opts.readOnlyToken, serverAddress: '', bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
+    trackWatch: (close, done) => {
+      watches.add(close);
+      void done.then(() => watches.delete(close));
+    },
+  };
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    handleRequest(ctx, req, res).catch((err: unknown) => logger.warn({ err, method: req.method, path: req.url?.split('?')[0] }, 'lab k8s request failed'));
+  };
+  const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, onRequest) : createHttpServer(onRequest);
+  // Watches are long-lived: no request timeout, and keep-alive sockets may idle.
+  server.requestTimeout = 0;
+  server.headersTimeout = 60_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const url = `${tls ? 'https' : 'http'}://${hostInUrl}:${port}`;
+  ctx.serverAddress = `${hostInUrl}:${port}`;
+  logger.info({ url }, 'lab Kubernetes API server listening');
+
+  const config = (): string => kubeconfigYaml({ server: url, token, caPem: tls?.caPem });
+  return {
+    url, token, port, store,
+    ...(tls ? { caPem: tls.caPem } : {}),
+    kubeconfigYaml: config,
+    writeKubeconfig: (path) => writeFile(path, config(), { mode: 0o600 }),
+    closeWatches: () => {
+      const open = [...watches];
+      open.forEach((close) => close());
+      return open.length;
+    },
+    stop: async () => {
+      for (const close of [...watches]) close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}
