@@ -1,0 +1,109 @@
+import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
+import { z } from 'zod';
+import type { KubeObject } from '../topology/bundle-types';
+
+/**
+ * Raw JSON GETs against the API server with the kubeconfig's auth and TLS. The generated typed clients
+ * turn timestamps into Date objects; akb keeps objects exactly as the server sent them (bundle contract).
+ */
+export class KubeHttpError extends Error {
+  constructor(
+    readonly path: string,
+    readonly statusCode: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'KubeHttpError';
+  }
+}
+
+/** An error in words an operator can act on: the message plus the network cause (ECONNREFUSED) or HTTP status. */
+export function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as Error & { cause?: { code?: string; message?: string } }).cause;
+  const status = (err as Error & { statusCode?: number }).statusCode;
+  const detail = cause?.code ?? cause?.message;
+  return `${err.message}${status !== undefined && !err.message.includes(String(status)) ? ` (HTTP ${status})` : ''}${detail ? ` (${detail})` : ''}`;
+}
+
+export interface RequestCounter {
+  requests: number;
+}
+
+const http = new IsomorphicFetchHttpLibrary();
+
+/** GET `path` and parse JSON; non-2xx → KubeHttpError with the server's Status message (never credentials). */
+export interface GetOptions {
+  counter?: RequestCounter;
+  /** Aborts the request (e.g. when the source stops), so nothing outlives its owner. */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export async function getJson(kc: KubeConfig, path: string, opts: GetOptions = {}): Promise<unknown> {
+  const { counter, signal, timeoutMs = 30_000 } = opts;
+  const cluster = kc.getCurrentCluster();
+  if (!cluster) throw new Error('the kubeconfig has no current cluster');
+  const ctx = new RequestContext(cluster.server.replace(/\/+$/, '') + path, HttpMethod.GET);
+  ctx.setHeaderParam('Accept', 'application/json');
+  ctx.setSignal(signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs));
+  await kc.applySecurityAuthentication(ctx);
+  if (counter) counter.requests++;
+  const resp = await http.send(ctx).toPromise();
+  const text = await resp.body.text();
+  if (resp.httpStatusCode < 200 || resp.httpStatusCode >= 300) {
+    throw new KubeHttpError(path, resp.httpStatusCode, `GET ${path}: HTTP ${resp.httpStatusCode}${statusMessage(text)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new KubeHttpError(path, resp.httpStatusCode, `GET ${path}: response is not JSON`);
+  }
+}
+
+function statusMessage(text: string): string {
+  try {
+    const parsed = z.object({ message: z.string() }).safeParse(JSON.parse(text));
+    return parsed.success ? `: ${parsed.data.message.slice(0, 300)}` : '';
+  } catch {
+    return '';
+  }
+}
+
+const kubeObjectSchema = z.looseObject({
+  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), resourceVersion: z.string().optional() }),
+});
+const listSchema = z.object({
+  metadata: z.object({ resourceVersion: z.string().optional(), continue: z.string().optional() }).optional(),
+  items: z.array(kubeObjectSchema).nullable(),
+});
+
+export interface KubeList {
+  metadata: { resourceVersion: string };
+  items: KubeObject[];
+}
+
+/**
+ * Lists a collection, following `continue` tokens in pages of `pageSize` (kubectl's default 500), so a
+ * large cluster is never one giant response.
+ */
+export async function listAll(kc: KubeConfig, path: string, opts: GetOptions & { pageSize?: number } = {}): Promise<KubeList> {
+  const { pageSize = 500, ...get } = opts;
+  const items: KubeObject[] = [];
+  let token: string | undefined;
+  let resourceVersion = '';
+  do {
+    const q = new URLSearchParams({ limit: String(pageSize) });
+    if (token) q.set('continue', token);
+    const raw = await getJson(kc, `${path}?${q.toString()}`, get);
+    const parsed = listSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new Error(`GET ${path}: unexpected list shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+    }
+    items.push(...((parsed.data.items ?? []) as KubeObject[]));
+    resourceVersion = parsed.data.metadata?.resourceVersion ?? resourceVersion;
+    token = parsed.data.metadata?.continue || undefined;
+  } while (token);
+  return { metadata: { resourceVersion }, items };
+}
