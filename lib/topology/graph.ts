@@ -32,6 +32,8 @@ export interface RouteNextHop {
   /** `node:<name>` when the next hop is a Kubernetes node, else null. */
   node: string | null;
   tag: string;
+  /** `leaf:<id>`/`spine:<id>` when the next hop is a fabric TEP (a route learned through the fabric); absent otherwise. */
+  fabricNode?: string;
 }
 
 /** One entry per (leaf, prefix) in the cluster's VRF. */
@@ -49,7 +51,7 @@ export interface Problem {
   severity: Severity;
   /** Stable kebab-case identifier, e.g. `bgp-session-not-established`. */
   code: string;
-  /** A node or edge id. */
+  /** A node or edge id, or `cluster` for cluster-wide problems (e.g. `asn-not-detected`). */
   subject: string;
   message: string;
 }
