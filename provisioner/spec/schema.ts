@@ -1,0 +1,153 @@
+import { z } from 'zod';
+
+/**
+ * The provisioner's input: one typed spec (YAML or JSON). Every object is strict, so a misspelt field is
+ * reported rather than silently ignored. Cross-field rules (subnets, duplicates, racks) live in validate.ts;
+ * derived values (floating IP, VIP, service subnets) in defaults.ts. docs/spec.md documents each field.
+ */
+
+/** A pointer to a secret held outside akb's files: an environment variable or a file path. */
+export const secretRef = z
+  .string()
+  .regex(/^(env:[A-Za-z_][A-Za-z0-9_]*|file:\S+)$/, 'must be a secret reference "env:NAME" or "file:/path", never the secret itself');
+
+/** ACI object names: 1-64 of letters, digits, "_", ".", ":" and "-" (the APIC naming rule for policy names). */
+const aciName = z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1-64 characters of A-Z a-z 0-9 _ . : -');
+/** RFC 1123 DNS label, which is what a Kubernetes node name and a Linux hostname must both satisfy. */
+const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a lowercase RFC 1123 label (a-z, 0-9, "-", at most 63)');
+const cidrText = z.string().min(1);
+const ipText = z.string().min(1);
+const asn = z.number().int('must be an integer');
+
+const dualCidr = z.strictObject({ ipv4: cidrText.optional(), ipv6: cidrText.optional() });
+const dualIp = z.strictObject({ ipv4: ipText.optional(), ipv6: ipText.optional() });
+
+export const anchorLeafSchema = z.strictObject({
+  podId: z.number().int().min(1, 'must be ≥ 1'),
+  rackId: z.string().min(1),
+  nodeId: z.number().int().min(101, 'must be a leaf node ID (≥ 101)').max(4000, 'must be ≤ 4000'),
+  routerId: ipText,
+  /** The leaf's own address on the floating SVI (plain address, no prefix length). */
+  ipv4: ipText,
+  ipv6: ipText.optional(),
+});
+
+export const fabricSchema = z.strictObject({
+  apic: z.strictObject({
+    urls: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).min(1, 'must list at least one APIC URL'),
+    username: z.string().min(1),
+    /** Password ("env:"/"file:") or, with certificateName, the private key file. */
+    credentials: secretRef,
+    certificateName: z.string().min(1).optional(),
+  }),
+  /** The fabric's BGP AS (uni/fabric/bgpInstP-default/as): what the nodes peer with. */
+  asn,
+  tenant: aciName,
+  vrf: z.strictObject({ tenant: aciName.optional(), name: aciName }),
+  contract: z.strictObject({ tenant: aciName.optional(), name: aciName }),
+  physicalDomain: aciName,
+  /** Optional L3 domain attached to the L3Out (l3extRsL3DomAtt); the previous tool attached none. */
+  l3Domain: aciName.optional(),
+  l3out: z
+    .strictObject({
+      name: aciName.default('K8s_L3OUT'),
+      externalEpg: aciName.default('catch_all'),
+      scope: z
+        .array(z.enum(['import-security', 'shared-rtctrl', 'shared-security']))
+        .min(1)
+        .default(['import-security', 'shared-rtctrl', 'shared-security']),
+    })
+    .prefault({}),
+  nodeSubnet: z.strictObject({ ipv4: cidrText, ipv6: cidrText.optional() }),
+  floatingIp: dualIp.optional(),
+  secondaryIp: dualIp.optional(),
+  vlan: z.number().int('must be an integer'),
+  mtu: z.number().int('must be an integer').default(9000),
+  bgpPassword: secretRef.optional(),
+  maxEcmpPaths: z.number().int().min(1, 'must be 1-64').max(64, 'must be 1-64 (ACI maximum)').default(64),
+  maxPrefixes: z.number().int().min(1).max(1_000_000).default(500),
+  anchorLeaves: z.array(anchorLeafSchema).min(1, 'must list at least one anchor leaf'),
+});
+
+const vsphereVm = z.strictObject({
+  type: z.literal('vsphere'),
+  template: z.string().min(1),
+  cpus: z.number().int().min(2, 'kubeadm needs at least 2 CPUs').default(2),
+  memoryMiB: z.number().int().min(2048, 'kubeadm needs at least 2048 MiB').default(8192),
+  diskGiB: z.number().int().min(20).default(40),
+});
+const bareMetal = z.strictObject({
+  type: z.literal('bare-metal'),
+  sshHost: z.string().min(1),
+  sshUser: z.string().min(1).default('ubuntu'),
+  sshPort: z.number().int().min(1).max(65535).default(22),
+});
+
+export const nodeSchema = z.strictObject({
+  name: dnsLabel,
+  role: z.enum(['master', 'worker']),
+  rack: z.string().min(1),
+  ipv4: ipText,
+  ipv6: ipText.optional(),
+  /** The node's interface on the L3Out VLAN. */
+  interface: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'must be a Linux interface name').default('ens192'),
+  placement: z.discriminatedUnion('type', [vsphereVm, bareMetal]),
+});
+
+export const clusterSchema = z.strictObject({
+  name: dnsLabel,
+  kubernetesVersion: z.string().regex(/^1\.\d+\.\d+$/, 'must be a Kubernetes release "1.MINOR.PATCH"'),
+  cni: z.enum(['calico', 'kube-router', 'cilium']),
+  /** The one AS of every node; defaults to fabric AS + 1 (− 1 at the top of the range), as before. */
+  asn: asn.optional(),
+  podSubnet: dualCidr.optional(),
+  serviceSubnet: dualCidr.optional(),
+  externalServiceSubnet: dualCidr.optional(),
+  /** Per-node pod block (Calico blockSize, kube-controller-manager node-cidr-mask-size). */
+  podBlockSize: z.strictObject({ ipv4: z.number().int().min(20).max(32).default(26), ipv6: z.number().int().min(116).max(128).default(122) }).prefault({}),
+  controlPlane: z
+    .strictObject({
+      vip: ipText.optional(),
+      port: z.number().int().min(1).max(65535).default(8443),
+      keepalivedRouterId: z.number().int().min(1).max(255).default(51),
+    })
+    .prefault({}),
+  dns: z.strictObject({ servers: z.array(ipText).min(1).default(['8.8.8.8']), domain: z.string().optional() }).prefault({}),
+  ntpServers: z.array(z.string().min(1)).default([]),
+  sshAuthorizedKeys: z.array(z.string().min(1)).default([]),
+  vsphere: z
+    .strictObject({
+      url: z.url(),
+      username: z.string().min(1),
+      credentials: secretRef,
+      datacenter: z.string().min(1),
+      computeCluster: z.string().min(1),
+      datastore: z.string().min(1),
+      folder: z.string().min(1),
+      portGroup: z.string().min(1),
+    })
+    .optional(),
+  nodes: z.array(nodeSchema).default([]),
+  addons: z.strictObject({ ingressNginx: z.boolean().default(true), metricsServer: z.boolean().default(true) }).prefault({}),
+  visualiser: z
+    .strictObject({
+      enabled: z.boolean().default(true),
+      ingressHost: z.string().min(1).optional(),
+      image: z.string().min(1).default('ghcr.io/akb/akb:0.1.0'),
+    })
+    .prefault({}),
+});
+
+export const specSchema = z.strictObject({
+  /** "full" builds the cluster; "aci-only" stops at the ACI objects and the manifests to apply by hand. */
+  mode: z.enum(['full', 'aci-only']).default('full'),
+  fabric: fabricSchema,
+  cluster: clusterSchema,
+});
+
+/** A spec as written by the user. */
+export type SpecInput = z.input<typeof specSchema>;
+/** A spec after parsing, with schema defaults filled in (derived addresses are not yet resolved). */
+export type Spec = z.output<typeof specSchema>;
+export type AnchorLeaf = z.output<typeof anchorLeafSchema>;
+export type ClusterNode = z.output<typeof nodeSchema>;
