@@ -1,0 +1,135 @@
+import { sessionKey } from './bgp';
+import type { LinkSpec, SwitchSpec } from './schema';
+import { cloneWorld, reconcileWorkloads, type LabWorld } from './world';
+
+/**
+ * World mutations. Each is pure: it returns a new LabWorld and leaves its input untouched, so callers can diff
+ * `deriveApic/deriveKubernetes(before)` against `(after)` to push changes into the servers.
+ */
+
+function fail(message: string): never {
+  throw new Error(message);
+}
+
+function findWorkload(w: LabWorld, namespace: string, name: string) {
+  return w.scenario.cluster.workloads.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no workload ${namespace}/${name}`);
+}
+
+export function scaleDeployment(w: LabWorld, namespace: string, name: string, replicas: number): LabWorld {
+  if (!Number.isInteger(replicas) || replicas < 0) fail(`replicas must be a non-negative integer, got ${replicas}`);
+  const next = cloneWorld(w);
+  const wl = findWorkload(next, namespace, name);
+  if (wl.kind !== 'Deployment') fail(`${namespace}/${name} is a ${wl.kind}, not a Deployment`);
+  wl.replicas = replicas;
+  reconcileWorkloads(next);
+  return next;
+}
+
+/** Deletes a pod; its controller replaces it (new name, possibly another node and IP). */
+export function killPod(w: LabWorld, namespace: string, name: string): LabWorld {
+  if (!w.pods.some((p) => p.namespace === namespace && p.name === name)) fail(`no pod ${namespace}/${name}`);
+  const next = cloneWorld(w);
+  next.pods = next.pods.filter((p) => !(p.namespace === namespace && p.name === name));
+  reconcileWorkloads(next);
+  return next;
+}
+
+function withNode(w: LabWorld, name: string, change: (n: LabWorld['nodes'][number]) => void): LabWorld {
+  const next = cloneWorld(w);
+  change(next.nodes.find((n) => n.name === name) ?? fail(`no node ${name}`));
+  return next;
+}
+
+/** Cordon + evict: Deployment pods move elsewhere; DaemonSet pods stay (kubectl drain --ignore-daemonsets). */
+export function drainNode(w: LabWorld, name: string): LabWorld {
+  const next = withNode(w, name, (n) => {
+    n.schedulable = false;
+  });
+  const daemonSets = new Set(next.scenario.cluster.workloads.filter((x) => x.kind === 'DaemonSet').map((x) => `${x.namespace}/${x.name}`));
+  next.pods = next.pods.filter((p) => p.node !== name || daemonSets.has(p.workload) || p.hostNetwork);
+  reconcileWorkloads(next);
+  return next;
+}
+
+export function uncordonNode(w: LabWorld, name: string): LabWorld {
+  return withNode(w, name, (n) => {
+    n.schedulable = true;
+  });
+}
+
+/** The node goes NotReady: its pods are evicted (rescheduled elsewhere), its endpoint ages out, its sessions drop. */
+export function failNode(w: LabWorld, name: string): LabWorld {
+  const next = withNode(w, name, (n) => {
+    n.ready = false;
+  });
+  reconcileWorkloads(next);
+  return next;
+}
+
+export function recoverNode(w: LabWorld, name: string): LabWorld {
+  const next = withNode(w, name, (n) => {
+    n.ready = true;
+  });
+  reconcileWorkloads(next);
+  return next;
+}
+
+export function setSessionDown(w: LabWorld, leaf: number, node: string, down: boolean): LabWorld {
+  if (!w.nodes.some((n) => n.name === node)) fail(`no node ${node}`);
+  const next = cloneWorld(w);
+  const key = sessionKey(leaf, node);
+  next.downSessions = down ? [...new Set([...next.downSessions, key])] : next.downSessions.filter((k) => k !== key);
+  return next;
+}
+
+/** Misconfigures (or fixes) the node side of a rack's BGP peering: the AS it expects the fabric in, or its password. */
+export function setRackPeering(w: LabWorld, rack: number, change: { as?: number; password?: string | null }): LabWorld {
+  const next = cloneWorld(w);
+  const peers = next.scenario.cluster.cni.peers.filter((p) => p.rack === rack);
+  if (peers.length === 0) fail(`no BGP peers configured for rack ${rack}`);
+  for (const p of peers) {
+    if (change.as !== undefined) p.as = change.as;
+    if (change.password === null) delete p.password;
+    else if (change.password !== undefined) p.password = change.password;
+  }
+  return next;
+}
+
+/** Misconfigures (or fixes) the fabric side: the cluster AS the L3Out expects, the fabric AS, or the password. */
+export function setFabricPeering(w: LabWorld, change: { peerAs?: number; fabricAs?: number; password?: string | null }): LabWorld {
+  const next = cloneWorld(w);
+  const l3 = next.scenario.l3out;
+  if (change.peerAs !== undefined) l3.peerAs = change.peerAs;
+  if (change.fabricAs !== undefined) l3.fabricAs = change.fabricAs;
+  if (change.password === null) delete l3.password;
+  else if (change.password !== undefined) l3.password = change.password;
+  return next;
+}
+
+/** Re-cables one of a host's links (e.g. to another leaf / port). */
+export function moveCable(w: LabWorld, host: string, linkIndex: number, link: LinkSpec): LabWorld {
+  const next = cloneWorld(w);
+  const h = next.scenario.hosts.find((x) => x.name === host) ?? fail(`no host ${host}`);
+  if (!h.links[linkIndex]) fail(`host ${host} has no link ${linkIndex}`);
+  const leafIds = new Set(next.scenario.fabric.leaves.map((l) => l.id));
+  for (const id of link.leaves) if (!leafIds.has(id)) fail(`leaf ${id} does not exist`);
+  h.links[linkIndex] = link;
+  return next;
+}
+
+/** Adds a leaf (optionally as vPC peer of an existing one). */
+export function addLeaf(w: LabWorld, leaf: SwitchSpec, vpcPeer?: number): LabWorld {
+  const next = cloneWorld(w);
+  const f = next.scenario.fabric;
+  if ([...f.leaves, ...f.spines].some((l) => l.id === leaf.id)) fail(`switch id ${leaf.id} already exists`);
+  f.leaves.push(leaf);
+  if (vpcPeer !== undefined) f.vpcPairs.push([vpcPeer, leaf.id]);
+  return next;
+}
+
+export function setExternalTrafficPolicy(w: LabWorld, namespace: string, name: string, policy: 'Cluster' | 'Local'): LabWorld {
+  const next = cloneWorld(w);
+  const svc = next.scenario.cluster.services.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no service ${namespace}/${name}`);
+  svc.externalTrafficPolicy = policy;
+  return next;
+}

@@ -1,0 +1,210 @@
+import { hostAt, subBlock } from './addressing';
+import { hash32, nameSuffix, stableMac } from './ids';
+import type { HostSpec, LinkSpec, Scenario, WorkloadSpec } from './schema';
+
+/** Runtime state of one Kubernetes node: what the scenario said plus what has happened to it since. */
+export interface NodeState {
+  name: string;
+  role: 'master' | 'worker';
+  rack: number;
+  ip: string;
+  mac: string;
+  podCidr: string;
+  /** The hosts entry the node runs on (hypervisor, or the bare-metal server itself). */
+  host: string;
+  ready: boolean;
+  /** False once cordoned/drained. */
+  schedulable: boolean;
+}
+
+export interface PodState {
+  name: string;
+  namespace: string;
+  /** `namespace/name` of the owning workload. */
+  workload: string;
+  node: string;
+  ip: string;
+  hostNetwork: boolean;
+  ready: boolean;
+}
+
+/**
+ * The lab's model state. Mutations (mutations.ts) return a new LabWorld; derive* read one.
+ * `scenario` is the configuration (cabling, L3Out, workloads, services) and evolves with mutations too.
+ */
+export interface LabWorld {
+  scenario: Scenario;
+  nodes: NodeState[];
+  pods: PodState[];
+  /** Sessions taken down administratively, as `leafId|nodeName`. */
+  downSessions: string[];
+  /** Monotonic counter feeding pod name suffixes, so a replacement pod never reuses a name. */
+  podSerial: number;
+  /** Bumped by every mutation. */
+  generation: number;
+}
+
+/** Organisationally unique identifiers of the NICs each host kind gives its VMs / itself. */
+const NODE_OUI: Record<string, string> = { esxi: '00:50:56', ahv: '50:6B:8D', baremetal: 'B4:96:91' };
+
+/** Workloads the CNI itself runs: present in every cluster, host-network, one pod per node. */
+export function cniWorkloads(s: Scenario): WorkloadSpec[] {
+  const name = s.cluster.cni.kind === 'calico' ? 'calico-node' : s.cluster.cni.kind === 'cilium' ? 'cilium' : 'kube-router';
+  return [{ name, namespace: 'kube-system', kind: 'DaemonSet', replicas: 0, labels: { 'k8s-app': name }, networks: [] }];
+}
+
+export function allWorkloads(s: Scenario): WorkloadSpec[] {
+  return [...cniWorkloads(s), ...s.cluster.workloads];
+}
+
+function reservedNodeSubnetIps(s: Scenario): Set<string> {
+  const size = 2 ** (32 - Number(s.l3out.nodeSubnet.split('/')[1]));
+  // NKT's plan: broadcast-1 floating, -2 secondary (gateway), -3 API VIP; anchors use their own addresses.
+  const reserved = new Set(s.l3out.anchors.map((a) => a.ip));
+  for (let k = 1; k <= 3; k++) reserved.add(hostAt(s.l3out.nodeSubnet, size - 1 - k));
+  return reserved;
+}
+
+function buildNodes(s: Scenario): NodeState[] {
+  const hostKind = new Map(s.hosts.map((h) => [h.name, h.kind]));
+  const reserved = reservedNodeSubnetIps(s);
+  const used = new Set(s.cluster.nodes.flatMap((n) => (n.ip ? [n.ip] : [])));
+  let cursor = 1;
+  return s.cluster.nodes.map((n, i) => {
+    let ip = n.ip;
+    while (!ip) {
+      const candidate = hostAt(s.l3out.nodeSubnet, cursor++);
+      if (!reserved.has(candidate) && !used.has(candidate)) ip = candidate;
+    }
+    used.add(ip);
+    const oui = NODE_OUI[hostKind.get(n.host) ?? 'baremetal'] ?? '02:00:00';
+    return {
+      name: n.name,
+      role: n.role,
+      rack: n.rack,
+      ip,
+      mac: n.mac ?? stableMac(oui, s.seed, 'node', n.name),
+      podCidr: subBlock(s.cluster.podSubnet, s.cluster.podBlockPrefix, i),
+      host: n.host,
+      ready: true,
+      schedulable: true,
+    };
+  });
+}
+
+export function createWorld(scenario: Scenario): LabWorld {
+  const world: LabWorld = { scenario, nodes: buildNodes(scenario), pods: [], downSessions: [], podSerial: 0, generation: 0 };
+  reconcileWorkloads(world);
+  return world;
+}
+
+/** A shallow-enough copy for a mutation: arrays and records are new, node/pod objects are copied on write. */
+export function cloneWorld(w: LabWorld): LabWorld {
+  return {
+    scenario: structuredClone(w.scenario),
+    nodes: w.nodes.map((n) => ({ ...n })),
+    pods: w.pods.map((p) => ({ ...p })),
+    downSessions: [...w.downSessions],
+    podSerial: w.podSerial,
+    generation: w.generation + 1,
+  };
+}
+
+export function replicaSetHash(w: LabWorld, workload: WorkloadSpec): string {
+  return nameSuffix(10, w.scenario.seed, 'rs', workload.namespace, workload.name);
+}
+
+function eligibleNodes(w: LabWorld, wl: WorkloadSpec): NodeState[] {
+  if (wl.kind === 'DaemonSet') return w.nodes.filter((n) => n.ready && (!wl.nodeRole || n.role === wl.nodeRole));
+  const workers = w.nodes.filter((n) => n.ready && n.schedulable && n.role === 'worker');
+  return workers;
+}
+
+function allocatePodIp(w: LabWorld, node: NodeState, usedByNode: Map<string, Set<string>>): string {
+  let used = usedByNode.get(node.name);
+  if (!used) usedByNode.set(node.name, (used = new Set()));
+  const size = 2 ** (32 - w.scenario.cluster.podBlockPrefix);
+  const start = hash32(w.scenario.seed, 'ip', node.name, w.podSerial) % (size - 1);
+  for (let k = 0; k < size - 1; k++) {
+    const ip = hostAt(node.podCidr, 1 + ((start + k) % (size - 1)));
+    if (!used.has(ip)) {
+      used.add(ip);
+      return ip;
+    }
+  }
+  throw new Error(`pod block ${node.podCidr} of node ${node.name} is full`);
+}
+
+/**
+ * Brings pods in line with workloads, like the controllers and scheduler would: removes pods on nodes that are
+ * gone or not ready, removes surplus replicas, creates missing ones on the least-loaded eligible node.
+ */
+export function reconcileWorkloads(w: LabWorld): void {
+  const nodes = new Map(w.nodes.map((n) => [n.name, n]));
+  const workloads = allWorkloads(w.scenario);
+  const known = new Set(workloads.map((wl) => `${wl.namespace}/${wl.name}`));
+  w.pods = w.pods.filter((p) => known.has(p.workload) && nodes.get(p.node)?.ready === true);
+  const usedByNode = new Map<string, Set<string>>();
+  const load = new Map<string, number>();
+  for (const p of w.pods) {
+    if (!p.hostNetwork) usedByNode.set(p.node, (usedByNode.get(p.node) ?? new Set()).add(p.ip));
+    load.set(p.node, (load.get(p.node) ?? 0) + 1);
+  }
+  const byWorkload = new Map<string, PodState[]>();
+  for (const p of w.pods) {
+    const list = byWorkload.get(p.workload);
+    if (list) list.push(p);
+    else byWorkload.set(p.workload, [p]);
+  }
+  const cniName = cniWorkloads(w.scenario)[0]!.name;
+  const drop = new Set<PodState>();
+  const created: PodState[] = [];
+  for (const wl of workloads) {
+    const key = `${wl.namespace}/${wl.name}`;
+    const pods = byWorkload.get(key) ?? [];
+    const eligible = eligibleNodes(w, wl);
+    const hostNetwork = wl.name === cniName && wl.namespace === 'kube-system';
+    const place = (node: NodeState): void => {
+      w.podSerial++;
+      const suffix = nameSuffix(5, w.scenario.seed, 'pod', key, w.podSerial);
+      const name = wl.kind === 'Deployment' ? `${wl.name}-${replicaSetHash(w, wl)}-${suffix}` : `${wl.name}-${suffix}`;
+      const ip = hostNetwork ? node.ip : allocatePodIp(w, node, usedByNode);
+      created.push({ name, namespace: wl.namespace, workload: key, node: node.name, ip, hostNetwork, ready: true });
+      load.set(node.name, (load.get(node.name) ?? 0) + 1);
+    };
+    if (wl.kind === 'DaemonSet') {
+      const want = new Set(eligible.map((n) => n.name));
+      const have = new Set<string>();
+      for (const p of pods) {
+        if (!want.has(p.node) || have.has(p.node)) drop.add(p);
+        else have.add(p.node);
+      }
+      for (const n of eligible) if (!have.has(n.name)) place(n);
+      continue;
+    }
+    // Deployments: scale down newest first (highest serial is last in the list), scale up onto the least loaded node.
+    const surplus = pods.length - wl.replicas;
+    for (let k = 0; k < surplus; k++) drop.add(pods[pods.length - 1 - k]!);
+    for (let k = surplus; k < 0 && eligible.length > 0; k++) {
+      let best = eligible[0]!;
+      for (const n of eligible) if ((load.get(n.name) ?? 0) < (load.get(best.name) ?? 0)) best = n;
+      place(best);
+    }
+  }
+  w.pods = [...w.pods.filter((p) => !drop.has(p)), ...created];
+}
+
+/** The host whose cables carry a node's traffic: its hypervisor, or that hypervisor's blade switch. */
+export function uplinkHost(s: Scenario, hostName: string): HostSpec | undefined {
+  const host = s.hosts.find((h) => h.name === hostName);
+  if (host?.behind) return s.hosts.find((h) => h.name === host.behind);
+  return host;
+}
+
+/** The link a node's MAC is learned on: hosts pin each VM MAC to one uplink bundle (a hash, like ESXi's port-ID teaming). */
+export function nodeLink(s: Scenario, node: NodeState): { host: HostSpec; link: LinkSpec } | undefined {
+  const host = uplinkHost(s, node.host);
+  if (!host || host.links.length === 0) return undefined;
+  const link = host.links[hash32(s.seed, 'pin', node.mac) % host.links.length]!;
+  return { host, link };
+}
