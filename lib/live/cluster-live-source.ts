@@ -1,0 +1,41 @@
+import type { ClusterSource } from '../k8s/cluster-source';
+import type { Bundle } from '../topology/bundle-types';
+import type { LiveSource } from './service';
+import type { SourceStatus } from './source-status';
+
+/** The Kubernetes API as a live source: the cluster source's snapshot fills the bundle's `k8s` keys. */
+export class ClusterLiveSource implements LiveSource {
+  readonly name = 'kubernetes';
+  private lastEventAt: string | undefined;
+
+  constructor(private readonly cluster: ClusterSource) {}
+
+  start(): Promise<void> {
+    return this.cluster.start();
+  }
+
+  stop(): Promise<void> {
+    return this.cluster.stop();
+  }
+
+  status(): SourceStatus {
+    const status = this.cluster.status();
+    return this.lastEventAt && !status.lastEventAt ? { ...status, lastEventAt: this.lastEventAt } : status;
+  }
+
+  fill(bundle: Bundle): void {
+    Object.assign(bundle.k8s, this.cluster.snapshot());
+  }
+
+  onChange(listener: () => void): () => void {
+    const offChange = this.cluster.onChange(() => {
+      this.lastEventAt = new Date().toISOString();
+      listener();
+    });
+    const offStatus = this.cluster.onStatus(() => listener());
+    return () => {
+      offChange();
+      offStatus();
+    };
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * The client side of the `/ws` protocol, framework-free: used by the browser (through a React hook) and
+ * by tests in Node (with the `ws` package's WebSocket). It holds the graph the server published, applies
+ * patches in revision order, asks for a snapshot when it detects a gap, and reconnects with backoff.
+ */
+import type { TopologyGraph } from '../topology/graph';
+import { applyPatch, type GraphPatch } from '../topology/patch';
+import type { SourceStatus } from './source-status';
+import { parseServerMessage, type ServerMessage } from './protocol';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+export interface LiveState {
+  connection: ConnectionState;
+  lab: boolean | null;
+  graph: TopologyGraph | null;
+  sources: Record<string, SourceStatus>;
+  /** Ids of nodes/edges touched by the last patch, so a view can highlight what changed. */
+  changed: ReadonlySet<string>;
+  lastMessageAt: number | null;
+}
+
+/** The subset of the WebSocket API both the browser's and the `ws` package's sockets provide. */
+interface SocketLike {
+  readyState: number;
+  onopen: ((ev: unknown) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  send(data: string): void;
+  close(): void;
+}
+
+export type SocketFactory = (url: string) => SocketLike;
+
+export interface GraphClientOptions {
+  url: string;
+  socketFactory?: SocketFactory;
+  reconnectMinMs?: number;
+  reconnectMaxMs?: number;
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export class GraphClient {
+  private state: LiveState = { connection: 'closed', lab: null, graph: null, sources: {}, changed: EMPTY, lastMessageAt: null };
+  private readonly listeners = new Set<() => void>();
+  private socket: SocketLike | null = null;
+  private retryMs: number;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: GraphClientOptions) {
+    this.retryMs = opts.reconnectMinMs ?? 500;
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.socket?.close();
+    this.socket = null;
+    this.update({ connection: 'closed' });
+  }
+
+  getState = (): LiveState => this.state;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private connect(): void {
+    const factory: SocketFactory = this.opts.socketFactory ?? ((url) => new WebSocket(url) as unknown as SocketLike);
+    const socket = factory(this.opts.url);
+    this.socket = socket;
+    this.update({ connection: 'connecting' });
+    socket.onopen = () => {
+      this.retryMs = this.opts.reconnectMinMs ?? 500;
+      this.update({ connection: 'open' });
+    };
+    socket.onmessage = (ev) => {
+      const message = parseServerMessage(String(ev.data));
+      if (message) this.handle(message);
+    };
+    socket.onerror = () => undefined;
+    socket.onclose = () => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.update({ connection: 'closed' });
+      if (!this.stopped) this.scheduleReconnect();
+    };
+  }
+
+  private scheduleReconnect(): void {
+    this.retryTimer = setTimeout(() => this.connect(), this.retryMs);
+    this.retryMs = Math.min(this.retryMs * 2, this.opts.reconnectMaxMs ?? 10_000);
+  }
+
+  private handle(message: ServerMessage): void {
+    const now = Date.now();
+    switch (message.type) {
+      case 'hello':
+        return this.update({ lab: message.lab, lastMessageAt: now });
+      case 'snapshot':
+        return this.update({ graph: message.graph, changed: EMPTY, lastMessageAt: now });
+      case 'patch': {
+        const graph = this.state.graph;
+        if (!graph || graph.revision !== message.patch.fromRevision) {
+          // A gap: we missed a revision. Ask for the whole graph rather than show a wrong one.
+          this.socket?.send(JSON.stringify({ type: 'resync' }));
+          return;
+        }
+        const next = applyPatch(graph, message.patch);
+        return this.update({ graph: next, changed: changedIds(message.patch), lastMessageAt: now });
+      }
+      case 'status':
+        return this.update({ sources: message.sources, lastMessageAt: now });
+      case 'heartbeat':
+        return this.update({ lastMessageAt: now });
+      case 'error':
+        return;
+    }
+  }
+
+  private update(partial: Partial<LiveState>): void {
+    this.state = { ...this.state, ...partial };
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function changedIds(patch: GraphPatch): ReadonlySet<string> {
+  return new Set([...patch.nodes.added, ...patch.nodes.changed, ...patch.edges.added, ...patch.edges.changed].map((item) => item.id));
+}

@@ -1,0 +1,126 @@
+/**
+ * Composition root of the service: decides between the embedded lab and real systems, builds the
+ * sources, the live service and the websocket hub, and answers the HTTP endpoints that are not pages.
+ */
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApicClient } from '../aci/client';
+import type { ApicClientOptionsInput } from '../aci/options';
+import { ClusterSource } from '../k8s/cluster-source';
+import { loadKubeConfig } from '../k8s/kubeconfig';
+import { startLab, type Lab } from '../lab';
+import type { Logger } from '../logging';
+import { correlate } from '../topology/correlate';
+import { diff, isEmptyPatch } from '../topology/patch';
+import type { Bundle } from '../topology/bundle-types';
+import { ApicLiveSource } from './apic-source';
+import { ClusterLiveSource } from './cluster-live-source';
+import { usesLab, type ServiceConfig } from './config';
+import { LiveHub } from './hub';
+import { LiveService, type LiveSource } from './service';
+
+export interface Runtime {
+  lab: Lab | null;
+  hub: LiveHub;
+  service: LiveService;
+  apic: ApicClient | null;
+  /** Answers health, API and metrics requests; false lets Next serve the page. */
+  handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
+  stop(): Promise<void>;
+}
+
+type Env = Record<string, string | undefined>;
+
+interface Connections {
+  kubeConfig: KubeConfig;
+  apic: ApicClientOptionsInput | null;
+  fabric: Bundle['fabric'];
+}
+
+function readSecretFile(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new Error(`cannot read ${what} from ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+  }
+}
+
+/** Connection settings for real systems, from validated configuration. */
+export function realConnections(config: ServiceConfig, env: Env): Connections {
+  let kubeConfig: KubeConfig;
+  if (config.inCluster) {
+    kubeConfig = new KubeConfig();
+    kubeConfig.loadFromCluster();
+  } else {
+    kubeConfig = loadKubeConfig({ path: config.kubeconfig, context: config.kubeContext });
+  }
+  let apic: ApicClientOptionsInput | null = null;
+  if (config.apicUrls?.length && config.apicUser) {
+    const auth: ApicClientOptionsInput['auth'] = config.apicCertName && config.apicKeyFile
+      ? { type: 'certificate', user: config.apicUser, certName: config.apicCertName, privateKey: config.apicKeyFile }
+      : { type: 'password', user: config.apicUser, password: config.apicPasswordFile ? readSecretFile(config.apicPasswordFile, 'the APIC password') : (env.AKB_APIC_PASSWORD ?? '') };
+    apic = { controllers: config.apicUrls, auth, tls: { ...(config.apicCaFile ? { ca: config.apicCaFile } : {}), insecure: config.apicInsecure } };
+  }
+  return { kubeConfig, apic, fabric: { tenant: config.tenant ?? '', vrf: config.vrf ?? '', ...(config.l3out ? { l3out: config.l3out } : {}) } };
+}
+
+function labConnections(lab: Lab): Connections {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(lab.kubeconfigYaml());
+  const { urls, user, password, caPem } = lab.apicConnection;
+  return {
+    kubeConfig,
+    apic: { controllers: urls, auth: { type: 'password', user, password }, tls: caPem ? { ca: caPem } : {} },
+    fabric: lab.fabric,
+  };
+}
+
+export async function startRuntime(config: ServiceConfig, logger: Logger, env: Env = process.env): Promise<Runtime> {
+  const lab = usesLab(config, env)
+    ? await startLab({ scenario: config.labScenario, labDir: config.labDir, demo: config.labDemo, logger: logger.child({ component: 'lab' }) })
+    : null;
+  const connections = lab ? labConnections(lab) : realConnections(config, env);
+  const apic = connections.apic ? new ApicClient({ ...connections.apic, logger: logger.child({ component: 'apic' }) }) : null;
+
+  const sources: LiveSource[] = [new ClusterLiveSource(new ClusterSource({ kubeConfig: connections.kubeConfig, logger: logger.child({ component: 'kubernetes' }) }))];
+  if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, logger.child({ component: 'apic-source' })));
+  else logger.warn('no APIC configured: showing the Kubernetes side only');
+
+  const hub = new LiveHub({ lab: lab !== null, logger });
+  const service = new LiveService({
+    sources,
+    fabric: connections.fabric,
+    graph: { correlate, diff, isEmptyPatch },
+    target: hub,
+    logger,
+  });
+  await service.start();
+
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/healthz') return answer(res, 200, { ok: true });
+    if (path === '/readyz') return service.ready() ? answer(res, 200, { ready: true }) : answer(res, 503, { ready: false, sources: service.sourceStatuses() });
+    return false;
+  };
+
+  return {
+    lab,
+    hub,
+    service,
+    apic,
+    handleHttp,
+    async stop() {
+      await hub.close();
+      await service.stop();
+      await apic?.close();
+      await lab?.stop();
+    },
+  };
+}
+
+function answer(res: ServerResponse, status: number, body: unknown): true {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+  return true;
+}

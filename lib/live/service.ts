@@ -1,0 +1,125 @@
+/**
+ * The live topology service: sources → bundle-shaped snapshot → graph → patch → hub.
+ *
+ * Changes from any source are coalesced over a short window, then the whole graph is recomputed from
+ * the sources' current state with the same pure function `akb graph` uses on a captured bundle, so the
+ * live picture and a fresh capture can never disagree by construction. Only the difference is published.
+ */
+import type { Logger } from '../logging';
+import { silentLogger } from '../logging';
+import { BUNDLE_FORMAT, type Bundle } from '../topology/bundle-types';
+import type { TopologyGraph } from '../topology/graph';
+import type { GraphPatch } from '../topology/patch';
+import type { SourceStatus } from './source-status';
+
+/** A data source feeding the graph: the Kubernetes API or the APIC. */
+export interface LiveSource {
+  readonly name: string;
+  status(): SourceStatus;
+  /** Writes this source's current objects into the bundle being assembled. */
+  fill(bundle: Bundle): void;
+  /** Called on any change of data or status. Returns an unsubscribe function. */
+  onChange(listener: () => void): () => void;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface GraphFunctions {
+  correlate(bundle: Bundle): TopologyGraph;
+  diff(a: TopologyGraph, b: TopologyGraph): GraphPatch;
+  isEmptyPatch(patch: GraphPatch): boolean;
+}
+
+export interface PublishTarget {
+  publish(graph: TopologyGraph, patch: GraphPatch | null): void;
+  setSources(sources: Record<string, SourceStatus>): void;
+}
+
+export interface LiveServiceOptions {
+  sources: LiveSource[];
+  fabric: Bundle['fabric'];
+  graph: GraphFunctions;
+  target: PublishTarget;
+  coalesceMs?: number;
+  logger?: Logger;
+  /** Observes each publish (metrics): how long from the first coalesced change to publish. */
+  onPublish?: (info: { revision: number; latencyMs: number; patch: GraphPatch | null }) => void;
+}
+
+export class LiveService {
+  private current: TopologyGraph | null = null;
+  private revision = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private firstChangeAt: number | null = null;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly logger: Logger;
+
+  constructor(private readonly opts: LiveServiceOptions) {
+    this.logger = opts.logger ?? silentLogger;
+  }
+
+  async start(): Promise<void> {
+    for (const source of this.opts.sources) this.unsubscribe.push(source.onChange(() => this.schedule()));
+    await Promise.all(this.opts.sources.map((s) => s.start()));
+    this.recompute();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const off of this.unsubscribe.splice(0)) off();
+    await Promise.all(this.opts.sources.map((s) => s.stop()));
+  }
+
+  /** The last published graph (null before the first computation). */
+  graph(): TopologyGraph | null {
+    return this.current;
+  }
+
+  sourceStatuses(): Record<string, SourceStatus> {
+    return Object.fromEntries(this.opts.sources.map((s) => [s.name, s.status()]));
+  }
+
+  /** Ready once every source has synced at least once and a graph was published. */
+  ready(): boolean {
+    return this.current !== null && this.opts.sources.every((s) => s.status().state === 'synced');
+  }
+
+  /** The bundle the current graph is computed from (support bundle, `akb capture` equivalence). */
+  bundle(now: Date = new Date()): Bundle {
+    const bundle: Bundle = { format: BUNDLE_FORMAT, capturedAt: now.toISOString(), fabric: this.opts.fabric, apic: {}, k8s: {} };
+    for (const source of this.opts.sources) source.fill(bundle);
+    return bundle;
+  }
+
+  private schedule(): void {
+    this.firstChangeAt ??= Date.now();
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.recompute();
+    }, this.opts.coalesceMs ?? 100);
+  }
+
+  private recompute(): void {
+    const startedAt = this.firstChangeAt ?? Date.now();
+    this.firstChangeAt = null;
+    this.opts.target.setSources(this.sourceStatuses());
+    let next: TopologyGraph;
+    try {
+      next = this.opts.graph.correlate(this.bundle());
+    } catch (err) {
+      // The correlator is pure and total by design; if it ever throws, keep the last good graph.
+      this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'correlation failed; keeping the previous graph');
+      return;
+    }
+    const previous = this.current;
+    const published: TopologyGraph = { ...next, revision: this.revision + 1, generatedAt: new Date().toISOString() };
+    const patch = previous ? this.opts.graph.diff(previous, published) : null;
+    if (patch && this.opts.graph.isEmptyPatch(patch)) return;
+    this.revision = published.revision;
+    this.current = published;
+    this.opts.target.publish(published, patch);
+    this.opts.onPublish?.({ revision: this.revision, latencyMs: Date.now() - startedAt, patch });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The akb server: one HTTP listener serving the Next.js app, the HTTP API, health endpoints and the
+ * live websocket at /ws. Configuration comes from flags and environment (see README "Configuration").
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import next from 'next';
+import { Command } from 'commander';
+import { loadServiceConfig, type ServiceConfig } from './lib/live/config';
+import { createLogger } from './lib/logging';
+import { startRuntime } from './lib/live/runtime';
+
+function parseFlags(argv: string[]): Partial<ServiceConfig> {
+  const cmd = new Command('akb-server')
+    .option('--host <host>', 'address to listen on (AKB_HOST)')
+    .option('--port <port>', 'port to listen on (AKB_PORT)')
+    .option('--dev', 'run Next.js in development mode')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (AKB_LOG_LEVEL)')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster to show (AKB_KUBECONFIG, KUBECONFIG)')
+    .option('--kube-context <name>', 'kubeconfig context (AKB_KUBE_CONTEXT)')
+    .option('--in-cluster', 'use the pod service account (AKB_IN_CLUSTER)')
+    .option('--lab', 'run the embedded lab even if a cluster is configured (AKB_LAB)')
+    .option('--no-lab', 'never run the lab')
+    .option('--lab-scenario <name|file>', 'lab scenario: a shipped name or a YAML file (AKB_LAB_SCENARIO)')
+    .option('--no-lab-demo', 'do not play demo events in the lab')
+    .option('--lab-dir <dir>', 'where the lab writes its kubeconfig and APIC details (AKB_LAB_DIR)')
+    .option('--apic-url <url>', 'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--apic-user <name>', 'APIC user (AKB_APIC_USER)')
+    .option('--apic-password-file <file>', 'file with the APIC password (AKB_APIC_PASSWORD_FILE; or AKB_APIC_PASSWORD)')
+    .option('--apic-cert-name <name>', 'certificate name on the APIC user, for signature auth (AKB_APIC_CERT_NAME)')
+    .option('--apic-key-file <file>', 'private key for signature auth (AKB_APIC_KEY_FILE)')
+    .option('--apic-ca-file <file>', 'CA bundle to trust for the APIC (AKB_APIC_CA_FILE)')
+    .option('--apic-insecure', 'skip APIC TLS verification (AKB_APIC_INSECURE)')
+    .option('--tenant <name>', "the cluster's ACI tenant (AKB_TENANT)")
+    .option('--vrf <name>', "the cluster's VRF (AKB_VRF)")
+    .option('--l3out <name>', "the cluster's L3Out (AKB_L3OUT)")
+    .option('--ui-auth <mode>', 'none|token|basic|header (AKB_UI_AUTH)')
+    .option('--ui-auth-file <file>', 'token, or user:password, for UI auth (AKB_UI_AUTH_FILE)')
+    .option('--ui-auth-header <name>', 'header set by an authenticating ingress (AKB_UI_AUTH_HEADER)')
+    .exitOverride();
+  cmd.parse(argv);
+  const o = cmd.opts<Record<string, unknown>>();
+  // commander sets negatable defaults to true; only pass what the user actually said.
+  const said = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+  const flags: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(o)) if (said(key)) flags[key === 'apicUrl' ? 'apicUrls' : key] = value;
+  return flags as Partial<ServiceConfig>;
+}
+
+async function main(): Promise<void> {
+  let config: ServiceConfig;
+  try {
+    config = loadServiceConfig(parseFlags(process.argv));
+  } catch (err) {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(2);
+  }
+  const logger = createLogger({ level: config.logLevel });
+  const runtime = await startRuntime(config, logger);
+
+  const app = next({ dev: config.dev, dir: import.meta.dirname, hostname: config.host, port: config.port });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+  const nextUpgrade = app.getUpgradeHandler();
+
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (runtime.handleHttp(req, res)) return;
+    void handle(req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (runtime.hub.handleUpgrade(req, socket, head)) return;
+    // Next's own sockets (HMR in dev) keep working; nothing else upgrades.
+    if (config.dev) void nextUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info({ url: `http://${config.host}:${port}`, lab: runtime.lab }, runtime.lab ? 'akb is serving the embedded lab' : 'akb is serving');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.closeIdleConnections();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    await runtime.stop();
+    server.closeAllConnections();
+    await closed;
+    await app.close?.();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main().catch((err: unknown) => {
+  console.error('akb failed to start:', err instanceof Error ? err.message : String(err));
+  process.exit(1);
+});
