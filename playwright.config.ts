@@ -23,7 +23,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `node --import tsx server.ts --port ${E2E_PORT} --lab --lab-dir ${E2E_LAB_DIR} --log-level warn`,
+    command: `node --import tsx server.ts --port ${E2E_PORT} --lab --no-lab-demo --lab-dir ${E2E_LAB_DIR} --log-level warn`,
     url: `http://127.0.0.1:${E2E_PORT}/readyz`,
     timeout: 120_000,
     reuseExistingServer: false,

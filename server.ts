@@ -3,11 +3,9 @@
  * live websocket at /ws. Configuration comes from flags and environment (see README "Configuration").
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import next from 'next';
 import { Command } from 'commander';
 import { loadServiceConfig, type ServiceConfig } from './lib/live/config';
 import { createLogger } from './lib/logging';
-import { startRuntime } from './lib/live/runtime';
 
 function parseFlags(argv: string[]): Partial<ServiceConfig> {
   const cmd = new Command('akb-server')
@@ -55,6 +53,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger({ level: config.logLevel });
+  // Next's telemetry would dial out from every install, including air-gapped fabrics' management networks.
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+  // Loaded only once the configuration is known to be good, so a bad flag fails fast and alone.
+  const { startRuntime } = await import('./lib/live/runtime');
+  const { default: next } = await import('next');
   const runtime = await startRuntime(config, logger);
 
   const app = next({ dev: config.dev, dir: import.meta.dirname, hostname: config.host, port: config.port });
@@ -75,7 +78,7 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}`, lab: runtime.lab }, runtime.lab ? 'akb is serving the embedded lab' : 'akb is serving');
+  logger.info({ url: `http://${config.host}:${port}`, lab: runtime.lab !== null }, runtime.lab ? 'akb is serving the embedded lab' : 'akb is serving');
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -76,14 +76,25 @@ function labConnections(lab: Lab): Connections {
   };
 }
 
-export async function startRuntime(config: ServiceConfig, logger: Logger, env: Env = process.env): Promise<Runtime> {
-  const lab = usesLab(config, env)
-    ? await startLab({ scenario: config.labScenario, labDir: config.labDir, demo: config.labDemo, logger: logger.child({ component: 'lab' }) })
-    : null;
+export interface RuntimeOverrides {
+  /** An already started lab to show (tests start it themselves to drive events and faults). */
+  lab?: Lab;
+  /** Coalescing window for source changes. */
+  coalesceMs?: number;
+}
+
+export async function startRuntime(config: ServiceConfig, logger: Logger, env: Env = process.env, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const ownsLab = !overrides.lab;
+  const lab = overrides.lab
+    ?? (usesLab(config, env)
+      ? await startLab({ scenario: config.labScenario, labDir: config.labDir, demo: config.labDemo, logger: logger.child({ component: 'lab' }) })
+      : null);
   const connections = lab ? labConnections(lab) : realConnections(config, env);
   const apic = connections.apic ? new ApicClient({ ...connections.apic, logger: logger.child({ component: 'apic' }) }) : null;
 
-  const sources: LiveSource[] = [new ClusterLiveSource(new ClusterSource({ kubeConfig: connections.kubeConfig, logger: logger.child({ component: 'kubernetes' }) }))];
+  // A cluster that went away is retried every few seconds at most: an operator watching a restart wants it back soon.
+  const cluster = new ClusterSource({ kubeConfig: connections.kubeConfig, retryMaxMs: 5_000, logger: logger.child({ component: 'kubernetes' }) });
+  const sources: LiveSource[] = [new ClusterLiveSource(cluster)];
   if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, logger.child({ component: 'apic-source' })));
   else logger.warn('no APIC configured: showing the Kubernetes side only');
 
@@ -94,6 +105,7 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
     graph: { correlate, diff, isEmptyPatch },
     target: hub,
     logger,
+    coalesceMs: overrides.coalesceMs,
   });
   await service.start();
 
@@ -114,7 +126,7 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
       await hub.close();
       await service.stop();
       await apic?.close();
-      await lab?.stop();
+      if (ownsLab) await lab?.stop();
     },
   };
 }

@@ -1,0 +1,157 @@
+/**
+ * The live service's central invariant: after every change, the graph a websocket client holds
+ * (snapshot plus every patch) equals `akb graph` of a fresh capture — through events and faults.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApicClient } from '../../lib/aci/client';
+import { startLab, type Lab } from '../../lib/lab';
+import { startLabK8s } from '../../lib/lab/k8s';
+import { captureBundle } from '../../lib/live/capture';
+import { loadServiceConfig } from '../../lib/live/config';
+import { GraphClient, type SocketFactory } from '../../lib/live/graph-client';
+import { startRuntime, type Runtime } from '../../lib/live/runtime';
+import { silentLogger } from '../../lib/logging';
+import { correlate } from '../../lib/topology/correlate';
+import type { TopologyGraph } from '../../lib/topology/graph';
+
+const COALESCE_MS = 100;
+let lab: Lab;
+let runtime: Runtime;
+let server: Server;
+let client: GraphClient;
+let capturer: ApicClient;
+
+function structure(g: TopologyGraph | null) {
+  if (!g) return null;
+  const { revision: _r, generatedAt: _g, ...rest } = g;
+  return rest;
+}
+
+async function freshGraph(): Promise<TopologyGraph> {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(lab.kubeconfigYaml());
+  const { bundle } = await captureBundle({ apic: capturer, kubeConfig, fabric: lab.fabric });
+  return correlate(bundle);
+}
+
+/** Waits until the client's graph equals a fresh capture's; returns how long it took. */
+async function expectConverged(timeoutMs = 10_000): Promise<number> {
+  const started = Date.now();
+  let expected = structure(await freshGraph());
+  for (;;) {
+    if (JSON.stringify(structure(client.getState().graph)) === JSON.stringify(expected)) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) {
+      expect(structure(client.getState().graph)).toEqual(expected);
+      throw new Error('not converged');
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    // The world may still be settling (controllers, sessions): compare against the latest truth.
+    if ((Date.now() - started) % 1000 < 60) expected = structure(await freshGraph());
+  }
+}
+
+async function waitFor(probe: () => boolean, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!probe()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  lab = await startLab({ scenario: 'demo', apic: { controllers: 3 } });
+  runtime = await startRuntime(loadServiceConfig({}, {}), silentLogger, {}, { lab, coalesceMs: COALESCE_MS });
+  server = createServer((req, res) => {
+    if (!runtime.handleHttp(req, res)) res.writeHead(404).end();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!runtime.hub.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const factory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
+  client = new GraphClient({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
+  client.start();
+  const { urls, user, password, caPem } = lab.apicConnection;
+  capturer = new ApicClient({ controllers: urls, auth: { type: 'password', user, password }, tls: caPem ? { ca: caPem } : {} });
+  await waitFor(() => runtime.service.ready() && client.getState().graph !== null);
+}, 60_000);
+
+afterAll(async () => {
+  client?.stop();
+  await capturer?.close();
+  await runtime?.stop();
+  await new Promise<void>((r) => server?.close(() => r()));
+  await lab?.stop();
+});
+
+describe('live graph equals a fresh capture', () => {
+  it('holds after the initial sync', async () => {
+    await expectConverged();
+    expect(client.getState().graph!.nodes.filter((n) => n.kind === 'k8s-node')).toHaveLength(lab.world().nodes.length);
+  });
+
+  const events: [string, Record<string, unknown>][] = [
+    ['scale a deployment up', { kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 30 }],
+    ['kill a pod', { kind: 'kill-pod', namespace: 'shop', name: '' }],
+    ['take a BGP session down', { kind: 'session-down', leaf: 101, node: 'worker-1' }],
+    ['fail a node', { kind: 'fail-node', node: 'worker-2' }],
+    ['recover it', { kind: 'recover-node', node: 'worker-2' }],
+    ['change a service policy', { kind: 'set-traffic-policy', namespace: 'shop', name: 'frontend', policy: 'Cluster' }],
+    ['misconfigure a rack', { kind: 'misconfigure-session', rack: 2, what: 'password', password: 'wrong' }],
+    ['bring the session back', { kind: 'session-up', leaf: 101, node: 'worker-1' }],
+  ];
+  for (const [title, event] of events) {
+    it(`holds after: ${title}`, async () => {
+      if (event.kind === 'kill-pod') {
+        const pod = client.getState().graph!.nodes.find((n) => n.kind === 'pod' && n.name.startsWith('backend-'));
+        event.name = pod!.name;
+      }
+      const revision = client.getState().graph!.revision;
+      await lab.event(event);
+      await waitFor(() => client.getState().graph!.revision > revision, 5_000);
+      const ms = await expectConverged();
+      // Within one coalescing window plus processing time (generous on a loaded 2-core machine).
+      expect(ms).toBeLessThan(COALESCE_MS + 3_000);
+    });
+  }
+});
+
+describe('live graph recovers from faults', () => {
+  it('APIC websocket dropped: the source resyncs and the graph converges', async () => {
+    for (const controller of lab.apic) controller.faults.dropWebsockets();
+    await lab.event({ kind: 'session-down', leaf: 103, node: 'worker-4' });
+    await expectConverged();
+    await waitFor(() => runtime.service.sourceStatuses().apic?.state === 'synced');
+  });
+
+  it('token expired: the client logs in again and the graph converges', async () => {
+    for (const controller of lab.apic) controller.faults.expireAllTokens();
+    await lab.event({ kind: 'session-up', leaf: 103, node: 'worker-4' });
+    await expectConverged();
+  });
+
+  it('the first of three controllers stopped: failover, and the graph converges', async () => {
+    await lab.apic[0]!.stop();
+    await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'cache', replicas: 6 });
+    await expectConverged(15_000);
+    await lab.apic[0]!.restart();
+  });
+
+  it('Kubernetes API server restarted: marked down and stale while gone, then converges', async () => {
+    const { port, token, store } = lab.k8s;
+    await lab.k8s.stop();
+    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state !== 'synced');
+    await waitFor(() => client.getState().sources.kubernetes?.stale === true);
+    // The world changes while the API server is away.
+    await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'db', replicas: 5 });
+    const restarted = await startLabK8s({ port, token, store, tls: true });
+    lab.k8s = restarted;
+    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state === 'synced', 20_000);
+    await expectConverged();
+    expect(client.getState().sources.kubernetes?.stale).toBe(false);
+  });
+});
