@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerLabCommands } from './lab-commands';
 import { registerGraphCommands } from './graph-commands';
 import { registerPlanCommands } from './plan-commands';
+import { registerCaptureCommands } from './capture-commands';
 
 /** Builds the `akb` command line. Each area registers its own subcommands. */
 export function buildProgram(): Command {
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
   registerLabCommands(program);
   registerGraphCommands(program);
   registerPlanCommands(program);
+  registerCaptureCommands(program);
   return program;
 }
 

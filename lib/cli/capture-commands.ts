@@ -1,0 +1,167 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { Command } from 'commander';
+import { ApicClient } from '../aci/client';
+import type { ApicClientOptionsInput } from '../aci/options';
+import { KubeConfigError, loadKubeConfig } from '../k8s/kubeconfig';
+import { readLabFile, type LabFile } from '../lab/events/lab-dir';
+import { captureBundle } from '../live/capture';
+import { ConfigError, loadServiceConfig, usesLab, type ServiceConfig } from '../live/config';
+import type { Bundle } from '../topology/bundle-types';
+
+type Env = Record<string, string | undefined>;
+
+/** Where a capture reads from: an APIC client's options, a kubeconfig, and the cluster's VRF. */
+export interface CaptureTarget {
+  apic: ApicClientOptionsInput;
+  kubeConfig: KubeConfig;
+  fabric: Bundle['fabric'];
+  /** What the target is, for messages (never a secret). */
+  describe: string;
+}
+
+/** A configuration problem: the CLI exits 2 with this message. */
+export class CaptureConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CaptureConfigError';
+  }
+}
+
+async function readSetting(file: string, setting: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
+    throw new CaptureConfigError(`${setting}: cannot read ${file} (${code})`);
+  }
+}
+
+function kubeConfigFrom(load: () => KubeConfig): KubeConfig {
+  try {
+    return load();
+  } catch (err) {
+    if (err instanceof KubeConfigError) throw new CaptureConfigError(err.message);
+    throw new CaptureConfigError(`Kubernetes configuration: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+/** A running lab's connection details, from `<labDir>/lab.json` (written by the lab runtime; files it names are absolute). */
+export async function labTarget(labDir: string): Promise<CaptureTarget> {
+  let lab: LabFile;
+  try {
+    lab = await readLabFile(labDir);
+  } catch (err) {
+    throw new CaptureConfigError(`--lab-dir: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const dir = resolve(labDir);
+  const file = resolve(dir, 'lab.json');
+  const password = (await readSetting(resolve(dir, lab.apicPasswordFile), `--lab-dir: apicPasswordFile in ${file}`)).trim();
+  const ca = lab.apicCaFile ? await readSetting(resolve(dir, lab.apicCaFile), `--lab-dir: apicCaFile in ${file}`) : undefined;
+  const kubeconfigPath = resolve(dir, lab.kubeconfig);
+  return {
+    apic: { controllers: lab.apicUrls, auth: { type: 'password', user: lab.apicUser, password }, tls: ca ? { ca } : {} },
+    kubeConfig: kubeConfigFrom(() => loadKubeConfig({ path: kubeconfigPath })),
+    fabric: { tenant: lab.tenant, vrf: lab.vrf, ...(lab.l3out ? { l3out: lab.l3out } : {}) },
+    describe: `lab at ${dir}`,
+  };
+}
+
+/** The configured APIC and cluster, from the server's configuration (flags and environment). */
+export async function configuredTarget(config: ServiceConfig, env: Env = process.env): Promise<CaptureTarget> {
+  const urls = config.apicUrls ?? [];
+  if (urls.length === 0) throw new CaptureConfigError('--apic-url (AKB_APIC_URLS): required to capture from an APIC (or give --lab-dir of a running lab)');
+  // loadServiceConfig has checked that user, one auth method, tenant and VRF are present.
+  const user = config.apicUser!;
+  const auth: ApicClientOptionsInput['auth'] = config.apicKeyFile
+    ? { type: 'certificate', user, certName: config.apicCertName!, privateKey: await readSetting(config.apicKeyFile, '--apic-key-file') }
+    : { type: 'password', user, password: config.apicPasswordFile ? (await readSetting(config.apicPasswordFile, '--apic-password-file')).trim() : env.AKB_APIC_PASSWORD ?? '' };
+  const ca = config.apicCaFile ? await readSetting(config.apicCaFile, '--apic-ca-file') : undefined;
+  const kubeConfig = kubeConfigFrom(() => {
+    if (config.inCluster) {
+      const kc = new KubeConfig();
+      kc.loadFromCluster();
+      return kc;
+    }
+    return loadKubeConfig({ path: config.kubeconfig, context: config.kubeContext });
+  });
+  return {
+    apic: { controllers: urls, auth, tls: { ...(ca ? { ca } : {}), insecure: config.apicInsecure } },
+    kubeConfig,
+    fabric: { tenant: config.tenant!, vrf: config.vrf!, ...(config.l3out ? { l3out: config.l3out } : {}) },
+    describe: `APIC ${urls.join(', ')}`,
+  };
+}
+
+/** Resolves what to capture: an explicit --lab-dir, else the configured APIC, else (as the server does) the lab. */
+export async function resolveCaptureTarget(flags: Partial<ServiceConfig>, env: Env = process.env): Promise<CaptureTarget> {
+  let config: ServiceConfig;
+  try {
+    config = loadServiceConfig(flags, env);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CaptureConfigError(err.message);
+    throw err;
+  }
+  if (flags.labDir !== undefined || usesLab(config, env)) return labTarget(config.labDir);
+  return configuredTarget(config, env);
+}
+
+interface CaptureFlags extends Partial<ServiceConfig> {
+  out?: string;
+  apicUrl?: string[];
+}
+
+/** Registers `akb capture [--out FILE]`: an akb-bundle/v1 snapshot of the configured APIC and cluster. */
+export function registerCaptureCommands(program: Command): void {
+  program
+    .command('capture')
+    .description('write an akb-bundle/v1 snapshot of the configured APIC and cluster (bulk class queries: a fixed number of requests)')
+    .option('--out <file>', 'write the bundle to this file (default: standard output)')
+    .option('--lab-dir <dir>', 'capture from the running lab whose lab.json is in this directory (AKB_LAB_DIR)')
+    .option('--kubeconfig <file>', 'kubeconfig of the cluster (AKB_KUBECONFIG, KUBECONFIG)')
+    .option('--kube-context <name>', 'kubeconfig context (AKB_KUBE_CONTEXT)')
+    .option('--in-cluster', 'use the pod service account (AKB_IN_CLUSTER)')
+    .option('--apic-url <url>', 'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--apic-user <name>', 'APIC user (AKB_APIC_USER)')
+    .option('--apic-password-file <file>', 'file with the APIC password (AKB_APIC_PASSWORD_FILE; or AKB_APIC_PASSWORD)')
+    .option('--apic-cert-name <name>', 'certificate name on the APIC user, for signature auth (AKB_APIC_CERT_NAME)')
+    .option('--apic-key-file <file>', 'private key for signature auth (AKB_APIC_KEY_FILE)')
+    .option('--apic-ca-file <file>', 'CA bundle to trust for the APIC (AKB_APIC_CA_FILE)')
+    .option('--apic-insecure', 'skip APIC TLS verification (AKB_APIC_INSECURE)')
+    .option('--tenant <name>', "the cluster's ACI tenant (AKB_TENANT)")
+    .option('--vrf <name>', "the cluster's VRF (AKB_VRF)")
+    .option('--l3out <name>', "the cluster's L3Out (AKB_L3OUT)")
+    .action(async (o: CaptureFlags) => {
+      const { out, apicUrl, ...rest } = o;
+      const flags: Partial<ServiceConfig> = { ...rest, ...(apicUrl ? { apicUrls: apicUrl } : {}) };
+      let target: CaptureTarget;
+      try {
+        target = await resolveCaptureTarget(flags);
+      } catch (err) {
+        if (!(err instanceof CaptureConfigError)) throw err;
+        process.stderr.write(`akb capture: ${err.message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const apic = new ApicClient(target.apic);
+      try {
+        const { bundle, requests } = await captureBundle({ apic, kubeConfig: target.kubeConfig, fabric: target.fabric });
+        const text = `${JSON.stringify(bundle, null, 2)}\n`;
+        if (out) await writeFile(out, text);
+        else process.stdout.write(text);
+        const objects = (section: Record<string, unknown[]>) => Object.values(section).reduce((n, items) => n + items.length, 0);
+        process.stderr.write(
+          `akb capture: ${target.describe}: ${requests.apic} APIC requests (${objects(bundle.apic)} objects), ` +
+            `${requests.kubernetes} Kubernetes requests (${objects(bundle.k8s)} objects)${out ? `; wrote ${out}` : ''}\n`,
+        );
+      } catch (err) {
+        // Unreachable or refusing systems: the clients' messages name the controller or API server and the
+        // failure, and are redacted (the APIC client never puts a password or token into an error).
+        process.stderr.write(`akb capture: ${target.describe}: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exitCode = 1;
+      } finally {
+        await apic.close();
+      }
+    });
+}
