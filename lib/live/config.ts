@@ -126,7 +126,7 @@ export function loadServiceConfig(
   for (const [field, value] of Object.entries(flags)) {
     if (value === undefined) continue;
     raw[field] = value;
-    origin[field] = `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    origin[field] = field === 'apicUrls' ? '--apic-url' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   }
   const parsed = serviceConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -17,7 +17,10 @@ import type { Bundle } from '../topology/bundle-types';
 import { ApicLiveSource } from './apic-source';
 import { ClusterLiveSource } from './cluster-live-source';
 import { usesLab, type ServiceConfig } from './config';
+import { createUiAuth } from './auth';
+import { createHttpApi } from './http-api';
 import { LiveHub } from './hub';
+import { createMetrics, patchBytes } from './metrics';
 import { LiveService, type LiveSource } from './service';
 
 export interface Runtime {
@@ -98,23 +101,40 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
   if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, logger.child({ component: 'apic-source' })));
   else logger.warn('no APIC configured: showing the Kubernetes side only');
 
-  const hub = new LiveHub({ lab: lab !== null, logger });
+  const auth = createUiAuth(config, env);
+  const metrics = createMetrics();
+  const hub = new LiveHub({ lab: lab !== null, logger, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
   const service = new LiveService({
     sources,
     fabric: connections.fabric,
     graph: { correlate, diff, isEmptyPatch },
-    target: hub,
+    target: {
+      publish(graph, patch) {
+        hub.publish(graph, patch);
+        metrics.setRevision(graph.revision);
+      },
+      setSources(statuses) {
+        hub.setSources(statuses);
+        metrics.setSources(statuses);
+      },
+    },
     logger,
     coalesceMs: overrides.coalesceMs,
+    onPublish: ({ latencyMs, patch }) => metrics.observePublish({ latencyMs, patchBytes: patch ? patchBytes(patch) : null }),
   });
   await service.start();
 
-  const handleHttp = (req: IncomingMessage, res: ServerResponse): boolean => {
-    const path = (req.url ?? '/').split('?')[0];
-    if (path === '/healthz') return answer(res, 200, { ok: true });
-    if (path === '/readyz') return service.ready() ? answer(res, 200, { ready: true }) : answer(res, 503, { ready: false, sources: service.sourceStatuses() });
-    return false;
-  };
+  const api = createHttpApi({
+    service,
+    metrics,
+    auth,
+    lab: lab !== null,
+    onScrape: () => {
+      metrics.setWebsocketClients(hub.clientCount());
+      if (apic) metrics.setApicRequestCounts({ ...apic.counts });
+    },
+  });
+  const handleHttp = (req: IncomingMessage, res: ServerResponse): boolean => api.handle(req, res);
 
   return {
     lab,
@@ -129,10 +149,4 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
       if (ownsLab) await lab?.stop();
     },
   };
-}
-
-function answer(res: ServerResponse, status: number, body: unknown): true {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-  res.end(JSON.stringify(body));
-  return true;
 }

@@ -94,7 +94,7 @@ describe('resolveCaptureTarget', () => {
     expect(await problem({ apicUrls: ['https://127.0.0.1:1'], tenant: 't', vrf: 'v' }, { AKB_APIC_PASSWORD: 's3cret-value' })).toMatch(/--apic-user/);
     expect(await problem({ apicUrls: ['https://127.0.0.1:1'], apicUser: 'admin' }, { AKB_APIC_PASSWORD: 's3cret-value' })).toMatch(/--tenant and --vrf/);
     expect(await problem({ apicUrls: ['https://127.0.0.1:1'], apicUser: 'admin', tenant: 't', vrf: 'v' })).toMatch(/AKB_APIC_PASSWORD/);
-    expect(await problem({ apicUrls: ['not a url'] })).toMatch(/--apic-urls: must be an http\(s\) URL/);
+    expect(await problem({ apicUrls: ['not a url'] })).toMatch(/--apic-url: must be an http\(s\) URL/);
   });
 
   it('names an unreadable secret file without printing any secret', async () => {

@@ -1,0 +1,177 @@
+/**
+ * The live service's HTTP surface next to the Next.js pages: health and readiness probes, Prometheus
+ * metrics, `/api/v1/graph`, `/api/v1/bundle`, and the UI-authentication gate in front of everything.
+ *
+ * `handle` returns true when it answered the request (including an authentication refusal for any
+ * path, pages too) and false to let Next serve the page. Read-only by construction: no route writes
+ * anywhere, towards the APIC, Kubernetes or the service's own state.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Bundle } from '../topology/bundle-types';
+import type { TopologyGraph } from '../topology/graph';
+import type { UiAuth } from './auth';
+import type { LiveMetrics } from './metrics';
+import { redactBundle } from './redact-bundle';
+import type { SourceStatus } from './source-status';
+
+export interface HttpApiService {
+  graph(): TopologyGraph | null;
+  bundle(): Bundle;
+  ready(): boolean;
+  sourceStatuses(): Record<string, SourceStatus>;
+}
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+export interface HttpApiContext {
+  service: HttpApiService;
+  metrics: LiveMetrics;
+  auth: UiAuth | null;
+  lab: boolean;
+  /**
+   * Serve `/metrics` without UI authentication (default false). Turn on when Prometheus scrapes the pod
+   * directly and cannot send the UI credentials (header mode, where only the ingress authenticates).
+   * The metrics hold counts and states, no names of pods, nodes or tenants.
+   */
+  metricsOpen?: boolean;
+  /** Called before each scrape, to push values only the caller knows (websocket clients, APIC counts). */
+  onScrape?: () => void;
+  /** More routes behind authentication, by exact path. */
+  extraRoutes?: Record<string, RouteHandler>;
+}
+
+export interface HttpApi {
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+}
+
+const READ = ['GET', 'HEAD'];
+
+export function createHttpApi(ctx: HttpApiContext): HttpApi {
+  // Readiness latches: once both sources have synced, the pod stays in the Service even if a source
+  // degrades later, so the page can still show *why* the APIC or the cluster is down.
+  let everReady = false;
+  const isReady = (): boolean => (everReady ||= ctx.service.ready());
+
+  const routes: Record<string, RouteHandler> = {
+    '/metrics': (req, res) => void serveMetrics(ctx, req, res),
+    '/api/v1/graph': (req, res) => serveGraph(ctx.service, req, res),
+    '/api/v1/bundle': (req, res) => serveBundle(ctx, req, res),
+  };
+
+  return {
+    handle(req, res) {
+      const path = pathOf(req);
+      if (path === '/healthz') return readOnly(req, res, () => send(res, req, 200, 'text/plain; charset=utf-8', 'ok\n'));
+      if (path === '/readyz') return readOnly(req, res, () => serveReadiness(ctx, isReady(), req, res));
+      const open = path === '/metrics' && ctx.metricsOpen === true;
+      if (!open && ctx.auth) {
+        if (ctx.auth.handleLogin(req, res)) return true;
+        if (!ctx.auth.authorize(req)) {
+          ctx.auth.challenge(res);
+          return true;
+        }
+      }
+      const extra = ctx.extraRoutes?.[path];
+      if (extra) {
+        extra(req, res);
+        return true;
+      }
+      const route = routes[path];
+      if (route) return readOnly(req, res, () => route(req, res));
+      if (path === '/api' || path.startsWith('/api/')) {
+        const available = [...Object.keys(routes), ...Object.keys(ctx.extraRoutes ?? {})].filter((p) => p.startsWith('/api/')).sort();
+        sendJson(res, req, 404, { error: 'not_found', message: `no API route ${path}; available: ${available.join(', ')}` });
+        return true;
+      }
+      return false;
+    },
+  };
+}
+
+/** The request path; `//x` stays `//x` (not a host), absolute-form targets (`http://h/x`) give `/x`. */
+function pathOf(req: IncomingMessage): string {
+  const target = req.url ?? '/';
+  try {
+    return new URL(target.startsWith('/') ? `http://akb.invalid${target}` : target).pathname;
+  } catch {
+    return '/';
+  }
+}
+
+/** Runs `serve` for GET/HEAD; answers 405 with `Allow` otherwise. Always returns true (answered). */
+function readOnly(req: IncomingMessage, res: ServerResponse, serve: () => void): true {
+  if (READ.includes(req.method ?? 'GET')) serve();
+  else {
+    res.setHeader('Allow', READ.join(', '));
+    sendJson(res, req, 405, { error: 'method_not_allowed', message: `${req.method ?? ''} is not allowed here; use GET or HEAD (akb is read-only)` });
+  }
+  return true;
+}
+
+function serveReadiness(ctx: HttpApiContext, ready: boolean, req: IncomingMessage, res: ServerResponse): void {
+  const sources = ctx.service.sourceStatuses();
+  const waiting = Object.entries(sources).filter(([, s]) => s.state !== 'synced').map(([name, s]) => `${name}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`);
+  const body = {
+    ready,
+    lab: ctx.lab,
+    revision: ctx.service.graph()?.revision ?? 0,
+    sources,
+    ...(ready ? {} : { reason: waiting.length ? `waiting for ${waiting.join('; ')}` : 'waiting for the first graph' }),
+  };
+  sendJson(res, req, ready ? 200 : 503, body);
+}
+
+async function serveMetrics(ctx: HttpApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    ctx.metrics.setRevision(ctx.service.graph()?.revision ?? 0);
+    ctx.metrics.setSources(ctx.service.sourceStatuses());
+    ctx.onScrape?.();
+    send(res, req, 200, ctx.metrics.contentType, await ctx.metrics.text());
+  } catch (err) {
+    sendJson(res, req, 500, { error: 'metrics_failed', message: err instanceof Error ? err.message : String(err) });
+  }
+}
+
+function serveGraph(service: HttpApiService, req: IncomingMessage, res: ServerResponse): void {
+  const graph = service.graph();
+  if (!graph) {
+    res.setHeader('Retry-After', '1');
+    sendJson(res, req, 503, { error: 'not_ready', message: 'no graph computed yet: the sources have not been read', sources: service.sourceStatuses() });
+    return;
+  }
+  const etag = `"${graph.revision}"`;
+  res.setHeader('ETag', etag);
+  // Revalidate every time: the graph changes whenever the fabric or the cluster does.
+  res.setHeader('Cache-Control', 'no-cache');
+  if (etagMatches(req.headers['if-none-match'], etag)) {
+    res.writeHead(304);
+    res.end();
+    return;
+  }
+  sendJson(res, req, 200, graph);
+}
+
+/** RFC 9110 §13.1.2: If-None-Match uses weak comparison and may list several tags or be `*`. */
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => opaque(tag) === opaque(etag));
+}
+
+function serveBundle(ctx: HttpApiContext, req: IncomingMessage, res: ServerResponse): void {
+  const bundle = redactBundle(ctx.service.bundle());
+  const stamp = bundle.capturedAt.replace(/[:.]/g, '-');
+  res.setHeader('Content-Disposition', `attachment; filename="akb-${ctx.lab ? 'lab-' : ''}bundle-${stamp}.json"`);
+  res.setHeader('Cache-Control', 'no-store');
+  sendJson(res, req, 200, bundle);
+}
+
+function sendJson(res: ServerResponse, req: IncomingMessage, status: number, body: unknown): void {
+  send(res, req, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function send(res: ServerResponse, req: IncomingMessage, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), 'X-Content-Type-Options': 'nosniff' });
+  res.end(req.method === 'HEAD' ? undefined : body);
+}
