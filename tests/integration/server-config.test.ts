@@ -27,6 +27,6 @@ describe('server.ts configuration errors', () => {
   it('rejects a malformed APIC URL', () => {
     const run = runServer(['--apic-url', 'apic1', '--apic-user', 'admin', '--tenant', 't', '--vrf', 'v'], { AKB_APIC_PASSWORD: 'x' });
     expect(run.status).toBe(2);
-    expect(run.stderr).toMatch(/--apic-urls?: .*http\(s\) URL|apicUrls/);
+    expect(run.stderr).toMatch(/--apic-url: must be an http\(s\) URL/);
   });
 });
