@@ -55,6 +55,8 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel });
   // Next's telemetry would dial out from every install, including air-gapped fabrics' management networks.
   process.env.NEXT_TELEMETRY_DISABLED ??= '1';
+  // Next reads NODE_ENV at import; `npm start` serves the production build unless --dev is given.
+  Object.assign(process.env, { NODE_ENV: config.dev ? 'development' : 'production' });
   // Loaded only once the configuration is known to be good, so a bad flag fails fast and alone.
   const { startRuntime } = await import('./lib/live/runtime');
   const { default: next } = await import('next');

@@ -1,0 +1,55 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test } from '@playwright/test';
+
+let child: ChildProcess | undefined;
+
+/** Like Ctrl-C in a terminal: the signal goes to the whole process group (npm, sh and the server). */
+async function stopGroup(signal: NodeJS.Signals): Promise<number | null> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+  const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
+  process.kill(-child.pid!, signal);
+  return exited;
+}
+
+async function waitReady(port: number, withinMs: number, started: number): Promise<boolean> {
+  while (Date.now() - started < withinMs) {
+    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return true;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return false;
+}
+
+test.afterEach(async () => {
+  await stopGroup('SIGTERM');
+});
+
+test('`npm start` with no configuration serves the app on the embedded lab within 30 seconds', async ({ page }) => {
+  test.setTimeout(120_000);
+  const port = 3191;
+  const labDir = mkdtempSync(join(tmpdir(), 'akb-npm-start-'));
+  const started = Date.now();
+  // Only the port and lab directory differ from a fresh clone's defaults, so this run does not collide with others.
+  child = spawn('npm', ['start', '--silent'], { env: { ...process.env, AKB_PORT: String(port), AKB_LAB_DIR: labDir, AKB_LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  expect(await waitReady(port, 30_000, started), 'ready within 30 s').toBe(true);
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await expect(page.getByTestId('lab-banner')).toBeVisible();
+  await expect(page.getByTestId('count-k8s-node')).toHaveText(/^[1-9]\d*$/);
+});
+
+test('SIGTERM closes sockets, stops the lab and exits 0', async ({ page }) => {
+  test.setTimeout(60_000);
+  const port = 3192;
+  const labDir = mkdtempSync(join(tmpdir(), 'akb-sigterm-'));
+  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--port', String(port), '--lab-dir', labDir, '--log-level', 'warn'], { stdio: 'ignore', detached: true });
+  expect(await waitReady(port, 30_000, Date.now())).toBe(true);
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');
+  const started = Date.now();
+  expect(await stopGroup('SIGTERM')).toBe(0);
+  // An open websocket must not hold the process up.
+  expect(Date.now() - started).toBeLessThan(10_000);
+  await expect(page.getByTestId('connection')).not.toHaveAttribute('data-state', 'open');
+});
