@@ -4,33 +4,20 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Command } from 'commander';
+import { addConnectionFlags } from './lib/cli/connection-flags';
 import { loadServiceConfig, type ServiceConfig } from './lib/live/config';
 import { createLogger } from './lib/logging';
 
 function parseFlags(argv: string[]): Partial<ServiceConfig> {
-  const cmd = new Command('akb-server')
+  const cmd = addConnectionFlags(new Command('akb-server'))
     .option('--host <host>', 'address to listen on (AKB_HOST)')
     .option('--port <port>', 'port to listen on (AKB_PORT)')
     .option('--dev', 'run Next.js in development mode')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (AKB_LOG_LEVEL)')
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster to show (AKB_KUBECONFIG, KUBECONFIG)')
-    .option('--kube-context <name>', 'kubeconfig context (AKB_KUBE_CONTEXT)')
-    .option('--in-cluster', 'use the pod service account (AKB_IN_CLUSTER)')
     .option('--lab', 'run the embedded lab even if a cluster is configured (AKB_LAB)')
     .option('--no-lab', 'never run the lab')
     .option('--lab-scenario <name|file>', 'lab scenario: a shipped name or a YAML file (AKB_LAB_SCENARIO)')
     .option('--no-lab-demo', 'do not play demo events in the lab')
-    .option('--lab-dir <dir>', 'where the lab writes its kubeconfig and APIC details (AKB_LAB_DIR)')
-    .option('--apic-url <url>', 'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--apic-user <name>', 'APIC user (AKB_APIC_USER)')
-    .option('--apic-password-file <file>', 'file with the APIC password (AKB_APIC_PASSWORD_FILE; or AKB_APIC_PASSWORD)')
-    .option('--apic-cert-name <name>', 'certificate name on the APIC user, for signature auth (AKB_APIC_CERT_NAME)')
-    .option('--apic-key-file <file>', 'private key for signature auth (AKB_APIC_KEY_FILE)')
-    .option('--apic-ca-file <file>', 'CA bundle to trust for the APIC (AKB_APIC_CA_FILE)')
-    .option('--apic-insecure', 'skip APIC TLS verification (AKB_APIC_INSECURE)')
-    .option('--tenant <name>', "the cluster's ACI tenant (AKB_TENANT)")
-    .option('--vrf <name>', "the cluster's VRF (AKB_VRF)")
-    .option('--l3out <name>', "the cluster's L3Out (AKB_L3OUT)")
     .option('--ui-auth <mode>', 'none|token|basic|header (AKB_UI_AUTH)')
     .option('--ui-auth-file <file>', 'token, or user:password, for UI auth (AKB_UI_AUTH_FILE)')
     .option('--ui-auth-header <name>', 'header set by an authenticating ingress (AKB_UI_AUTH_HEADER)')

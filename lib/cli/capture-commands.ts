@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
+import { addConnectionFlags } from './connection-flags';
 import { ApicClient } from '../aci/client';
 import type { ApicClientOptionsInput } from '../aci/options';
 import { KubeConfigError, loadKubeConfig } from '../k8s/kubeconfig';
@@ -114,24 +115,11 @@ interface CaptureFlags extends Partial<ServiceConfig> {
 
 /** Registers `akb capture [--out FILE]`: an akb-bundle/v1 snapshot of the configured APIC and cluster. */
 export function registerCaptureCommands(program: Command): void {
-  program
+  const capture = program
     .command('capture')
     .description('write an akb-bundle/v1 snapshot of the configured APIC and cluster (bulk class queries: a fixed number of requests)')
-    .option('--out <file>', 'write the bundle to this file (default: standard output)')
-    .option('--lab-dir <dir>', 'capture from the running lab whose lab.json is in this directory (AKB_LAB_DIR)')
-    .option('--kubeconfig <file>', 'kubeconfig of the cluster (AKB_KUBECONFIG, KUBECONFIG)')
-    .option('--kube-context <name>', 'kubeconfig context (AKB_KUBE_CONTEXT)')
-    .option('--in-cluster', 'use the pod service account (AKB_IN_CLUSTER)')
-    .option('--apic-url <url>', 'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--apic-user <name>', 'APIC user (AKB_APIC_USER)')
-    .option('--apic-password-file <file>', 'file with the APIC password (AKB_APIC_PASSWORD_FILE; or AKB_APIC_PASSWORD)')
-    .option('--apic-cert-name <name>', 'certificate name on the APIC user, for signature auth (AKB_APIC_CERT_NAME)')
-    .option('--apic-key-file <file>', 'private key for signature auth (AKB_APIC_KEY_FILE)')
-    .option('--apic-ca-file <file>', 'CA bundle to trust for the APIC (AKB_APIC_CA_FILE)')
-    .option('--apic-insecure', 'skip APIC TLS verification (AKB_APIC_INSECURE)')
-    .option('--tenant <name>', "the cluster's ACI tenant (AKB_TENANT)")
-    .option('--vrf <name>', "the cluster's VRF (AKB_VRF)")
-    .option('--l3out <name>', "the cluster's L3Out (AKB_L3OUT)")
+    .option('--out <file>', 'write the bundle to this file (default: standard output)');
+  addConnectionFlags(capture)
     .action(async (o: CaptureFlags) => {
       const { out, apicUrl, ...rest } = o;
       const flags: Partial<ServiceConfig> = { ...rest, ...(apicUrl ? { apicUrls: apicUrl } : {}) };
