@@ -133,3 +133,14 @@ export function setExternalTrafficPolicy(w: LabWorld, namespace: string, name: s
   svc.externalTrafficPolicy = policy;
   return next;
 }
+
+/** The Node object is deleted (e.g. `kubectl delete node`): its pods go (and are rescheduled), its sessions and endpoint vanish. */
+export function removeNode(w: LabWorld, name: string): LabWorld {
+  if (!w.nodes.some((n) => n.name === name)) fail(`no node ${name}`);
+  const next = cloneWorld(w);
+  next.nodes = next.nodes.filter((n) => n.name !== name);
+  next.scenario.cluster.nodes = next.scenario.cluster.nodes.filter((n) => n.name !== name);
+  next.downSessions = next.downSessions.filter((k) => !k.endsWith(`|${name}`));
+  reconcileWorkloads(next);
+  return next;
+}

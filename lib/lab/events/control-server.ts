@@ -1,0 +1,76 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../../logging';
+import type { GroundTruth } from '../model';
+import { LabEventError, type LabEventResult } from './schema';
+
+/** What the control endpoint drives: the running lab. */
+export interface LabControlTarget {
+  event(input: unknown): Promise<LabEventResult>;
+  truth(): GroundTruth;
+}
+
+export interface LabControlServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const MAX_BODY = 64 * 1024;
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new LabEventError([`(body): larger than ${MAX_BODY} bytes`], 400);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new LabEventError(['(body): must be a JSON object with a "kind"'], 400);
+  }
+}
+
+/**
+ * The lab's control endpoint on loopback: `POST /events` (a LabEvent as JSON → LabEventResult, or 4xx
+ * `{error, issues}`), `GET /truth` (the ground truth). Lab only: no authentication, never bound off loopback.
+ */
+export async function startLabControl(target: LabControlTarget, logger: Logger, port = 0): Promise<LabControlServer> {
+  const server = createServer((req, res) => {
+    void (async () => {
+      const path = (req.url ?? '/').split('?')[0];
+      try {
+        if (req.method === 'POST' && path === '/events') return send(res, 200, await target.event(await readJson(req)));
+        if (req.method === 'GET' && path === '/truth') return send(res, 200, target.truth());
+        send(res, 404, { error: `no such endpoint: ${req.method} ${path} (POST /events, GET /truth)` });
+      } catch (err) {
+        if (err instanceof LabEventError) return send(res, err.status, { error: err.message, issues: err.issues });
+        logger.error({ err: err instanceof Error ? err.message : String(err) }, 'lab control request failed');
+        send(res, 500, { error: 'internal error' });
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    stop: async () => {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * `<labDir>/lab.json`: how other processes (the app, `akb lab event`, kubectl users) find a running lab. It names
+ * files for the secrets (kubeconfig, APIC password, both mode 0600) instead of holding them.
+ */
+export const labFileSchema = z.object({
+  scenario: z.string(),
+  k8sUrl: z.string().url(),
+  kubeconfig: z.string().min(1),
+  apicUrls: z.array(z.string().url()).min(1),
+  apicUser: z.string().min(1),
+  apicPasswordFile: z.string().min(1),
+  apicCaFile: z.string().min(1).optional(),
+  controlUrl: z.string().url(),
+  tenant: z.string().min(1),
+  vrf: z.string().min(1),
+  l3out: z.string().min(1).optional(),
+  pid: z.number().int(),
+});
+export type LabFile = z.infer<typeof labFileSchema>;
+
+export const DEFAULT_LAB_DIR = '.akb/lab';
+
+export interface LabDirContents {
+  scenario: string;
+  k8sUrl: string;
+  kubeconfigYaml: string;
+  apicUrls: string[];
+  apicUser: string;
+  apicPassword: string;
+  apicCaPem?: string;
+  controlUrl: string;
+  tenant: string;
+  vrf: string;
+  l3out?: string;
+}
+
+export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFile> {
+  const abs = resolve(dir);
+  await mkdir(abs, { recursive: true });
+  const secret = async (file: string, text: string): Promise<string> => {
+    const path = join(abs, file);
+    await writeFile(path, text, { mode: 0o600 });
+    await chmod(path, 0o600); // writeFile's mode only applies to a new file
+    return path;
+  };
+  const kubeconfig = await secret('kubeconfig', c.kubeconfigYaml);
+  const apicPasswordFile = await secret('apic-password', `${c.apicPassword}\n`);
+  let apicCaFile: string | undefined;
+  if (c.apicCaPem) {
+    apicCaFile = join(abs, 'apic-ca.pem');
+    await writeFile(apicCaFile, c.apicCaPem);
+  }
+  const file: LabFile = {
+    scenario: c.scenario, k8sUrl: c.k8sUrl, kubeconfig, apicUrls: c.apicUrls, apicUser: c.apicUser, apicPasswordFile,
+    ...(apicCaFile ? { apicCaFile } : {}), controlUrl: c.controlUrl, tenant: c.tenant, vrf: c.vrf, ...(c.l3out ? { l3out: c.l3out } : {}), pid: process.pid,
+  };
+  await writeFile(join(abs, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
+  return file;
+}
+
+/** Reads `<dir>/lab.json`; the error says which file and which fields are wrong, or that no lab was started there. */
+export async function readLabFile(dir: string): Promise<LabFile> {
+  const path = join(resolve(dir), 'lab.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new Error(`no running lab found: ${path} does not exist (start one with "akb lab start --lab-dir ${dir}")`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new Error(`${path}: not JSON (${(e as Error).message})`);
+  }
+  const r = labFileSchema.safeParse(doc);
+  if (!r.success) throw new Error(`${path}: ${r.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}

@@ -1,0 +1,11 @@
+/**
+ * The embedded lab: simulated Kubernetes and APIC servers on loopback, fed by one scenario world, kept consistent
+ * by the sync, driven by events (API, CLI, demo driver) and by controllers reacting to what users apply.
+ */
+export { startLab, type Lab, type LabSyncResult, type StartLabOptions, type LabFabric, type ApicConnection } from './lab';
+export {
+  parseLabEvent, labEventSchema, LabEventError, LAB_EVENT_KINDS, readLabFile, DEFAULT_LAB_DIR,
+  type LabEvent, type LabEventInput, type LabEventKind, type LabEventResult, type LabFile,
+} from './events';
+export { startDemoDriver, nextDemoEvent, type DemoDriver, type DemoTarget } from './demo';
+export type { GroundTruth, LabWorld, Scenario } from './model';

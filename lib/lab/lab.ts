@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import { silentLogger, type Logger } from '../logging';
+import { ApicTree, startLabApic, type LabApic } from './apic';
+import { startDemoDriver, type DemoDriver } from './demo';
+import { LabControllers } from './controllers';
+import { applyLabEvent, parseLabEvent, startLabControl, writeLabDir, type LabControlServer, type LabEvent, type LabEventResult } from './events';
+import { KubeStore, startLabK8s, type LabK8sServer } from './k8s';
+import {
+  createWorld, deriveApic, deriveKubernetes, groundTruth, loadScenarioFile, loadShippedScenario, parseScenario, shippedScenarioNames,
+  type GroundTruth, type LabWorld, type Scenario,
+} from './model';
+import { ApicSync, KubeSync } from './sync';
+
+export interface StartLabOptions {
+  /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
+  scenario?: string | Scenario;
+  /** If given, `<labDir>/lab.json`, `kubeconfig`, `apic-password` (0600) and `apic-ca.pem` are written there. */
+  labDir?: string;
+  /** Play a gentle stream of reversible events (default interval 5 s). Default off. */
+  demo?: boolean | { intervalMs: number };
+  /** TLS by default, so kubectl works with the written kubeconfig (which carries the CA). */
+  k8s?: { tls?: boolean; port?: number };
+  apic?: { http?: boolean; controllers?: number; port?: number; tokenLifetimeSec?: number };
+  logger?: Logger;
+}
+
+export interface LabFabric {
+  tenant: string;
+  vrf: string;
+  l3out?: string;
+}
+
+export interface ApicConnection {
+  urls: string[];
+  user: string;
+  password: string;
+  caPem?: string;
+}
+
+/** What one sync wrote to each server. */
+export type LabSyncResult = Pick<LabEventResult, 'kubernetes' | 'apic'>;
+
+export interface Lab {
+  k8s: LabK8sServer;
+  apic: LabApic[];
+  fabric: LabFabric;
+  apicConnection: ApicConnection;
+  kubeconfigYaml(): string;
+  /** `http://127.0.0.1:<port>`: POST /events, GET /truth. */
+  controlUrl: string;
+  /** The scenario's name (or the YAML path it was loaded from). */
+  scenarioName: string;
+  world(): LabWorld;
+  truth(): GroundTruth;
+  /** Validates and applies an event, then syncs both servers; rejects with LabEventError naming what is wrong. */
+  event(ev: unknown): Promise<LabEventResult>;
+  /** Replaces the world (for mutations that are not events, e.g. in tests) and syncs both servers. */
+  setWorld(next: LabWorld): LabSyncResult;
+  demo?: DemoDriver;
+  stop(): Promise<void>;
+}
+
+function resolveScenario(ref: string | Scenario | undefined): { scenario: Scenario; name: string } {
+  if (ref === undefined) return { scenario: loadShippedScenario('demo'), name: 'demo' };
+  // A scenario built in code is checked like a file: its cross-references may have been edited into nonsense.
+  if (typeof ref !== 'string') return { scenario: parseScenario(ref, `scenario ${ref.name}`), name: ref.name };
+  if (shippedScenarioNames().includes(ref)) return { scenario: loadShippedScenario(ref), name: ref };
+  return { scenario: loadScenarioFile(ref), name: ref };
+}
+
+/**
+ * Starts the embedded lab: a Kubernetes API server and APIC controller(s) on loopback, both seeded from one
+ * scenario world and kept consistent with it as events change it. Everything is validated (and the servers
+ * seeded) before any port is opened, so an invalid scenario starts nothing.
+ */
+export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
+  const logger = opts.logger ?? silentLogger;
+  const { scenario, name: scenarioName } = resolveScenario(opts.scenario);
+  const baseline = structuredClone(scenario);
+  let world = createWorld(scenario);
+
+  const store = new KubeStore();
+  const tree = new ApicTree();
+  const kubeSync = new KubeSync(store);
+  const apicSync = new ApicSync(tree);
+  const controller = new LabControllers(store, kubeSync, () => world, logger);
+  const sync = (): LabSyncResult => {
+    const kubernetes = controller.whileSyncing(() => kubeSync.apply(deriveKubernetes(world)));
+    const apic = apicSync.apply(deriveApic(world));
+    controller.reconcile();
+    return { kubernetes, apic };
+  };
+  sync();
+  controller.start((next) => {
+    world = next;
+    sync();
+  });
+
+  const started: { stop(): Promise<void> }[] = [];
+  try {
+    const k8s = await startLabK8s({ store, tls: opts.k8s?.tls ?? true, port: opts.k8s?.port, logger });
+    started.push(k8s);
+    const password = randomBytes(12).toString('hex');
+    const apic: LabApic[] = [];
+    for (let i = 0; i < Math.max(1, opts.apic?.controllers ?? 1); i++) {
+      const ctl = await startLabApic({
+        tree, http: opts.apic?.http, user: 'admin', password, logger, tokenLifetimeSec: opts.apic?.tokenLifetimeSec,
+        port: i === 0 ? opts.apic?.port : undefined,
+      });
+      apic.push(ctl);
+      started.push(ctl);
+    }
+    const caPem = apic[0]?.caPem;
+    const apicConnection: ApicConnection = { urls: apic.map((a) => a.url), user: 'admin', password, ...(caPem ? { caPem } : {}) };
+    const fabric: LabFabric = { tenant: scenario.tenant, vrf: scenario.vrf, l3out: scenario.l3out.name };
+
+    const event = async (input: unknown): Promise<LabEventResult> => {
+      const ev: LabEvent = parseLabEvent(input);
+      world = applyLabEvent(world, baseline, ev);
+      const written = sync();
+      logger.debug({ event: ev.kind, generation: world.generation }, 'lab event applied');
+      return { event: ev, generation: world.generation, ...written };
+    };
+    const truth = (): GroundTruth => groundTruth(world);
+    const control: LabControlServer = await startLabControl({ event, truth }, logger);
+    started.push(control);
+
+    if (opts.labDir) {
+      await writeLabDir(opts.labDir, {
+        scenario: scenarioName, k8sUrl: k8s.url, kubeconfigYaml: k8s.kubeconfigYaml(), apicUrls: apicConnection.urls, apicUser: 'admin',
+        apicPassword: password, ...(caPem ? { apicCaPem: caPem } : {}), controlUrl: control.url, ...fabric,
+      });
+    }
+
+    const lab: Lab = {
+      k8s, apic, fabric, apicConnection, controlUrl: control.url, scenarioName,
+      kubeconfigYaml: () => k8s.kubeconfigYaml(),
+      world: () => world,
+      truth,
+      event,
+      setWorld: (next) => {
+        world = next;
+        return sync();
+      },
+      stop: async () => {
+        lab.demo?.stop();
+        controller.stop();
+        for (const s of [...started].reverse()) await s.stop();
+      },
+    };
+    if (opts.demo) lab.demo = startDemoDriver(lab, baseline, { intervalMs: typeof opts.demo === 'object' ? opts.demo.intervalMs : 5000, logger });
+    logger.info({ scenario: scenarioName, k8s: k8s.url, apic: apicConnection.urls, control: control.url }, 'lab started');
+    return lab;
+  } catch (err) {
+    controller.stop();
+    for (const s of started.reverse()) await s.stop().catch(() => undefined);
+    throw err;
+  }
+}

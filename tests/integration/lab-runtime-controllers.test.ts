@@ -1,0 +1,112 @@
+import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
+import ipaddr from 'ipaddr.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { KubeObject } from '../../lib/topology/bundle-types';
+import { cleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
+
+afterEach(cleanup);
+
+const inCidr = (ip: string, cidr: string): boolean => ipaddr.IPv4.parse(ip).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
+
+const userNode = (name: string, podCIDR: string): KubeObject => ({
+  apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+  spec: { podCIDR, podCIDRs: [podCIDR] },
+  status: { addresses: [{ type: 'InternalIP', address: '192.168.35.99' }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+});
+
+const deployment = (name: string, replicas: number): KubeObject => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
+  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1` }] } } },
+});
+
+describe('lab controllers', () => {
+  it('keeps a Node a user added through the API across world syncs', async () => {
+    const lab = await startTestLab();
+    const core = kubeConfigOf(lab).makeApiClient(CoreV1Api);
+    await core.createNode({ body: userNode('byo-1', '10.250.0.0/26') as never });
+    await lab.event({ kind: 'fail-node', node: 'worker-1' });
+    await lab.event({ kind: 'recover-node', node: 'worker-1' });
+    const nodes = (await core.listNode()).items.map((n) => n.metadata!.name);
+    expect(nodes).toContain('byo-1');
+    expect(nodes).toContain('worker-1');
+  });
+
+  it('runs a user-applied Deployment as Running pods on schedulable nodes with IPs from their pod blocks, and serves it', async () => {
+    const lab = await startTestLab();
+    const kc = kubeConfigOf(lab);
+    const apps = kc.makeApiClient(AppsV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('akb', 3) as never });
+    await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'akb' }, spec: { selector: { app: 'akb' }, ports: [{ name: 'http', port: 80, targetPort: 3000 }] } } });
+    const pods = await waitUntil('three running akb pods', async () => {
+      const items = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=akb' })).items;
+      return items.length === 3 && items.every((p) => p.status?.phase === 'Running') ? items : undefined;
+    });
+    const nodes = new Map((await core.listNode()).items.map((n) => [n.metadata!.name!, n]));
+    for (const p of pods) {
+      const node = nodes.get(p.spec!.nodeName!)!;
+      expect(node.spec?.unschedulable).not.toBe(true);
+      expect(node.spec?.taints ?? []).not.toContainEqual(expect.objectContaining({ effect: 'NoSchedule' }));
+      expect(inCidr(p.status!.podIP!, node.spec!.podCIDR!)).toBe(true);
+    }
+    expect(new Set(pods.map((p) => p.status!.podIP)).size).toBe(3);
+    const slice = await waitUntil('an EndpointSlice with three endpoints', () => {
+      const items = lab.k8s.store.list('endpointslices', { namespace: 'default', labelSelector: 'kubernetes.io/service-name=akb' }).items;
+      const eps = (items[0]?.endpoints as { addresses: string[] }[] | undefined) ?? [];
+      return eps.length === 3 ? items[0] : undefined;
+    });
+    expect((slice.endpoints as { addresses: string[] }[]).map((e) => e.addresses[0]).sort()).toEqual(pods.map((p) => p.status!.podIP).sort());
+    expect(slice.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 3000 }]);
+    const status = await waitUntil('deployment status', async () => {
+      const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'akb' });
+      return d.status?.readyReplicas === 3 ? d.status : undefined;
+    });
+    expect(status.replicas).toBe(3);
+
+    // Scaling down through the API removes pods; a node failing moves its pods elsewhere.
+    await apps.patchNamespacedDeploymentScale({ namespace: 'default', name: 'akb', body: [{ op: 'replace', path: '/spec/replicas', value: 2 }] });
+    await waitUntil('two akb pods', () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 2);
+    const victim = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items[0]!;
+    const node = (victim.spec as { nodeName: string }).nodeName;
+    await lab.event({ kind: 'fail-node', node });
+    await waitUntil('akb pods off the failed node', () => {
+      const items = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items;
+      return items.length === 2 && items.every((p) => (p.spec as { nodeName: string }).nodeName !== node);
+    });
+    await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'akb' });
+    await waitUntil('akb pods gone', () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 0);
+  });
+
+  it('turns kubectl-style edits of world objects into world events: delete node, cordon, delete pod, scale', async () => {
+    const lab = await startTestLab();
+    const kc = kubeConfigOf(lab);
+    const core = kc.makeApiClient(CoreV1Api);
+    const apps = kc.makeApiClient(AppsV1Api);
+    await core.deleteNode({ name: 'worker-6' });
+    await waitUntil('worker-6 to leave the world', () => !lab.world().nodes.some((n) => n.name === 'worker-6'));
+    await waitUntil('worker-6 pods gone', () => !lab.k8s.store.list('pods').items.some((p) => (p.spec as { nodeName: string }).nodeName === 'worker-6'));
+    expect(lab.truth().sessions.some((s) => s.node === 'worker-6')).toBe(false);
+    expect(lab.k8s.store.tryGet('nodes', 'worker-6')).toBeUndefined();
+
+    // kubectl cordon (client-node sends a JSON patch).
+    await core.patchNode({ name: 'worker-5', body: [{ op: 'add', path: '/spec/unschedulable', value: true }] });
+    await waitUntil('worker-5 drained in the world', () => lab.world().nodes.find((n) => n.name === 'worker-5')?.schedulable === false);
+    expect(lab.world().pods.filter((p) => p.node === 'worker-5' && p.workload.startsWith('shop/'))).toEqual([]);
+
+    const pod = lab.world().pods.find((p) => p.workload === 'shop/db')!;
+    await core.deleteNamespacedPod({ namespace: 'shop', name: pod.name });
+    await waitUntil('a replacement db pod', () => !lab.world().pods.some((p) => p.name === pod.name) && lab.world().pods.filter((p) => p.workload === 'shop/db').length === 3);
+
+    await apps.patchNamespacedDeploymentScale({ namespace: 'shop', name: 'db', body: [{ op: 'replace', path: '/spec/replicas', value: 5 }] });
+    await waitUntil('db scaled in the world', () => lab.world().pods.filter((p) => p.workload === 'shop/db').length === 5);
+    expect(lab.k8s.store.list('pods', { namespace: 'shop', labelSelector: 'app=db' }).items).toHaveLength(5);
+
+    // A node reported NotReady through the status subresource (as a node lifecycle controller would) fails in the world.
+    const node = await core.readNodeStatus({ name: 'worker-2' });
+    node.status!.conditions = node.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c));
+    await core.replaceNodeStatus({ name: 'worker-2', body: node });
+    await waitUntil('worker-2 failed in the world', () => lab.world().nodes.find((n) => n.name === 'worker-2')?.ready === false);
+    expect(lab.truth().sessions.filter((x) => x.node === 'worker-2' && x.state === 'established')).toEqual([]);
+    expect(lab.world().pods.filter((p) => p.node === 'worker-2')).toEqual([]);
+  });
+});
