@@ -7,7 +7,7 @@ import { silentLogger, type Logger } from '../../logging';
 import { handleRequest, type RouterContext } from './http-router';
 import { kubeconfigYaml } from './kubeconfig';
 import { KubeStore } from './store';
-import { labServerTls } from './tls';
+import { labTlsMaterial } from '../tls';
 
 export interface LabK8sOptions {
   /** Bind address; default 127.0.0.1. */
@@ -51,7 +51,7 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
   const store = opts.store ?? new KubeStore({ installedCrds: opts.installedCrds, watchWindow: opts.watchWindow });
   const token = opts.token ?? randomBytes(24).toString('hex');
   const host = opts.host ?? '127.0.0.1';
-  const tls = opts.tls ? labServerTls() : undefined;
+  const tls = opts.tls ? labTlsMaterial() : undefined;
   const watches = new Set<() => void>();
 
   const ctx: RouterContext = {
