@@ -141,6 +141,19 @@ describe('live graph recovers from faults', () => {
     await lab.apic[0]!.restart();
   });
 
+  it('a 410 on a watch (history compacted): the source relists and the graph converges', async () => {
+    await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'api', replicas: 22 });
+    await expectConverged();
+    // Informers of resources that saw no recent event resume from older versions: all of them now get 410.
+    const before = Number(lab.k8s.store.resourceVersion);
+    lab.k8s.store.compact();
+    expect(lab.k8s.store.eventsSince(before - 1)).toBeUndefined();
+    expect(lab.k8s.closeWatches()).toBeGreaterThan(0);
+    await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'api', replicas: 18 });
+    await expectConverged();
+    expect(runtime.service.sourceStatuses().kubernetes?.state).toBe('synced');
+  });
+
   it('Kubernetes API server restarted: marked down and stale while gone, then converges', async () => {
     const { port, token, store } = lab.k8s;
     await lab.k8s.stop();

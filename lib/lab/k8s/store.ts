@@ -285,6 +285,15 @@ export class KubeStore {
     return this.history.filter((e) => e.resourceVersion > resourceVersion);
   }
 
+  /**
+   * Drops the whole event history, as an etcd compaction does: every watch that resumes from an older
+   * resourceVersion gets 410 Expired and its client must relist.
+   */
+  compact(): void {
+    this.history = [];
+    this.compactedRevision = this.revision;
+  }
+
   /** The oldest resourceVersion a watch can still resume from. */
   get oldestResumableVersion(): number {
     return this.compactedRevision;
