@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BundleError, parseBundleJson } from '../topology/bundle';
-import { correlate } from '../topology/correlate';
+import { buildGraph } from '../topology/build-graph';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -34,6 +34,6 @@ export function registerGraphCommands(program: Command): void {
         process.exitCode = 2;
         return;
       }
-      process.stdout.write(`${JSON.stringify(correlate(bundle), null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify(buildGraph(bundle), null, 2)}\n`);
     });
 }

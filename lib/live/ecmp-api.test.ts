@@ -56,6 +56,16 @@ describe('handleEcmpRequest', () => {
     expect(body.transitions.length).toBe(1);
   });
 
+  it('summary: every prefix without matrices or churn', async () => {
+    const full = await (await fetch(`${base}/api/v1/ecmp`)).json();
+    const body = await (await fetch(`${base}/api/v1/ecmp?summary=true`)).json();
+    expect(body.prefixes.map((p: { prefix: string }) => p.prefix)).toEqual(full.prefixes.map((p: { prefix: string }) => p.prefix));
+    expect(body.prefixes.every((p: { cells: unknown[] }) => p.cells.length === 0)).toBe(true);
+    expect(full.prefixes.some((p: { cells: unknown[] }) => p.cells.length > 0)).toBe(true);
+    expect(body.churn).toEqual([]);
+    expect((await (await fetch(`${base}/api/v1/ecmp?summary=yes`)).json()).message).toBe('summary: must be true or false');
+  });
+
   it('rejects bad parameters and methods, naming what is valid', async () => {
     const bad = await fetch(`${base}/api/v1/ecmp?limit=0`);
     expect(bad.status).toBe(400);

@@ -46,6 +46,8 @@ const ecmpQuery = z
     leaf: optionalText,
     since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-25T10:00:00Z' }).optional(),
     limit: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(5000, 'must be at most 5000').default(500),
+    /** `true`: prefixes without their matrices and no churn, for a list of every prefix on a large cluster. */
+    summary: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   })
   .strict();
 const bgpQuery = z
@@ -86,6 +88,7 @@ function serveEcmp(url: URL, req: IncomingMessage, res: ServerResponse, ctx: Ecm
   const cur = ctx.current();
   if (!cur) return sendJson(req, res, 503, { error: 'not_ready', message: 'no graph computed yet: the sources have not been read' });
   const { prefix, service, leaf, since, limit } = q.value;
+  const summary = q.value.summary === 'true';
   const a = analysisOf(cur.bundle, cur.graph);
   const prefixes = a.prefixes.filter((p) => (prefix === undefined || p.prefix === prefix) && (service === undefined || p.services.includes(service)));
   const kept = new Set(prefixes.map((p) => p.prefix));
@@ -98,9 +101,11 @@ function serveEcmp(url: URL, req: IncomingMessage, res: ServerResponse, ctx: Ecm
     maxPaths: a.maxPaths,
     model: REHASH_MODEL,
     ips: a.ips.filter((i) => service === undefined || i.service === service),
-    prefixes: leaf === undefined ? prefixes : prefixes.map((p) => ({ ...p, leaves: p.leaves.filter((l) => l.leaf === leaf), cells: p.cells.filter((c) => c.leaf === leaf) })),
+    prefixes: summary
+      ? prefixes.map((p) => ({ ...p, leaves: [], cells: [] }))
+      : leaf === undefined ? prefixes : prefixes.map((p) => ({ ...p, leaves: p.leaves.filter((l) => l.leaf === leaf), cells: p.cells.filter((c) => c.leaf === leaf) })),
     findings,
-    churn: ctx.history.events({ ...(prefix !== undefined ? { prefix } : {}), ...(leaf !== undefined ? { leaf } : {}), ...(service !== undefined ? { service } : {}), ...(since !== undefined ? { since } : {}), limit }),
+    churn: summary ? [] : ctx.history.events({ ...(prefix !== undefined ? { prefix } : {}), ...(leaf !== undefined ? { leaf } : {}), ...(service !== undefined ? { service } : {}), ...(since !== undefined ? { since } : {}), limit }),
   };
   sendJson(req, res, 200, body);
 }

@@ -59,3 +59,13 @@ describe('EcmpHistory', () => {
     expect(kept).toEqual(rounds[1]!.slice(-2).map((e) => `${e.leaf}|${e.prefix}`));
   });
 });
+
+describe('EcmpHistory baseline', () => {
+  it('a snapshot with no routes and no sessions (the APIC not read yet) is not a baseline', () => {
+    const h = new EcmpHistory();
+    const { bundle, graph } = labBundle(demo);
+    expect(h.record({ ...graph, routes: [], edges: graph.edges.filter((e) => e.kind !== 'bgp') }, bundle, t(0))).toEqual([]);
+    expect(h.record(graph, bundle, t(1))).toEqual([]);
+    expect(h.sessionTransitions()).toEqual([]);
+  });
+});

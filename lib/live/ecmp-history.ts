@@ -47,8 +47,9 @@ export class EcmpHistory {
   }
 
   /**
-   * Records one published snapshot; returns the churn events it caused. The first snapshot is the
-   * baseline: routes that exist when akb starts are not "changes".
+   * Records one published snapshot; returns the churn events it caused. The first snapshot with any
+   * service route or session is the baseline: what exists when akb starts (or once the APIC has first
+   * been read, when the cluster syncs first) is not a "change".
    */
   record(graph: TopologyGraph, bundle: Bundle, at: Date = new Date()): ChurnEvent[] {
     const stamp = at.toISOString();
@@ -56,7 +57,7 @@ export class EcmpHistory {
     const signals = churnSignals(bundle, graph);
     const prev = this.previous;
     this.previous = { sets, signals };
-    if (!prev) return [];
+    if (!prev || (prev.sets.size === 0 && prev.signals.sessions.size === 0)) return [];
     this.recordSessions(prev.signals.sessions, signals.sessions, stamp);
     const events = diffPathSets(prev.sets, sets, prev.signals, signals, stamp);
     for (const e of events) this.push(this.churn, `${e.leaf}|${e.prefix}`, e, this.opts.maxEventsPerKey, this.opts.maxKeys);

@@ -11,7 +11,7 @@ import { ClusterSource } from '../k8s/cluster-source';
 import { loadKubeConfig } from '../k8s/kubeconfig';
 import { startLab, type Lab } from '../lab';
 import type { Logger } from '../logging';
-import { correlate } from '../topology/correlate';
+import { buildGraph } from '../topology/build-graph';
 import { diff, isEmptyPatch } from '../topology/patch';
 import type { Bundle } from '../topology/bundle-types';
 import { ApicLiveSource } from './apic-source';
@@ -21,6 +21,8 @@ import { createUiAuth } from './auth';
 import { createHttpApi } from './http-api';
 import { LiveHub } from './hub';
 import { createMetrics, patchBytes } from './metrics';
+import { EcmpHistory } from './ecmp-history';
+import { handleEcmpRequest } from './ecmp-api';
 import { LiveService, type LiveSource } from './service';
 
 export interface Runtime {
@@ -104,14 +106,16 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
   const auth = createUiAuth(config, env);
   const metrics = createMetrics();
   const hub = new LiveHub({ lab: lab !== null, logger, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
+  const ecmpHistory = new EcmpHistory();
   const service = new LiveService({
     sources,
     fabric: connections.fabric,
-    graph: { correlate, diff, isEmptyPatch },
+    graph: { correlate: buildGraph, diff, isEmptyPatch },
     target: {
-      publish(graph, patch) {
+      publish(graph, patch, bundle) {
         hub.publish(graph, patch);
         metrics.setRevision(graph.revision);
+        ecmpHistory.record(graph, bundle);
       },
       setSources(statuses) {
         hub.setSources(statuses);
@@ -124,11 +128,21 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
   });
   await service.start();
 
+  const ecmpRoute = (req: IncomingMessage, res: ServerResponse) => {
+    handleEcmpRequest(req, res, {
+      history: ecmpHistory,
+      current: () => {
+        const graph = service.graph();
+        return graph ? { graph, bundle: service.bundle() } : null;
+      },
+    });
+  };
   const api = createHttpApi({
     service,
     metrics,
     auth,
     lab: lab !== null,
+    extraRoutes: { '/api/v1/ecmp': ecmpRoute, '/api/v1/bgp': ecmpRoute },
     onScrape: () => {
       metrics.setWebsocketClients(hub.clientCount());
       if (apic) metrics.setApicRequestCounts({ ...apic.counts });

@@ -31,7 +31,8 @@ export interface GraphFunctions {
 }
 
 export interface PublishTarget {
-  publish(graph: TopologyGraph, patch: GraphPatch | null): void;
+  /** `bundle` is the snapshot the graph was computed from (analyses that need more than the graph use it). */
+  publish(graph: TopologyGraph, patch: GraphPatch | null, bundle: Bundle): void;
   setSources(sources: Record<string, SourceStatus>): void;
 }
 
@@ -106,8 +107,9 @@ export class LiveService {
     this.firstChangeAt = null;
     this.opts.target.setSources(this.sourceStatuses());
     let next: TopologyGraph;
+    const bundle = this.bundle();
     try {
-      next = this.opts.graph.correlate(this.bundle());
+      next = this.opts.graph.correlate(bundle);
     } catch (err) {
       // The correlator is pure and total by design; if it ever throws, keep the last good graph.
       this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'correlation failed; keeping the previous graph');
@@ -119,7 +121,7 @@ export class LiveService {
     if (patch && this.opts.graph.isEmptyPatch(patch)) return;
     this.revision = published.revision;
     this.current = published;
-    this.opts.target.publish(published, patch);
+    this.opts.target.publish(published, patch, bundle);
     this.opts.onPublish?.({ revision: this.revision, latencyMs: Date.now() - startedAt, patch });
   }
 }

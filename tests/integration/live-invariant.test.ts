@@ -15,7 +15,7 @@ import { loadServiceConfig } from '../../lib/live/config';
 import { GraphClient, type SocketFactory } from '../../lib/live/graph-client';
 import { startRuntime, type Runtime } from '../../lib/live/runtime';
 import { silentLogger } from '../../lib/logging';
-import { correlate } from '../../lib/topology/correlate';
+import { buildGraph } from '../../lib/topology/build-graph';
 import type { TopologyGraph } from '../../lib/topology/graph';
 
 const COALESCE_MS = 100;
@@ -35,7 +35,7 @@ async function freshGraph(): Promise<TopologyGraph> {
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(lab.kubeconfigYaml());
   const { bundle } = await captureBundle({ apic: capturer, kubeConfig, fabric: lab.fabric });
-  return correlate(bundle);
+  return buildGraph(bundle);
 }
 
 /** Waits until the client's graph equals a fresh capture's; returns how long it took. */

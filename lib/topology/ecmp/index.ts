@@ -1,0 +1,10 @@
+export * from './types';
+export { analyseEcmp, installedHops } from './analyse';
+export { analyseBgp, type BgpHealth } from './bgp-health';
+export { findingsAsProblems } from './findings';
+export { withEcmpProblems } from './graph-problems';
+export { rehashShare, orderNextHops, REHASH_MODEL } from './rehash';
+export { churnSignals, pathSets, diffPathSets, type ChurnEvent, type ChurnCause, type ChurnSignals, type PathSet } from './churn';
+export { maxPathsOf, ACI_DEFAULT_MAX_PATHS } from './max-paths';
+export { EXCLUDE_LABEL, cidrContains } from './expected';
+export { calicoSelector, matchesLabelSelector } from './selectors';
