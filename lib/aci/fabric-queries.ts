@@ -6,7 +6,7 @@
  * Each query names the bundle key it fills (the APIC class). Classes the switches keep per VRF are
  * filtered to the cluster's VRF on the APIC, so the rest of the fabric never crosses the wire.
  */
-import { wcard } from './filter';
+import { or, wcard } from './filter';
 import { classQuery, type ApicQuery, type QueryOptions } from './query';
 
 export interface FabricScope {
@@ -49,5 +49,11 @@ export function fabricQueries(scope: FabricScope): FabricQuery[] {
     inVrf('uribv4Nexthop'),
     inVrf('uribv6Route'),
     inVrf('uribv6Nexthop'),
+    // Configuration the ECMP and BGP analyses compare against: the VRF's BGP address-family policy (maximum
+    // paths; resolved in the tenant, then in common) and the L3Out's floating SVIs and BGP peer prefixes.
+    q('fvRsCtxToBgpCtxAfPol', { filter: wcard('fvRsCtxToBgpCtxAfPol.dn', `uni/tn-${scope.tenant}/ctx-${scope.vrf}/`) }),
+    q('bgpCtxAfPol', { filter: or(wcard('bgpCtxAfPol.dn', `uni/tn-${scope.tenant}/`), wcard('bgpCtxAfPol.dn', 'uni/tn-common/')) }),
+    q('l3extVirtualLIfP', { filter: wcard('l3extVirtualLIfP.dn', `uni/tn-${scope.tenant}/`) }),
+    q('bgpPeerP', { filter: wcard('bgpPeerP.dn', `uni/tn-${scope.tenant}/`) }),
   ];
 }
