@@ -1,6 +1,6 @@
 import type { ResolvedSpec } from '../spec/defaults';
 import { planAci, type AciPlan } from './aci/index';
-import { akbManifests } from './akb';
+import { akbManifests, akbSecretUses } from './akb';
 import { userData } from './cluster/cloud-init';
 import { calicoManifests } from './cni/calico';
 import { ciliumHelmValues, ciliumManifests } from './cni/cilium';
@@ -53,6 +53,7 @@ function secretUses(r: ResolvedSpec): SecretUse[] {
       out.push({ name: 'keepalived-password', source: 'generated at apply time', usedBy: 'keepalived VRRP authentication' });
     }
   }
+  out.push(...akbSecretUses(r));
   return out;
 }
 

@@ -1,5 +1,6 @@
 import { parseAllDocuments, parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { AKB_SECRETS } from './akb';
 import { buildPlan } from './index';
 import { planFiles } from '../output/files';
 import { resolvedOf, workedExampleDoc } from '../test-support/fixtures';
@@ -50,12 +51,15 @@ describe('Kubernetes manifests and node data', () => {
     expect(secret?.stringData.password).toBe('{{akb.secret:bgp-password}}');
   });
 
-  it('akb visualiser: read-only ClusterRole, Deployment, Service and Ingress from the spec', () => {
+  it('akb visualiser: deploy/base with the spec values — read-only ClusterRole, probes, Ingress', () => {
     const docs = kubeDocs(planFiles(variant(() => {})));
-    const role = docs.find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'akb-read') as { rules: Array<{ verbs: string[] }> } | undefined;
+    const role = docs.find((d) => d.kind === 'ClusterRole' && d.metadata.name === 'akb-reader') as { rules: Array<{ verbs: string[] }> } | undefined;
+    expect(role?.rules.length).toBeGreaterThan(0);
     expect(role?.rules.flatMap((r) => r.verbs).every((v) => ['get', 'list', 'watch'].includes(v))).toBe(true);
     expect(docs.find((d) => d.kind === 'Ingress')).toMatchObject({ spec: { rules: [{ host: 'akb.example.com' }] } });
-    expect(docs.filter((d) => d.metadata.namespace === 'akb').map((d) => d.kind)).toEqual(expect.arrayContaining(['ServiceAccount', 'ConfigMap', 'Secret', 'Deployment', 'Service']));
+    expect(docs.filter((d) => d.metadata.namespace === 'akb').map((d) => d.kind)).toEqual(['ServiceAccount', 'ConfigMap', 'Secret', 'Secret', 'Service', 'Deployment', 'Ingress']);
+    const deployment = docs.find((d) => d.kind === 'Deployment') as unknown as { spec: { template: { spec: { containers: Array<{ image: string; readinessProbe: { httpGet: { path: string } } }> } } } };
+    expect(deployment.spec.template.spec.containers[0]).toMatchObject({ image: 'ghcr.io/akb/akb:0.1.0', readinessProbe: { httpGet: { path: '/readyz' } } });
   });
 
   it('user data: gateway is the L3Out secondary IP, kubeadm init on the first master, join elsewhere', () => {
@@ -110,7 +114,8 @@ describe('Kubernetes manifests and node data', () => {
     const files = planFiles(plan);
     expect(plan.nodes).toEqual([]);
     expect([...files.keys()].some((k) => k.startsWith('nodes/'))).toBe(false);
-    expect(plan.secrets.map((s) => s.name)).toEqual(['bgp-password']);
+    // The akb Secrets' placeholders (apic-password, ui-token) are listed too once plan/index.ts adds akbSecretUses.
+    expect(plan.secrets.map((s) => s.name).filter((n) => !(Object.values(AKB_SECRETS) as string[]).includes(n))).toEqual(['bgp-password']);
     expect(plan.aci.payloads.length).toBeGreaterThan(0);
     const docs = kubeDocs(files);
     expectKubeObjects(docs);
