@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import ipaddr from 'ipaddr.js';
+import { canonicalCidr, canonicalIp } from '../../net/ip';
 
 /**
  * zod types for APIC attribute strings. Every wire attribute is a string; these check the string's
@@ -7,20 +7,10 @@ import ipaddr from 'ipaddr.js';
  */
 
 /** Canonical text of an IP (IPv4-mapped IPv6 becomes IPv4; IPv6 in RFC 5952 form), or null. */
-export function normaliseIp(text: string): string | null {
-  if (!ipaddr.isValid(text)) return null;
-  return ipaddr.process(text).toString();
-}
+export const normaliseIp = canonicalIp;
 
 /** Canonical `ip/len` of a CIDR string, or null. */
-export function normaliseCidr(text: string): string | null {
-  try {
-    const [addr, len] = ipaddr.parseCIDR(text);
-    return `${addr.toString()}/${len}`;
-  } catch {
-    return null;
-  }
-}
+export const normaliseCidr = canonicalCidr;
 
 /** An IP with an optional `/len` (APIC next hops carry `/32`), normalised to the bare address. */
 export const ipAttr = z.string().transform((s, ctx) => {

@@ -251,7 +251,13 @@ export function compareValues(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Only hex digits, dots and colons, with an optional `/len`: the strings worth handing to the IP parser. */
+const IP_LIKE_RE = /^[0-9a-fA-F.:]+(\/\d{1,3})?$/;
+
 function parseIp(v: string): ipaddr.IPv4 | ipaddr.IPv6 | undefined {
+  // PERFORMANCE: sorting 200,000 DNs by order-by compares millions of pairs; ipaddr.isValid on a DN throws and
+  // catches internally, which made one page of a large class take seconds. Rule out non-IPs with a regex first.
+  if (!IP_LIKE_RE.test(v)) return undefined;
   const addr = v.split('/')[0] ?? '';
   return ipaddr.isValid(addr) ? ipaddr.parse(addr) : undefined;
 }

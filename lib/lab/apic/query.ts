@@ -92,14 +92,28 @@ export function queryTargets(tree: ApicTree, scope: QueryScope, opts: QueryOptio
 }
 
 function orderTargets(targets: MoRecord[], opts: QueryOptions): MoRecord[] {
+  // DNs order as strings (their RNs mix names and numbers); other properties by the type their values suggest.
+  const compare = (prop: string) => (prop === 'dn' ? compareStrings : compareValues);
   const value = (mo: MoRecord, prop: string): string => (prop === 'dn' ? mo.dn : (mo.attrs[prop] ?? ''));
+  const keys = opts.orderBy.map((k) => ({ ...k, compare: compare(k.prop) }));
+  // The class index is already sorted by DN: paging a large class by DN (what clients do) needs no sort at all.
+  if (keys.length === 1 && keys[0]!.prop === 'dn' && !keys[0]!.desc && isSortedByDn(targets)) return targets;
   return [...targets].sort((a, b) => {
-    for (const key of opts.orderBy) {
-      const c = compareValues(value(a, key.prop), value(b, key.prop));
+    for (const key of keys) {
+      const c = key.compare(value(a, key.prop), value(b, key.prop));
       if (c !== 0) return key.desc ? -c : c;
     }
     return 0;
   });
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function isSortedByDn(targets: readonly MoRecord[]): boolean {
+  for (let i = 1; i < targets.length; i++) if (targets[i - 1]!.dn > targets[i]!.dn) return false;
+  return true;
 }
 
 /**

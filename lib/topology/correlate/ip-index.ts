@@ -1,9 +1,10 @@
-import ipaddr from 'ipaddr.js';
+import { canonicalIp, parseCidr, parseIp } from '../../net/ip';
 
 /** An IP as an unsigned integer plus its family, for range queries. */
 function toBig(ip: string): { v6: boolean; n: bigint } | null {
-  if (!ipaddr.isValid(ip)) return null;
-  const addr = ipaddr.process(ip);
+  const canonical = canonicalIp(ip);
+  const addr = canonical === null ? null : parseIp(canonical);
+  if (!addr) return null;
   let n = 0n;
   for (const b of addr.toByteArray()) n = (n << 8n) | BigInt(b);
   return { v6: addr.kind() === 'ipv6', n };
@@ -37,12 +38,8 @@ export class IpIndex<T> {
 
   /** Values whose IP lies inside `cidr` (`10.96.0.0/12`). */
   within(cidr: string): T[] {
-    let net: [ipaddr.IPv4 | ipaddr.IPv6, number];
-    try {
-      net = ipaddr.parseCIDR(cidr);
-    } catch {
-      return [];
-    }
+    const net = parseCidr(cidr);
+    if (!net) return [];
     const base = toBig(net[0].toString());
     if (!base || !this.sorted) return [];
     if (this.dirty) {

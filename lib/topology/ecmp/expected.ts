@@ -2,7 +2,7 @@
  * Expected advertisement per service IP (PEERS.md B1, WIRE.md B6.5-B6.7): whether the CNI advertises
  * the IP at all, as which prefix, and from which nodes.
  */
-import ipaddr from 'ipaddr.js';
+import { parseCidr, parseIp } from '../../net/ip';
 import type { TopologyGraph } from '../graph';
 import type { EcmpInputs } from './inputs';
 import { kubeRouterArgs, kubeRouterFlag, type Peering } from './peering';
@@ -29,13 +29,9 @@ export function hostPrefix(ip: string): string {
 }
 
 export function cidrContains(cidr: string, ip: string): boolean {
-  try {
-    const [net, len] = ipaddr.parseCIDR(cidr);
-    const addr = ipaddr.parse(ip);
-    return addr.kind() === net.kind() && addr.match(net, len);
-  } catch {
-    return false;
-  }
+  const net = parseCidr(cidr);
+  const addr = parseIp(ip);
+  return !!net && !!addr && addr.kind() === net[0].kind() && addr.match(net);
 }
 
 interface ServiceFacts {

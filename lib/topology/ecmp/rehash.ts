@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { canonicalIp, parseIp } from '../../net/ip';
 
 /**
  * The flow-placement model behind every rehash estimate. ACI L3Out ECMP has no resilient hashing
@@ -9,9 +9,10 @@ export const REHASH_MODEL =
   'modulo-N hashing over the next hops in address order (ACI L3Out ECMP is not resilient); share of existing flows assumed uniformly spread over hash values';
 
 function ipKey(ip: string): string {
-  if (!ipaddr.isValid(ip)) return `~${ip}`;
+  const canonical = canonicalIp(ip);
+  if (canonical === null) return `~${ip}`;
   // Fixed-width hex of the bytes: sorts numerically, IPv4 before IPv6.
-  const bytes = ipaddr.process(ip).toByteArray();
+  const bytes = parseIp(canonical)!.toByteArray();
   return `${bytes.length === 4 ? '4' : '6'}${bytes.map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
