@@ -52,6 +52,10 @@ export class LiveService {
   private revision = 0;
   private timer: NodeJS.Timeout | null = null;
   private firstChangeAt: number | null = null;
+  /** How long the last recompute held the event loop (ms). */
+  private lastRecomputeMs = 0;
+  /** Whether the published graph was computed while every source was synced (not from a half-listed start). */
+  private currentFromSyncedSources = false;
   private readonly unsubscribe: (() => void)[] = [];
   private readonly logger: Logger;
 
@@ -83,7 +87,11 @@ export class LiveService {
 
   /** Ready once every source has synced at least once and a graph was published. */
   ready(): boolean {
-    return this.current !== null && this.opts.sources.every((s) => s.status().state === 'synced');
+    return this.current !== null && this.currentFromSyncedSources && this.allSynced();
+  }
+
+  private allSynced(): boolean {
+    return this.opts.sources.every((s) => s.status().state === 'synced');
   }
 
   /** The bundle the current graph is computed from (support bundle, `akb capture` equivalence). */
@@ -96,10 +104,19 @@ export class LiveService {
   private schedule(): void {
     this.firstChangeAt ??= Date.now();
     if (this.timer) return;
+    // The window stretches to the last recompute's duration: on a fabric where one recompute takes seconds,
+    // back-to-back recomputes would leave no time to read sockets, and subscriptions and watches would starve.
+    // Recomputing at most half the time keeps the sources flowing; small clusters keep the configured window.
+    const wait = Math.max(this.opts.coalesceMs ?? 100, this.lastRecomputeMs);
     this.timer = setTimeout(() => {
       this.timer = null;
-      this.recompute();
-    }, this.opts.coalesceMs ?? 100);
+      const started = performance.now();
+      try {
+        this.recompute();
+      } finally {
+        this.lastRecomputeMs = performance.now() - started;
+      }
+    }, wait);
   }
 
   private recompute(): void {
@@ -107,6 +124,7 @@ export class LiveService {
     this.firstChangeAt = null;
     this.opts.target.setSources(this.sourceStatuses());
     let next: TopologyGraph;
+    const fromSynced = this.allSynced();
     const bundle = this.bundle();
     try {
       next = this.opts.graph.correlate(bundle);
@@ -118,7 +136,11 @@ export class LiveService {
     const previous = this.current;
     const published: TopologyGraph = { ...next, revision: this.revision + 1, generatedAt: new Date().toISOString() };
     const patch = previous ? this.opts.graph.diff(previous, published) : null;
-    if (patch && this.opts.graph.isEmptyPatch(patch)) return;
+    if (patch && this.opts.graph.isEmptyPatch(patch)) {
+      this.currentFromSyncedSources ||= fromSynced;
+      return;
+    }
+    this.currentFromSyncedSources = fromSynced;
     this.revision = published.revision;
     this.current = published;
     this.opts.target.publish(published, patch, bundle);

@@ -74,7 +74,7 @@ test('a 2,000-node, 50,000-pod lab renders aggregated in the browser without err
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto(baseUrl);
   await expect(page.getByTestId('count-k8s-node')).toHaveText(String(NODES), { timeout: 120_000 });
-  expect(Number(await page.getByTestId('count-pod').textContent())).toBeGreaterThanOrEqual(PODS);
+  await expect.poll(async () => Number(await page.getByTestId('count-pod').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(PODS);
   const aggregation = page.getByTestId('aggregation');
   await expect(aggregation).toHaveAttribute('data-pods', 'true');
   await expect(aggregation).toHaveAttribute('data-tiers', /k8s-node/);
