@@ -3,7 +3,10 @@ import { silentLogger, type Logger } from '../logging';
 import { ApicTree, startLabApic, type LabApic } from './apic';
 import { startDemoDriver, type DemoDriver } from './demo';
 import { LabControllers } from './controllers';
-import { applyLabEvent, parseLabEvent, startLabControl, writeLabDir, type LabControlServer, type LabEvent, type LabEventResult } from './events';
+import {
+  applyLabEvent, LabEventError, parseLabEvent, parseLabEventBatch, startLabControl, writeLabDir, type LabControlServer, type LabEvent, type LabEventBatchResult,
+  type LabEventResult,
+} from './events';
 import { KubeStore, startLabK8s, type LabK8sServer } from './k8s';
 import {
   createWorld, deriveApic, deriveKubernetes, groundTruth, loadScenarioFile, loadShippedScenario, parseScenario, shippedScenarioNames,
@@ -46,7 +49,7 @@ export interface Lab {
   fabric: LabFabric;
   apicConnection: ApicConnection;
   kubeconfigYaml(): string;
-  /** `http://127.0.0.1:<port>`: POST /events, GET /truth. */
+  /** `http://127.0.0.1:<port>`: POST /events, POST /events/batch, GET /truth. */
   controlUrl: string;
   /** The scenario's name (or the YAML path it was loaded from). */
   scenarioName: string;
@@ -54,6 +57,8 @@ export interface Lab {
   truth(): GroundTruth;
   /** Validates and applies an event, then syncs both servers; rejects with LabEventError naming what is wrong. */
   event(ev: unknown): Promise<LabEventResult>;
+  /** `{events: [...]}`: all validated, applied in order and synced once; one bad event rejects the batch unapplied. */
+  events(batch: unknown): Promise<LabEventBatchResult>;
   /** Replaces the world (for mutations that are not events, e.g. in tests) and syncs both servers. */
   setWorld(next: LabWorld): LabSyncResult;
   demo?: DemoDriver;
@@ -121,8 +126,25 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       logger.debug({ event: ev.kind, generation: world.generation }, 'lab event applied');
       return { event: ev, generation: world.generation, ...written };
     };
+    const events = async (input: unknown): Promise<LabEventBatchResult> => {
+      const batch = parseLabEventBatch(input);
+      // Applied to a local copy first: an event that fails midway leaves the world as it was.
+      let next = world;
+      batch.forEach((ev, i) => {
+        try {
+          next = applyLabEvent(next, baseline, ev);
+        } catch (err) {
+          if (err instanceof LabEventError) throw new LabEventError(err.issues.map((line) => `events.${i} (${ev.kind}): ${line}`), err.status);
+          throw err;
+        }
+      });
+      world = next;
+      const written = sync();
+      logger.debug({ events: batch.length, generation: world.generation }, 'lab event batch applied');
+      return { events: batch, generation: world.generation, ...written };
+    };
     const truth = (): GroundTruth => groundTruth(world);
-    const control: LabControlServer = await startLabControl({ event, truth }, logger);
+    const control: LabControlServer = await startLabControl({ event, events, truth }, logger);
     started.push(control);
 
     if (opts.labDir) {
@@ -138,6 +160,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       world: () => world,
       truth,
       event,
+      events,
       setWorld: (next) => {
         world = next;
         return sync();

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { stringify } from 'yaml';
 import { generateScenario } from '../../lib/lab/model';
 import { screenshotPath } from './ui-support';
+import { freePort } from '../../lib/net/free-port';
 
 // A second app instance on a generated 2,000-node / 50,000-pod lab: the browser must draw it aggregated
 // (pod badges, nodes and hypervisors grouped per rack) without errors.
@@ -16,17 +16,6 @@ const PODS = 50_000;
 let server: ChildProcess | null = null;
 let baseUrl = '';
 let serverLog = '';
-
-async function freePort(): Promise<number> {
-  return await new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      s.close(() => resolve(typeof addr === 'object' && addr ? addr.port : 0));
-    });
-  });
-}
 
 async function waitReady(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;

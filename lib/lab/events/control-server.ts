@@ -2,11 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logging';
 import type { GroundTruth } from '../model';
-import { LabEventError, type LabEventResult } from './schema';
+import { LabEventError, type LabEventBatchResult, type LabEventResult } from './schema';
 
 /** What the control endpoint drives: the running lab. */
 export interface LabControlTarget {
   event(input: unknown): Promise<LabEventResult>;
+  /** All events or none: validated and applied in order, then one sync. */
+  events(input: unknown): Promise<LabEventBatchResult>;
   truth(): GroundTruth;
 }
 
@@ -15,7 +17,8 @@ export interface LabControlServer {
   stop(): Promise<void>;
 }
 
-const MAX_BODY = 64 * 1024;
+/** Enough for a full batch of events. */
+const MAX_BODY = 1024 * 1024;
 
 function send(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
@@ -40,7 +43,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 
 /**
  * The lab's control endpoint on loopback: `POST /events` (a LabEvent as JSON → LabEventResult, or 4xx
- * `{error, issues}`), `GET /truth` (the ground truth). Lab only: no authentication, never bound off loopback.
+ * `{error, issues}`), `POST /events/batch` (`{events: [...]}` applied as one change, for bursts faster than one
+ * sync per event), `GET /truth` (the ground truth). Lab only: no authentication, never bound off loopback.
  */
 export async function startLabControl(target: LabControlTarget, logger: Logger, port = 0): Promise<LabControlServer> {
   const server = createServer((req, res) => {
@@ -48,8 +52,9 @@ export async function startLabControl(target: LabControlTarget, logger: Logger, 
       const path = (req.url ?? '/').split('?')[0];
       try {
         if (req.method === 'POST' && path === '/events') return send(res, 200, await target.event(await readJson(req)));
+        if (req.method === 'POST' && path === '/events/batch') return send(res, 200, await target.events(await readJson(req)));
         if (req.method === 'GET' && path === '/truth') return send(res, 200, target.truth());
-        send(res, 404, { error: `no such endpoint: ${req.method} ${path} (POST /events, GET /truth)` });
+        send(res, 404, { error: `no such endpoint: ${req.method} ${path} (POST /events, POST /events/batch, GET /truth)` });
       } catch (err) {
         if (err instanceof LabEventError) return send(res, err.status, { error: err.message, issues: err.issues });
         logger.error({ err: err instanceof Error ? err.message : String(err) }, 'lab control request failed');

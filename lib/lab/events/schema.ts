@@ -59,6 +59,38 @@ export function parseLabEvent(input: unknown): LabEvent {
   throw new LabEventError(issues, 400);
 }
 
+/** At most this many events in one `POST /events/batch`. */
+export const MAX_BATCH_EVENTS = 1000;
+
+/**
+ * A batch: `{ "events": [...] }`, every event validated before any is applied. Issues name the event by index
+ * (`events.3.replicas: ...`).
+ */
+export function parseLabEventBatch(input: unknown): LabEvent[] {
+  const shape = z.object({ events: z.array(z.unknown()).min(1, 'must hold at least one event').max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`) }).safeParse(input);
+  if (!shape.success) throw new LabEventError(shape.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.path.length ? i.message : 'must be an object { "events": [ ... ] }'}`), 400);
+  const issues: string[] = [];
+  const events: LabEvent[] = [];
+  shape.data.events.forEach((e, i) => {
+    try {
+      events.push(parseLabEvent(e));
+    } catch (err) {
+      if (!(err instanceof LabEventError)) throw err;
+      issues.push(...err.issues.map((line) => `events.${i}.${line}`));
+    }
+  });
+  if (issues.length) throw new LabEventError(issues, 400);
+  return events;
+}
+
+/** A batch applied as one change: every event in order, then one sync of both servers. */
+export interface LabEventBatchResult {
+  events: LabEvent[];
+  generation: number;
+  kubernetes: { created: number; updated: number; deleted: number };
+  apic: { upserted: number; deleted: number };
+}
+
 export interface LabEventResult {
   event: LabEvent;
   /** The world generation after the event. */

@@ -1,0 +1,123 @@
+/**
+ * The live service assembled as tests assemble it (tests/integration/live-invariant.test.ts): a runtime, an
+ * HTTP server on an ephemeral loopback port carrying /ws, and a websocket GraphClient. The runtime is configured
+ * from the lab's connection file exactly as for a real APIC and cluster (kubeconfig, APIC URLs, password file, CA).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import WebSocket from 'ws';
+import { ApicClient } from '../lib/aci/client';
+import type { LabFile } from '../lib/lab';
+import { captureBundle, type CaptureResult } from '../lib/live/capture';
+import { loadServiceConfig } from '../lib/live/config';
+import { GraphClient, type SocketFactory } from '../lib/live/graph-client';
+import { startRuntime, type Runtime } from '../lib/live/runtime';
+import { silentLogger } from '../lib/logging';
+import { buildGraph } from '../lib/topology/build-graph';
+import type { TopologyGraph } from '../lib/topology/graph';
+
+export interface LiveHarness {
+  runtime: Runtime;
+  client: GraphClient;
+  stop(): Promise<void>;
+}
+
+export async function startLiveHarness(lab: LabFile, coalesceMs: number | undefined): Promise<LiveHarness> {
+  const config = loadServiceConfig({
+    lab: false, kubeconfig: lab.kubeconfig, apicUrls: lab.apicUrls, apicUser: lab.apicUser, apicPasswordFile: lab.apicPasswordFile,
+    ...(lab.apicCaFile ? { apicCaFile: lab.apicCaFile } : {}), tenant: lab.tenant, vrf: lab.vrf, ...(lab.l3out ? { l3out: lab.l3out } : {}),
+  }, {});
+  const runtime = await startRuntime(config, silentLogger, {}, coalesceMs === undefined ? {} : { coalesceMs });
+  const server: Server = createServer((req, res) => {
+    if (!runtime.handleHttp(req, res)) res.writeHead(404).end();
+  });
+  server.on('upgrade', (req, socket, head) => {
+    if (!runtime.hub.handleUpgrade(req, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const factory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
+  const port = (server.address() as AddressInfo).port;
+  const client = new GraphClient({ url: `ws://127.0.0.1:${port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
+  client.start();
+  return {
+    runtime,
+    client,
+    async stop() {
+      client.stop();
+      await runtime.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** An APIC client of its own for captures, so its requests never mix with the runtime's counts. */
+export function captureClient(lab: LabFile): ApicClient {
+  const password = readFileSync(lab.apicPasswordFile, 'utf8').trim();
+  const tls = lab.apicCaFile ? { ca: readFileSync(lab.apicCaFile, 'utf8') } : {};
+  return new ApicClient({ controllers: lab.apicUrls, auth: { type: 'password', user: lab.apicUser, password }, tls });
+}
+
+export async function captureLab(lab: LabFile, apic: ApicClient): Promise<CaptureResult> {
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromFile(lab.kubeconfig);
+  const fabric = { tenant: lab.tenant, vrf: lab.vrf, ...(lab.l3out ? { l3out: lab.l3out } : {}) };
+  return await captureBundle({ apic, kubeConfig, fabric });
+}
+
+/** The graph without its revision and timestamp: what must be equal between the live client and a fresh capture. */
+export function graphStructure(g: TopologyGraph | null): string {
+  if (!g) return 'null';
+  const { revision: _revision, generatedAt: _generatedAt, ...rest } = g;
+  return JSON.stringify(rest);
+}
+
+/**
+ * The invariant: the client's graph equals `buildGraph` (correlation plus the ECMP analysis, as the service computes it) of a fresh capture. Re-captures until equal or the
+ * timeout (the lab's controllers may still be settling the last event's consequences).
+ */
+export async function checkInvariant(
+  lab: LabFile, harness: LiveHarness, apic: ApicClient, timeoutMs: number,
+): Promise<{ held: boolean; ms: number; differences: string[] }> {
+  const started = Date.now();
+  for (;;) {
+    const fresh = buildGraph((await captureLab(lab, apic)).bundle);
+    const live = harness.client.getState().graph;
+    if (graphStructure(live) === graphStructure(fresh)) return { held: true, ms: Date.now() - started, differences: [] };
+    if (Date.now() - started > timeoutMs) {
+      // Where it went wrong: the client against the service's own graph (patches), the service's graph against
+      // a correlation of the bundle it holds (publishing), and that against a fresh capture (the live sources).
+      const published = harness.runtime.service.graph();
+      const held = buildGraph(harness.runtime.service.bundle());
+      return {
+        held: false, ms: Date.now() - started,
+        differences: [
+          ...describeDifferences(live, published ?? fresh, 5).map((d) => `client vs service: ${d}`),
+          ...describeDifferences(published, held, 5).map((d) => `service vs its bundle: ${d}`),
+          ...describeDifferences(held, fresh, 5).map((d) => `service bundle vs fresh capture: ${d}`),
+        ],
+      };
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The first few ids (nodes, edges, route keys, problem subjects) that differ between two graphs, for the report. */
+export function describeDifferences(live: TopologyGraph | null, fresh: TopologyGraph, limit = 10): string[] {
+  if (!live) return ['client holds no graph'];
+  const out: string[] = [];
+  const compare = (what: string, a: readonly unknown[], b: readonly unknown[], key: (x: never) => string): void => {
+    const left = new Map(a.map((x) => [key(x as never), JSON.stringify(x)]));
+    const right = new Map(b.map((x) => [key(x as never), JSON.stringify(x)]));
+    for (const [k, v] of right) if (left.get(k) !== v) out.push(`${what} ${k}: ${left.has(k) ? 'differs' : 'missing in client'}`);
+    for (const k of left.keys()) if (!right.has(k)) out.push(`${what} ${k}: only in client`);
+  };
+  compare('node', live.nodes, fresh.nodes, (n: { id: string }) => n.id);
+  compare('edge', live.edges, fresh.edges, (e: { id: string }) => e.id);
+  compare('route', live.routes, fresh.routes, (r: { leaf: string; prefix: string }) => `${r.leaf} ${r.prefix}`);
+  compare('problem', live.problems, fresh.problems, (p: { code: string; subject: string }) => `${p.code} ${p.subject}`);
+  if (JSON.stringify(live.cluster) !== JSON.stringify(fresh.cluster)) out.push('cluster differs');
+  return out.slice(0, limit);
+}
