@@ -14,6 +14,11 @@ export interface ClusterSourceOptions {
   resources?: readonly ClusterResource[];
   /** How often discovery is re-run to notice CRDs installed or removed later (default 60 s). */
   rediscoverIntervalMs?: number;
+  /**
+   * The safety resync: every watched resource is relisted in full this often (default 10 min; 0 = never), so a
+   * change a watch never delivered cannot stay wrong for longer than this.
+   */
+  resyncIntervalMs?: number;
   /** Backoff between restarts of a failed informer or discovery: doubles from min up to max (default 1 s … 30 s). */
   retryMinMs?: number;
   retryMaxMs?: number;
@@ -40,6 +45,7 @@ export class ClusterSource {
   private discoveryFailures = 0;
   private everSynced = false;
   private discoverTimer: NodeJS.Timeout | undefined;
+  private resyncTimer: NodeJS.Timeout | undefined;
   private running = false;
   private abort = new AbortController();
 
@@ -53,7 +59,19 @@ export class ClusterSource {
     if (this.running) return;
     this.running = true;
     this.abort = new AbortController();
+    const every = this.opts.resyncIntervalMs ?? 600_000;
+    if (every > 0) {
+      this.resyncTimer = setInterval(() => this.resyncAll(), every);
+      this.resyncTimer.unref();
+    }
     await this.discover();
+  }
+
+  /** Relists every synced resource; the snapshot emits only what actually differed. */
+  resyncAll(): void {
+    if (!this.running) return;
+    this.log.debug({ resources: this.watchers.size }, 'kubernetes safety resync');
+    for (const w of this.watchers.values()) w.relist();
   }
 
   async stop(): Promise<void> {
@@ -61,6 +79,8 @@ export class ClusterSource {
     this.abort.abort();
     clearTimeout(this.discoverTimer);
     this.discoverTimer = undefined;
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
     await Promise.all([...this.watchers.values()].map((w) => w.stop()));
     this.watchers.clear();
     this.setStatus(sourceStatus('down', 'stopped'));

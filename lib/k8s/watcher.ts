@@ -25,7 +25,7 @@ function keyOf(o: KubernetesObject): string {
 /**
  * One resource's list+watch. client-node resumes dropped watches and relists on 410 by itself; on any
  * other error its informer stops, so this restarts a fresh informer (a full relist) with capped
- * exponential backoff until it works.
+ * exponential backoff until it works. `relist()` does the same on purpose, as the periodic safety resync.
  */
 export class ResourceWatcher {
   state: WatcherState = 'listing';
@@ -50,7 +50,21 @@ export class ResourceWatcher {
     void this.run();
   }
 
-  private async run(): Promise<void> {
+  /**
+   * The safety resync: a fresh informer lists the collection in full and replaces what the old one held (objects
+   * the list lacks are deleted through `listed`). The old informer is dropped first, so none of its late events can
+   * land on top of the newer list. The watcher stays `synced` meanwhile: what it holds was right a moment ago and
+   * is only being double-checked. A failing relist fails the watcher as any error does.
+   */
+  relist(): void {
+    if (this.stopped || this.state !== 'synced') return;
+    const old = this.informer;
+    this.informer = undefined;
+    void old?.stop();
+    void this.run(true);
+  }
+
+  private async run(quiet = false): Promise<void> {
     if (this.stopped) return;
     const gen = ++this.generation;
     const path = collectionPath(this.resource, this.version);
@@ -76,6 +90,7 @@ export class ResourceWatcher {
     if (!current() || failed) return;
     this.attempts = 0;
     this.hooks.listed(new Set(informer.list().map(keyOf)));
+    if (quiet && this.state === 'synced') return;
     this.state = 'synced';
     this.reason = undefined;
     this.hooks.stateChanged();

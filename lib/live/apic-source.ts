@@ -46,16 +46,29 @@ export function liveApicQueries(scope: FabricScope): { className: string; query:
   ];
 }
 
+export interface ApicLiveSourceOptions {
+  logger?: Logger;
+  /**
+   * The safety resync: every class is re-read with a class query this often (default 10 min; 0 = never), so an
+   * event the APIC never pushed cannot leave the picture wrong for longer than this.
+   */
+  resyncIntervalMs?: number;
+}
+
 export class ApicLiveSource implements LiveSource {
   readonly name = 'apic';
   private readonly classes = new Map<string, ClassState>();
+  /** Per class being re-read: the events pushed while its query was in flight, replayed on top of the result. */
+  private readonly inFlight = new Map<string, ApicEvent[]>();
+  private resyncTimer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
   private current: SourceStatus = sourceStatus('starting');
   private lastEventAt: string | undefined;
   private readonly logger: Logger;
 
-  constructor(private readonly client: ApicClient, scope: FabricScope, logger?: Logger) {
-    this.logger = logger ?? silentLogger;
+  constructor(private readonly client: ApicClient, scope: FabricScope, private readonly opts: ApicLiveSourceOptions = {}) {
+    this.logger = opts.logger ?? silentLogger;
     for (const { className, query } of liveApicQueries(scope)) this.classes.set(className, { query, objects: new Map(), synced: false });
   }
 
@@ -63,7 +76,7 @@ export class ApicLiveSource implements LiveSource {
     for (const [className, state] of this.classes) {
       try {
         state.subscription = await this.client.subscribe(state.query, {
-          onResync: (objects) => this.resync(className, objects),
+          onResync: (objects) => this.replaceClass(className, objects),
           onEvent: (event) => this.apply(className, event),
           onError: (err) => this.lost(err),
         });
@@ -74,9 +87,63 @@ export class ApicLiveSource implements LiveSource {
       }
     }
     this.updateSynced();
+    const every = this.opts.resyncIntervalMs ?? 600_000;
+    if (every > 0) {
+      this.resyncTimer = setInterval(() => void this.resyncAll(), every);
+      this.resyncTimer.unref();
+    }
+  }
+
+  /**
+   * Re-reads every synced class with a class query and replaces what is held, replaying the events pushed while the
+   * query was in flight (a change newer than the query's result must not be undone by it; an older one re-applied
+   * is overtaken by its successor, which is replayed after it). Listeners hear once, and only if something differed.
+   */
+  resync(): Promise<void> {
+    return this.resyncAll();
+  }
+
+  resyncAll(): Promise<void> {
+    this.resyncing ??= this.resyncClasses().finally(() => {
+      this.resyncing = null;
+    });
+    return this.resyncing;
+  }
+
+  private async resyncClasses(): Promise<void> {
+    let changed = false;
+    for (const [className, state] of this.classes) {
+      if (!state.subscription || !state.synced) continue;
+      const buffered: ApicEvent[] = [];
+      this.inFlight.set(className, buffered);
+      try {
+        const objects = await this.client.query(state.query);
+        // A reconnect's own resync (or a stop) replaced this class meanwhile: that is newer than this answer.
+        if (this.inFlight.get(className) !== buffered) continue;
+        const fresh = new Map<string, MoAttributes>();
+        for (const mo of objects) {
+          const [, body] = moEntry(mo);
+          if (body.attributes.dn) fresh.set(body.attributes.dn, { ...body.attributes });
+        }
+        for (const event of buffered) applyEvent(fresh, event);
+        if (!sameObjects(state.objects, fresh)) {
+          this.logger.warn({ className }, 'APIC safety resync found objects that differed from the pushed events');
+          state.objects = fresh;
+          changed = true;
+        }
+      } catch (err) {
+        this.logger.warn({ className, err: err instanceof Error ? err.message : String(err) }, 'APIC safety resync query failed');
+      } finally {
+        if (this.inFlight.get(className) === buffered) this.inFlight.delete(className);
+      }
+    }
+    if (changed) this.emit();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.resyncTimer);
+    this.resyncTimer = undefined;
+    this.inFlight.clear();
     await Promise.all([...this.classes.values()].map((s) => s.subscription?.close()));
     this.listeners.clear();
   }
@@ -115,9 +182,10 @@ export class ApicLiveSource implements LiveSource {
     }
   }
 
-  private resync(className: string, objects: WireMo[]): void {
+  private replaceClass(className: string, objects: WireMo[]): void {
     const state = this.classes.get(className);
     if (!state) return;
+    this.inFlight.delete(className);
     state.objects.clear();
     for (const mo of objects) {
       const [, body] = moEntry(mo);
@@ -132,14 +200,8 @@ export class ApicLiveSource implements LiveSource {
     const state = this.classes.get(className);
     if (!state) return;
     this.lastEventAt = new Date().toISOString();
-    const [, body] = moEntry(event.mo);
-    const { status: _status, childAction: _childAction, ...attrs } = body.attributes;
-    if (event.type === 'deleted') {
-      state.objects.delete(event.dn);
-    } else {
-      // Modified pushes may carry only the changed attributes: merge into what we hold.
-      state.objects.set(event.dn, { ...(state.objects.get(event.dn) ?? {}), ...attrs, dn: event.dn });
-    }
+    applyEvent(state.objects, event);
+    this.inFlight.get(className)?.push(event);
     this.emit();
   }
 
@@ -152,6 +214,7 @@ export class ApicLiveSource implements LiveSource {
   /** The websocket went away: what we hold may miss events until every class has resynced. */
   private lost(err: Error): void {
     for (const state of this.classes.values()) if (state.subscription) state.synced = false;
+    this.inFlight.clear();
     this.setStatus('down', `APIC subscription lost, reconnecting: ${err.message}`);
   }
 
@@ -164,4 +227,30 @@ export class ApicLiveSource implements LiveSource {
   private emit(): void {
     for (const listener of this.listeners) listener();
   }
+}
+
+function applyEvent(objects: Map<string, MoAttributes>, event: ApicEvent): void {
+  if (event.type === 'deleted') {
+    objects.delete(event.dn);
+    return;
+  }
+  const [, body] = moEntry(event.mo);
+  const { status: _status, childAction: _childAction, ...attrs } = body.attributes;
+  // Modified pushes may carry only the changed attributes: merge into what we hold.
+  objects.set(event.dn, { ...(objects.get(event.dn) ?? {}), ...attrs, dn: event.dn });
+}
+
+/** Push bookkeeping, not state: a query answers `status: ""` where an object created by a push has none. */
+const BOOKKEEPING = new Set(['status', 'childAction']);
+
+function sameObjects(a: ReadonlyMap<string, MoAttributes>, b: ReadonlyMap<string, MoAttributes>): boolean {
+  if (a.size !== b.size) return false;
+  const stateKeys = (o: MoAttributes) => Object.keys(o).filter((k) => !BOOKKEEPING.has(k));
+  for (const [dn, left] of a) {
+    const right = b.get(dn);
+    if (!right) return false;
+    const keys = stateKeys(left);
+    if (keys.length !== stateKeys(right).length || keys.some((k) => left[k] !== right[k])) return false;
+  }
+  return true;
 }

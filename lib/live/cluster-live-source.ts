@@ -18,6 +18,11 @@ export class ClusterLiveSource implements LiveSource {
     return this.cluster.stop();
   }
 
+  resync(): Promise<void> {
+    this.cluster.resyncAll();
+    return Promise.resolve();
+  }
+
   status(): SourceStatus {
     const status = this.cluster.status();
     return this.lastEventAt && !status.lastEventAt ? { ...status, lastEventAt: this.lastEventAt } : status;

@@ -86,6 +86,8 @@ export interface RuntimeOverrides {
   lab?: Lab;
   /** Coalescing window for source changes. */
   coalesceMs?: number;
+  /** The sources' safety resync interval (default 10 min each). */
+  resyncIntervalMs?: number;
 }
 
 export async function startRuntime(config: ServiceConfig, logger: Logger, env: Env = process.env, overrides: RuntimeOverrides = {}): Promise<Runtime> {
@@ -98,9 +100,10 @@ export async function startRuntime(config: ServiceConfig, logger: Logger, env: E
   const apic = connections.apic ? new ApicClient({ ...connections.apic, logger: logger.child({ component: 'apic' }) }) : null;
 
   // A cluster that went away is retried every few seconds at most: an operator watching a restart wants it back soon.
-  const cluster = new ClusterSource({ kubeConfig: connections.kubeConfig, retryMaxMs: 5_000, logger: logger.child({ component: 'kubernetes' }) });
+  const resync = overrides.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: overrides.resyncIntervalMs };
+  const cluster = new ClusterSource({ kubeConfig: connections.kubeConfig, retryMaxMs: 5_000, logger: logger.child({ component: 'kubernetes' }), ...resync });
   const sources: LiveSource[] = [new ClusterLiveSource(cluster)];
-  if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, logger.child({ component: 'apic-source' })));
+  if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, { logger: logger.child({ component: 'apic-source' }), ...resync }));
   else logger.warn('no APIC configured: showing the Kubernetes side only');
 
   const auth = createUiAuth(config, env);

@@ -22,6 +22,8 @@ export interface LiveSource {
   onChange(listener: () => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Re-reads everything in full now (the periodic safety resync, on demand); what differed arrives as changes. */
+  resync(): Promise<void>;
 }
 
 export interface GraphFunctions {
@@ -83,6 +85,11 @@ export class LiveService {
 
   sourceStatuses(): Record<string, SourceStatus> {
     return Object.fromEntries(this.opts.sources.map((s) => [s.name, s.status()]));
+  }
+
+  /** Every source re-reads everything in full now; resolves once they have (APIC) or have started to (Kubernetes). */
+  async resyncSources(): Promise<void> {
+    await Promise.all(this.opts.sources.map((s) => s.resync()));
   }
 
   /** Ready once every source has synced at least once and a graph was published. */

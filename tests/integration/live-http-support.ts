@@ -32,6 +32,10 @@ export class ScriptedSource implements LiveSource {
   }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
+  /** The test's data is always complete: a resync only re-announces it. */
+  async resync(): Promise<void> {
+    for (const l of this.listeners) l();
+  }
 
   set(status: SourceStatus, data?: (bundle: Bundle) => void): void {
     this.state = status;

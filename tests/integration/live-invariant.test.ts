@@ -2,26 +2,22 @@
  * The live service's central invariant: after every change, the graph a websocket client holds
  * (snapshot plus every patch) equals `akb graph` of a fresh capture — through events and faults.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ApicClient } from '../../lib/aci/client';
 import { startLab, type Lab } from '../../lib/lab';
 import { startLabK8s } from '../../lib/lab/k8s';
 import { captureBundle } from '../../lib/live/capture';
-import { loadServiceConfig } from '../../lib/live/config';
-import { GraphClient, type SocketFactory } from '../../lib/live/graph-client';
-import { startRuntime, type Runtime } from '../../lib/live/runtime';
-import { silentLogger } from '../../lib/logging';
+import type { GraphClient } from '../../lib/live/graph-client';
+import type { Runtime } from '../../lib/live/runtime';
+import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { buildGraph } from '../../lib/topology/build-graph';
 import type { TopologyGraph } from '../../lib/topology/graph';
 
 const COALESCE_MS = 100;
 let lab: Lab;
 let runtime: Runtime;
-let server: Server;
+let served: ServedRuntime;
 let client: GraphClient;
 let capturer: ApicClient;
 
@@ -64,27 +60,16 @@ async function waitFor(probe: () => boolean, timeoutMs = 15_000): Promise<void> 
 
 beforeAll(async () => {
   lab = await startLab({ scenario: 'demo', apic: { controllers: 3 } });
-  runtime = await startRuntime(loadServiceConfig({}, {}), silentLogger, {}, { lab, coalesceMs: COALESCE_MS });
-  server = createServer((req, res) => {
-    if (!runtime.handleHttp(req, res)) res.writeHead(404).end();
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (!runtime.hub.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const factory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
-  client = new GraphClient({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
-  client.start();
+  served = await serveRuntime(lab, { coalesceMs: COALESCE_MS });
+  ({ runtime, client } = served);
   const { urls, user, password, caPem } = lab.apicConnection;
   capturer = new ApicClient({ controllers: urls, auth: { type: 'password', user, password }, tls: caPem ? { ca: caPem } : {} });
   await waitFor(() => runtime.service.ready() && client.getState().graph !== null);
 }, 60_000);
 
 afterAll(async () => {
-  client?.stop();
   await capturer?.close();
-  await runtime?.stop();
-  await new Promise<void>((r) => server?.close(() => r()));
+  await served?.stop();
   await lab?.stop();
 });
 

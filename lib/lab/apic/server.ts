@@ -40,6 +40,8 @@ export interface LabApicFaults {
   dropWebsockets(): void;
   /** Expires every session token now: the next request with one gets 403 Token timeout. */
   expireAllTokens(): void;
+  /** While on, changes are not pushed to subscriptions though sockets stay open (events lost in the APIC). */
+  losePushes(on: boolean): void;
 }
 
 export interface LabApic {
@@ -158,6 +160,9 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
     },
     expireAllTokens() {
       running?.ctx.sessions.expireAll();
+    },
+    losePushes(on) {
+      if (running) running.ctx.hub.losePushes = on;
     },
   };
 

@@ -28,6 +28,8 @@ let nextId = 72057594037927936n;
  */
 export class SubscriptionHub {
   private readonly subs = new Map<string, Subscription>();
+  /** Fault injection: changes are not pushed (sockets and subscriptions stay up), as if the APIC lost the events. */
+  losePushes = false;
   private readonly sockets = new Map<string, Set<WebSocket>>();
   private readonly unlisten: () => void;
 
@@ -106,7 +108,7 @@ export class SubscriptionHub {
   }
 
   private publish(changes: readonly TreeChange[]): void {
-    if (this.subs.size === 0) return;
+    if (this.subs.size === 0 || this.losePushes) return;
     const now = Date.now();
     for (const change of changes) {
       const idsByToken = new Map<string, string[]>();

@@ -60,6 +60,11 @@ function withoutMetaAndStatus(o: KubeObject): unknown {
 
 export class KubeStore {
   readonly registry = new ResourceRegistry();
+  /**
+   * Fault injection: while `loseWatchEvents` is set, open watch streams are not sent the changes made (the history
+   * still records them, so a watch that resumes later replays them). Models a watch that silently missed events.
+   */
+  readonly faults = { loseWatchEvents: false };
   private readonly objects = new Map<string, KubeObject>();
   private readonly listeners = new Set<StoreListener>();
   private history: StoreEvent[] = [];

@@ -87,7 +87,9 @@ export function serveWatch(store: KubeStore, w: WatchRequest, res: ServerRespons
     backlog.forEach(deliver);
   }
   // Replay and subscription happen in the same tick, so no event falls between them.
-  unsubscribe = store.subscribe(deliver);
+  unsubscribe = store.subscribe((event) => {
+    if (!store.faults.loseWatchEvents) deliver(event);
+  });
 
   // Real apiservers end a watch after timeoutSeconds, or a random 30-60 min without it.
   const timeoutMs = (w.timeoutSeconds ?? 1800 * (1 + Math.random())) * 1000;
