@@ -18,6 +18,9 @@ import type { HttpResponse, Transport } from './transport';
 
 export type AuthOptions = PasswordAuthOptions | CertificateAuthOptions;
 
+/** The longest close() waits for aaaLogout; an APIC that has not answered by then lets the session expire. */
+export const LOGOUT_TIMEOUT_MS = 2_000;
+
 interface Session {
   token: string;
   refreshTimeoutSeconds: number;
@@ -158,19 +161,31 @@ export class ApicRequester {
     }
   }
 
-  /** Stops the refresh timer and logs out (best effort: a dead controller must not block shutdown). */
+  /**
+   * Stops the refresh timer and logs out, best effort: one attempt, on the controller requests go to, given at most
+   * LOGOUT_TIMEOUT_MS, so a dead or silent controller cannot hold up shutdown (failing over, or waiting out the
+   * request timeout on each controller, could take minutes). Never throws. The caller closes the transport
+   * afterwards, which aborts a logout still in flight.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     clearTimeout(this.#refreshTimer);
-    if (this.auth.type === 'password' && this.#session) {
-      const user = this.auth.user;
-      try {
-        await this.pool.run((url) => this.exchange('logout', url, 'POST', LOGOUT_PATH, logoutBody(user)));
-      } catch (err) {
-        this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'APIC logout failed');
-      }
-      this.#session = undefined;
+    if (this.auth.type !== 'password' || !this.#session) return;
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${LOGOUT_TIMEOUT_MS} ms`)), LOGOUT_TIMEOUT_MS);
+    });
+    try {
+      const logout = this.exchange('logout', this.pool.current, 'POST', LOGOUT_PATH, logoutBody(this.auth.user));
+      const res = await Promise.race([logout, deadline]);
+      if (res.status < 200 || res.status >= 300) this.log.warn({ status: res.status }, 'APIC logout refused');
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'APIC logout failed');
+    } finally {
+      clearTimeout(timer);
     }
+    // Only now: until here the token is among the secrets the logger scrubs.
+    this.#session = undefined;
   }
 
   /** Forgets the session without telling the APIC (tests and recovery use it to force a fresh login). */

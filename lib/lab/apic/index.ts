@@ -3,7 +3,7 @@
  * shared in-memory management information tree. `startLabApic()` runs a controller; `ApicTree` is the MIT the lab
  * model fills and several controllers may share.
  */
-export { startLabApic, type LabApic, type LabApicFaults, type LabApicOptions } from './server';
+export { startLabApic, type LabApic, type LabApicFaults, type LabApicOptions, type LabApicRequestRecord } from './server';
 export { ApicTree, type MoRecord, type TreeChange, type TreeChangeKind, type TreeListener, type TreeOp } from './tree';
 export { createUserCert, labTlsMaterial, type TlsMaterial, type UserCert } from './certs';
 export { addLabUser, type LabUser } from './users';

@@ -29,6 +29,26 @@ export interface LabApicOptions {
   /** Lifetime of an unrefreshed subscription without `refresh-timeout`; default 80. */
   subscriptionLifetimeSec?: number;
   logger?: Logger;
+  /**
+   * Called once per answered request and websocket upgrade. Tests use it to learn what a client really sent and
+   * what the lab issued (tokens, signatures, challenges), to check that none of it reaches a log.
+   */
+  observe?: (req: LabApicRequestRecord) => void;
+}
+
+/** One request as the lab received and answered it. Holds credentials: for tests only, never for logging. */
+export interface LabApicRequestRecord {
+  method: string;
+  /** Path and query as received; `/socket<token>` for a websocket upgrade. */
+  url: string;
+  /** The Cookie header: session tokens, or the signature cookies of a signed request. */
+  cookie?: string;
+  /** The APIC-challenge header. */
+  challenge?: string;
+  /** The status answered; 101 for an accepted websocket upgrade. */
+  status: number;
+  /** The Set-Cookie answered: an aaaLogin answer carries the issued token in it. */
+  setCookie?: string;
 }
 
 export interface LabApicFaults {
@@ -77,6 +97,18 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
   let port = opts.port ?? 0;
 
   const onRequest = async (ctx: ApiContext, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Headers given to writeHead are not readable from `res` afterwards, so the answer's Set-Cookie is kept here.
+    let setCookie: string | undefined;
+    // On 'finish', so every way of answering below (fault, error envelope, success) is reported with its status.
+    if (opts.observe) {
+      const observe = opts.observe;
+      res.once('finish', () => {
+        observe({
+          method: req.method ?? 'GET', url: req.url ?? '/', cookie: req.headers.cookie, challenge: header(req, 'apic-challenge'),
+          status: res.statusCode, ...(setCookie !== undefined ? { setCookie } : {}),
+        });
+      });
+    }
     try {
       const body = await readBody(req);
       if (faults.delayMs > 0) await sleep(faults.delayMs);
@@ -91,6 +123,7 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
         cookieHeader: req.headers.cookie, challengeHeader: header(req, 'apic-challenge'),
       });
       if (!answer) return sendHtml(res, 404, 'Not Found');
+      setCookie = answer.headers?.['Set-Cookie'];
       sendJson(res, answer.status, answer.body, answer.headers);
     } catch (err) {
       if (err instanceof ApicError) return sendJson(res, err.httpStatus, err.envelope());
@@ -103,6 +136,7 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
     const path = req.url ?? '';
     const token = path.startsWith('/socket') ? safeDecode(path.slice('/socket'.length)) : '';
     const session = ctx.sessions.lookup(token);
+    opts.observe?.({ method: req.method ?? 'GET', url: path, cookie: req.headers.cookie, status: session ? 101 : 403 });
     if (!session) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;

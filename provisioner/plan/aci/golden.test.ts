@@ -73,6 +73,7 @@ describe('ACI plan of the NKT worked example', () => {
 
   it('binds the ECMP context on the VRF in the VRF tenant for both families', () => {
     // Fix (NKT §7.9): the VRF is addressed in its own tenant (fabric.vrf.tenant), not assumed to be the L3Out's.
+    // Here both tenants are the same; vrf-tenant.test.ts exercises the fix with the VRF in common.
     for (const af of ['ipv4-ucast', 'ipv6-ucast']) {
       expect(attrs(`${T}/ctx-vrf/rsctxToBgpCtxAfPol-[K8s_L3OUT]-${af}`)).toEqual({ tnBgpCtxAfPolName: 'K8s_L3OUT', af });
     }

@@ -27,6 +27,10 @@ export function clusterConfiguration(r: ResolvedSpec): KubeadmDoc {
   const c = r.spec.cluster;
   const join = (pick: (f: ResolvedSpec['families'][number]) => string) => r.families.map(pick).join(',');
   const masks = r.families.map((f) => ({ name: `node-cidr-mask-size-${f.family}`, value: String(f.podBlockSize) }));
+  const masters = c.nodes.filter((n) => n.role === 'master');
+  // The VIP is served only in front of three masters; with one, validation leaves its address free for a node,
+  // which must not end up named in the API server's certificate.
+  const vip = masters.length === 3 ? [r.vip.toString()] : [];
   const doc: KubeadmDoc = {
     apiVersion: API,
     kind: 'ClusterConfiguration',
@@ -34,7 +38,7 @@ export function clusterConfiguration(r: ResolvedSpec): KubeadmDoc {
     kubernetesVersion: `v${c.kubernetesVersion}`,
     controlPlaneEndpoint: controlPlaneEndpoint(r),
     networking: { podSubnet: join((f) => formatCidr(f.podSubnet)), serviceSubnet: join((f) => formatCidr(f.serviceSubnet)), dnsDomain: 'cluster.local' },
-    apiServer: { certSANs: [r.vip.toString(), ...c.nodes.filter((n) => n.role === 'master').map((n) => n.ipv4)] },
+    apiServer: { certSANs: [...vip, ...masters.map((n) => n.ipv4)] },
     // Per-family node CIDR sizes: the previous tool set none in dual stack, so only one node got an IPv4 podCIDR.
     controllerManager: { extraArgs: masks },
   };
