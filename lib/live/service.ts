@@ -130,6 +130,10 @@ export class LiveService {
     const startedAt = this.firstChangeAt ?? Date.now();
     this.firstChangeAt = null;
     this.opts.target.setSources(this.sourceStatuses());
+    // No first graph while a source is still on its initial listing: it would be partial, replaced moments later,
+    // and on a large fabric each of those correlations holds the event loop for seconds, slowing the listing itself.
+    // A source that fails instead (down, degraded) does not hold the graph back: the others are shown.
+    if (this.current === null && this.opts.sources.some((s) => s.status().state === 'starting')) return;
     let next: TopologyGraph;
     const fromSynced = this.allSynced();
     const bundle = this.bundle();

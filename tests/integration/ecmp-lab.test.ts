@@ -44,6 +44,11 @@ async function startHarness(scenario?: StartLabOptions['scenario']): Promise<Har
     },
   });
   await service.start();
+  // The first graph comes once both sources have finished their initial listing.
+  for (const deadline = Date.now() + 20_000; !service.ready(); ) {
+    if (Date.now() > deadline) throw new Error('the live service did not become ready');
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const server: Server = createServer((req, res) => {
     const current = () => {
       const graph = service.graph();

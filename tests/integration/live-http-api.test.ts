@@ -11,7 +11,7 @@ import { PLANTED_SECRET, kubeData, startHarness, type Harness } from './live-htt
 let h: Harness;
 
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ startingSources: true });
 });
 afterAll(async () => {
   await h.close();

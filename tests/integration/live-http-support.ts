@@ -77,7 +77,8 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean } & Pick<HttpApiContext, 'metricsOpen' | 'extraRoutes'> = {}): Promise<Harness> {
+/** `startingSources`: the sources begin as 'starting' and the test marks them synced (readiness tests). */
+export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean; startingSources?: boolean } & Pick<HttpApiContext, 'metricsOpen' | 'extraRoutes'> = {}): Promise<Harness> {
   const metrics = createMetrics({ processMetrics: false });
   const auth = opts.auth ?? null;
   const hub = new LiveHub({ lab: opts.lab ?? false, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
@@ -109,6 +110,11 @@ export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean }
     if (!hub.handleUpgrade(req, socket, head)) socket.destroy();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // Their data is complete from the start: synced, as a real source is once its initial listing is done.
+  if (!opts.startingSources) {
+    kube.set(sourceStatus('synced'));
+    apic.set(sourceStatus('synced'));
+  }
   await service.start();
   const { port } = server.address() as AddressInfo;
   return {
