@@ -10,9 +10,7 @@ export interface LabProcess {
   labStartMs: number;
   /** Requests the lab servers received since the last reset; `reset` starts a new count. */
   counts(reset?: boolean): Promise<{ kubernetes: number; apic: number }>;
-  /** Applies an event through the lab's control endpoint; resolves once both lab servers hold the change. */
-  event(input: Record<string, unknown>): Promise<void>;
-  /** Applies events as one change (`POST /events/batch`): all or none, one sync of both servers. */
+  /** Applies events as one change (`POST /events/batch`): all or none; resolves once both lab servers hold them. */
   events(inputs: Record<string, unknown>[]): Promise<void>;
   stop(): Promise<void>;
 }
@@ -52,11 +50,6 @@ export async function startLabProcess(scale: ScaleName, labDir: string, heapMb: 
       post({ type: 'counts', reset });
       const { kubernetes, apic } = await reply;
       return { kubernetes, apic };
-    },
-    async event(input) {
-      const res = await fetch(`${file.controlUrl}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(input) });
-      if (!res.ok) throw new Error(`lab event ${String(input.kind)} rejected (${res.status}): ${await res.text()}`);
-      await res.arrayBuffer().catch(() => undefined);
     },
     async events(inputs) {
       const res = await fetch(`${file.controlUrl}/events/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: inputs }) });

@@ -110,7 +110,11 @@ export class StormPlanner {
       const ev = this.plan(kind, index, inFlight);
       if (ev && ev.targets.every((t) => !inFlight.has(t))) {
         if (ev.kind === 'session-down') this.downSessions.add(ev.targets[0]!);
-        if (ev.kind === 'session-up') this.downSessions.delete(ev.targets[0]!);
+        if (ev.kind === 'session-up') {
+          this.downSessions.delete(ev.targets[0]!);
+          // Only once its up is sent does the cursor move on: an up still waiting for its down keeps its turn.
+          this.sessionCursor++;
+        }
         return ev;
       }
     }
@@ -162,7 +166,6 @@ export class StormPlanner {
         const s = this.sessions[this.sessionCursor % Math.max(1, this.sessions.length)];
         if (!s) return null;
         const down = !this.downSessions.has(s.edgeId);
-        if (!down) this.sessionCursor++;
         const k: StormKind = down ? 'session-down' : 'session-up';
         return {
           kind: k, input: { kind: k, leaf: s.leaf, node: s.node }, targets: [s.edgeId],

@@ -89,7 +89,7 @@ export class ApicLiveSource implements LiveSource {
     this.updateSynced();
     const every = this.opts.resyncIntervalMs ?? 600_000;
     if (every > 0) {
-      this.resyncTimer = setInterval(() => void this.resyncAll(), every);
+      this.resyncTimer = setInterval(() => void this.resync(), every);
       this.resyncTimer.unref();
     }
   }
@@ -100,10 +100,6 @@ export class ApicLiveSource implements LiveSource {
    * is overtaken by its successor, which is replayed after it). Listeners hear once, and only if something differed.
    */
   resync(): Promise<void> {
-    return this.resyncAll();
-  }
-
-  resyncAll(): Promise<void> {
     this.resyncing ??= this.resyncClasses().finally(() => {
       this.resyncing = null;
     });
