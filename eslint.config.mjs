@@ -19,6 +19,11 @@ export default tseslint.config(
   {
     // provisioner/ and deploy/ are independent islands: they must never reach into the web app.
     files: ['provisioner/**/*.ts', 'lib/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/app/**'], message: 'lib/ and provisioner/ must not import from app/' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/app/**'], message: 'lib/ and provisioner/ must not import from app/' }] },
+      ],
+    },
   },
 );

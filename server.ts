@@ -67,7 +67,10 @@ async function main(): Promise<void> {
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  logger.info({ url: `http://${config.host}:${port}`, lab: runtime.lab !== null }, runtime.lab ? 'akb is serving the embedded lab' : 'akb is serving');
+  logger.info(
+    { url: `http://${config.host}:${port}`, lab: runtime.lab !== null },
+    runtime.lab ? 'akb is serving the embedded lab' : 'akb is serving',
+  );
 
   let stopping = false;
   const shutdown = async (signal: string) => {

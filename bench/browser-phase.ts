@@ -12,13 +12,27 @@ import { chromium } from '@playwright/test';
 import { stringify } from 'yaml';
 import type { Scenario } from '../lib/lab';
 import {
-  findPanePoint, installProbe, navigationTiming, readProbe, startFrameCounter, stopFrameCounter, viewportTransform,
+  findPanePoint,
+  installProbe,
+  navigationTiming,
+  readProbe,
+  startFrameCounter,
+  stopFrameCounter,
+  viewportTransform,
 } from './browser-page';
 import { percentile, round } from './stats';
 import { freePort } from '../lib/net/free-port';
 
 // STACK.md: the flags Debian's Chromium needs here; background networking would dial out through a closed network.
-const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const QUIET_MS = 1_000;
 
 export interface BrowserResult {
@@ -39,14 +53,26 @@ export interface BrowserResult {
 }
 
 const EMPTY: Omit<BrowserResult, 'status'> = {
-  builtMs: null, serverReadyMs: null, domContentLoadedMs: null, firstGraphPaintMs: null, interactiveMs: null,
-  longTasks: null, renderedNodes: null, panFps: null, panP95FrameMs: null, panWorstFrameMs: null, panned: null,
+  builtMs: null,
+  serverReadyMs: null,
+  domContentLoadedMs: null,
+  firstGraphPaintMs: null,
+  interactiveMs: null,
+  longTasks: null,
+  renderedNodes: null,
+  panFps: null,
+  panP95FrameMs: null,
+  panWorstFrameMs: null,
+  panned: null,
 };
 
 function ensureBuild(): number | null {
   if (existsSync(join('.next', 'BUILD_ID'))) return null;
   const t0 = performance.now();
-  const r = spawnSync('npx', ['next', 'build'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const r = spawnSync('npx', ['next', 'build'], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
   if (r.status !== 0) throw new Error(`next build failed (exit ${String(r.status)})`);
   return performance.now() - t0;
 }
@@ -79,10 +105,27 @@ export async function measureBrowser(scenario: Scenario, workDir: string, timeou
   const url = `http://127.0.0.1:${port}`;
   let log = '';
   const t0 = performance.now();
-  const server = spawn(process.execPath, [
-    '--import', 'tsx', 'server.ts', '--host', '127.0.0.1', '--port', String(port), '--lab', '--no-lab-demo',
-    '--lab-scenario', scenarioFile, '--lab-dir', join(workDir, 'lab'), '--log-level', 'warn',
-  ], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  const server = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--lab',
+      '--no-lab-demo',
+      '--lab-scenario',
+      scenarioFile,
+      '--lab-dir',
+      join(workDir, 'lab'),
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } },
+  );
   server.stdout?.on('data', (d: Buffer) => (log += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (log += d.toString()));
   const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
@@ -96,22 +139,33 @@ export async function measureBrowser(scenario: Scenario, workDir: string, timeou
     await page.addInitScript(installProbe);
     await page.goto(url, { waitUntil: 'domcontentloaded' });
     const flow = await page.waitForSelector('.react-flow__node', { timeout: timeoutMs }).catch(() => null);
-    if (!flow) return { status: 'no graph view', reason: 'no .react-flow__node appeared', ...EMPTY, builtMs, serverReadyMs: round(serverReadyMs) };
+    if (!flow)
+      return { status: 'no graph view', reason: 'no .react-flow__node appeared', ...EMPTY, builtMs, serverReadyMs: round(serverReadyMs) };
     await page.waitForFunction(() => window.__akbBench?.firstGraphPaint != null, undefined, { timeout: timeoutMs });
     // Interactive: the main thread has had no long task for QUIET_MS after the graph painted.
-    await page.waitForFunction((quiet) => {
-      const p = window.__akbBench;
-      return p?.firstGraphPaint != null && performance.now() - Math.max(p.firstGraphPaint, p.lastLongTaskEnd) >= quiet;
-    }, QUIET_MS, { timeout: timeoutMs, polling: 100 });
+    await page.waitForFunction(
+      (quiet) => {
+        const p = window.__akbBench;
+        return p?.firstGraphPaint != null && performance.now() - Math.max(p.firstGraphPaint, p.lastLongTaskEnd) >= quiet;
+      },
+      QUIET_MS,
+      { timeout: timeoutMs, polling: 100 },
+    );
     const probe = await page.evaluate(readProbe);
     const nav = await page.evaluate(navigationTiming);
     const renderedNodes = await page.locator('.react-flow__node').count();
     const pan = await measurePan(page);
     const first = probe?.firstGraphPaint ?? null;
     return {
-      status: 'measured', builtMs: round(builtMs), serverReadyMs: round(serverReadyMs), domContentLoadedMs: round(nav.domContentLoadedMs),
-      firstGraphPaintMs: round(first), interactiveMs: round(first === null ? null : Math.max(first, probe?.lastLongTaskEnd ?? 0)),
-      longTasks: probe?.longTasks ?? null, renderedNodes, ...pan,
+      status: 'measured',
+      builtMs: round(builtMs),
+      serverReadyMs: round(serverReadyMs),
+      domContentLoadedMs: round(nav.domContentLoadedMs),
+      firstGraphPaintMs: round(first),
+      interactiveMs: round(first === null ? null : Math.max(first, probe?.lastLongTaskEnd ?? 0)),
+      longTasks: probe?.longTasks ?? null,
+      renderedNodes,
+      ...pan,
     };
   } catch (err) {
     return { status: 'failed', reason: (err as Error).message.split('\n')[0], ...EMPTY };

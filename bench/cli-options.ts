@@ -30,7 +30,10 @@ export function defaultOut(now: Date): string {
 export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
   const cmd = new Command('bench')
     .description('akb benchmark: correlation vs parse floor, initial sync, live latency under an event storm, browser')
-    .option('--scale <S|M|L|XL>', 'scale to run; repeat or comma-separate (default: S and M)', (v: string, prev: string[] | undefined) => [...(prev ?? []), ...v.split(',')])
+    .option('--scale <S|M|L|XL>', 'scale to run; repeat or comma-separate (default: S and M)', (v: string, prev: string[] | undefined) => [
+      ...(prev ?? []),
+      ...v.split(','),
+    ])
     .option('--out <file>', 'results JSON file (default: bench/results/bench-<time>.json)')
     .option('--no-browser', 'skip the browser phase')
     .option('--storm-rate <n>', 'events per second in the storm', '50')
@@ -41,8 +44,19 @@ export function parseBenchArgs(argv: string[], now = new Date()): BenchOptions {
     .configureOutput({ writeErr: () => undefined });
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<Record<string, unknown>>();
-  const r = schema.safeParse({ ...o, scale: (o.scale as string[] | undefined)?.map((s) => s.toUpperCase()) ?? ['S', 'M'], out: o.out ?? defaultOut(now) });
+  const r = schema.safeParse({
+    ...o,
+    scale: (o.scale as string[] | undefined)?.map((s) => s.toUpperCase()) ?? ['S', 'M'],
+    out: o.out ?? defaultOut(now),
+  });
   if (!r.success) throw new Error(r.error.issues.map((i) => i.message).join('; '));
   const { scale, out, browser, stormRate, stormSeconds, coalesceMs } = r.data;
-  return { scales: [...new Set(scale)].sort((a, b) => SCALE_NAMES.indexOf(a) - SCALE_NAMES.indexOf(b)), out, browser, stormRate, stormSeconds, ...(coalesceMs !== undefined ? { coalesceMs } : {}) };
+  return {
+    scales: [...new Set(scale)].sort((a, b) => SCALE_NAMES.indexOf(a) - SCALE_NAMES.indexOf(b)),
+    out,
+    browser,
+    stormRate,
+    stormSeconds,
+    ...(coalesceMs !== undefined ? { coalesceMs } : {}),
+  };
 }

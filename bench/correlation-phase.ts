@@ -45,8 +45,14 @@ export function measureCorrelation(bundle: Bundle, runs: number): CorrelationRes
   const correlateMs = median(corr);
   const totalMs = validateMs !== null && correlateMs !== null ? validateMs + correlateMs : null;
   return {
-    bundleBytes: Buffer.byteLength(text), graphNodes: nodes, graphEdges: edges, runs,
-    parseMs: round(parseMs), validateMs: round(validateMs), correlateMs: round(correlateMs), totalMs: round(totalMs),
+    bundleBytes: Buffer.byteLength(text),
+    graphNodes: nodes,
+    graphEdges: edges,
+    runs,
+    parseMs: round(parseMs),
+    validateMs: round(validateMs),
+    correlateMs: round(correlateMs),
+    totalMs: round(totalMs),
     ratioToParse: totalMs !== null && parseMs ? round(totalMs / parseMs) : null,
     peakRssMb: peakRssMb(),
   };

@@ -25,10 +25,20 @@ export interface LiveHarness {
 }
 
 export async function startLiveHarness(lab: LabFile, coalesceMs: number | undefined): Promise<LiveHarness> {
-  const config = loadServiceConfig({
-    lab: false, kubeconfig: lab.kubeconfig, apicUrls: lab.apicUrls, apicUser: lab.apicUser, apicPasswordFile: lab.apicPasswordFile,
-    ...(lab.apicCaFile ? { apicCaFile: lab.apicCaFile } : {}), tenant: lab.tenant, vrf: lab.vrf, ...(lab.l3out ? { l3out: lab.l3out } : {}),
-  }, {});
+  const config = loadServiceConfig(
+    {
+      lab: false,
+      kubeconfig: lab.kubeconfig,
+      apicUrls: lab.apicUrls,
+      apicUser: lab.apicUser,
+      apicPasswordFile: lab.apicPasswordFile,
+      ...(lab.apicCaFile ? { apicCaFile: lab.apicCaFile } : {}),
+      tenant: lab.tenant,
+      vrf: lab.vrf,
+      ...(lab.l3out ? { l3out: lab.l3out } : {}),
+    },
+    {},
+  );
   const runtime = await startRuntime(config, silentLogger, {}, coalesceMs === undefined ? {} : { coalesceMs });
   const server: Server = createServer((req, res) => {
     if (!runtime.handleHttp(req, res)) res.writeHead(404).end();
@@ -79,7 +89,10 @@ export function graphStructure(g: TopologyGraph | null): string {
  * timeout (the lab's controllers may still be settling the last event's consequences).
  */
 export async function checkInvariant(
-  lab: LabFile, harness: LiveHarness, apic: ApicClient, timeoutMs: number,
+  lab: LabFile,
+  harness: LiveHarness,
+  apic: ApicClient,
+  timeoutMs: number,
 ): Promise<{ held: boolean; ms: number; differences: string[] }> {
   const started = Date.now();
   for (;;) {
@@ -92,7 +105,8 @@ export async function checkInvariant(
       const published = harness.runtime.service.graph();
       const held = buildGraph(harness.runtime.service.bundle());
       return {
-        held: false, ms: Date.now() - started,
+        held: false,
+        ms: Date.now() - started,
         differences: [
           ...describeDifferences(live, published ?? fresh, 5).map((d) => `client vs service: ${d}`),
           ...describeDifferences(published, held, 5).map((d) => `service vs its bundle: ${d}`),

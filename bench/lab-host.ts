@@ -10,9 +10,7 @@ import { generateScenario } from '../lib/lab/model';
 import { countServerRequests } from './request-counter';
 import { SCALE_NAMES, SCALES, SCENARIO_SEED } from './scales';
 
-export type HostMessage =
-  | { type: 'ready'; labStartMs: number }
-  | { type: 'counts'; kubernetes: number; apic: number };
+export type HostMessage = { type: 'ready'; labStartMs: number } | { type: 'counts'; kubernetes: number; apic: number };
 
 export type ParentMessage = { type: 'counts'; reset: boolean } | { type: 'stop' };
 

@@ -36,9 +36,13 @@ function nextMessage<T extends HostMessage['type']>(child: ChildProcess, type: T
 }
 
 export async function startLabProcess(scale: ScaleName, labDir: string, heapMb: number): Promise<LabProcess> {
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(import.meta.dirname, 'lab-host.ts'), scale, labDir], {
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, '--import', 'tsx', join(import.meta.dirname, 'lab-host.ts'), scale, labDir],
+    {
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    },
+  );
   const ready = await nextMessage(child, 'ready');
   const file = await readLabFile(labDir);
   const post = (m: ParentMessage) => child.send(m);
@@ -52,7 +56,11 @@ export async function startLabProcess(scale: ScaleName, labDir: string, heapMb: 
       return { kubernetes, apic };
     },
     async events(inputs) {
-      const res = await fetch(`${file.controlUrl}/events/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ events: inputs }) });
+      const res = await fetch(`${file.controlUrl}/events/batch`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: inputs }),
+      });
       if (!res.ok) throw new Error(`lab event batch of ${inputs.length} rejected (${res.status}): ${await res.text()}`);
       await res.arrayBuffer().catch(() => undefined);
     },

@@ -8,8 +8,13 @@ import type { BenchResults, Machine, ScaleResult } from './result-schema';
 export function describeMachine(): Machine {
   const cpu = cpus();
   return {
-    cpuModel: cpu[0]?.model.trim() ?? 'unknown', cpus: cpu.length, memoryGb: Math.round(totalmem() / 2 ** 30),
-    platform: platform(), release: release(), node: process.version, loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
+    cpuModel: cpu[0]?.model.trim() ?? 'unknown',
+    cpus: cpu.length,
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    platform: platform(),
+    release: release(),
+    node: process.version,
+    loadAverage: loadavg().map((l) => Math.round(l * 100) / 100),
   };
 }
 
@@ -76,7 +81,12 @@ function cell(v: number | string | boolean | null): string {
 }
 
 export function formatTable(results: BenchResults): string {
-  const header = ['', ...results.scales.flatMap((r, i) => (i === 0 ? [r.scale.name] : [`×${r.scale.name}/${results.scales[i - 1]!.scale.name}`, r.scale.name]))];
+  const header = [
+    '',
+    ...results.scales.flatMap((r, i) =>
+      i === 0 ? [r.scale.name] : [`×${r.scale.name}/${results.scales[i - 1]!.scale.name}`, r.scale.name],
+    ),
+  ];
   const lines: string[][] = [header];
   for (const row of ROWS) {
     const line = [row.label];

@@ -17,10 +17,29 @@ const HEAP_MB: Record<ScaleName, number> = { S: 1024, M: 2048, L: 6144, XL: 1228
 
 async function runScaleProcess(scale: ScaleName, opts: BenchOptions, workDir: string): Promise<ScaleResult> {
   const resultFile = join(workDir, `${scale}.json`);
-  const workerOptions = { browser: opts.browser, stormRatePerSec: opts.stormRate, stormSeconds: opts.stormSeconds, coalesceMs: opts.coalesceMs, workDir, labHeapMb: HEAP_MB[scale] };
-  const child = spawn(process.execPath, [`--max-old-space-size=${HEAP_MB[scale]}`, '--import', 'tsx', join(import.meta.dirname, 'scale-worker.ts'), scale, resultFile, JSON.stringify(workerOptions)], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const workerOptions = {
+    browser: opts.browser,
+    stormRatePerSec: opts.stormRate,
+    stormSeconds: opts.stormSeconds,
+    coalesceMs: opts.coalesceMs,
+    workDir,
+    labHeapMb: HEAP_MB[scale],
+  };
+  const child = spawn(
+    process.execPath,
+    [
+      `--max-old-space-size=${HEAP_MB[scale]}`,
+      '--import',
+      'tsx',
+      join(import.meta.dirname, 'scale-worker.ts'),
+      scale,
+      resultFile,
+      JSON.stringify(workerOptions),
+    ],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`scale ${scale} failed (exit ${String(code)})`);
   return parseWith(scaleResultSchema, JSON.parse(await readFile(resultFile, 'utf8')), `scale ${scale} result`);
@@ -40,10 +59,19 @@ export async function runBench(argv: string[]): Promise<BenchResults> {
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
-  const results = parseWith(benchResultsSchema, {
-    format: 'akb-bench/v1', startedAt, finishedAt: new Date().toISOString(), command: `npm run bench -- ${argv.join(' ')}`.trim(),
-    machine, scales, growth: growthBetween(scales),
-  }, 'bench results');
+  const results = parseWith(
+    benchResultsSchema,
+    {
+      format: 'akb-bench/v1',
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      command: `npm run bench -- ${argv.join(' ')}`.trim(),
+      machine,
+      scales,
+      growth: growthBetween(scales),
+    },
+    'bench results',
+  );
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFile(opts.out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`${formatTable(results)}\nresults: ${opts.out}\n`);

@@ -29,14 +29,31 @@ export interface ScaleRunOptions {
 const timeouts = (s: Scale) => ({ syncMs: 60_000 + s.nodes * 300, drainMs: 30_000 + s.nodes * 30, browserMs: 60_000 + s.nodes * 150 });
 
 const SKIPPED_BROWSER: ScaleResult['browser'] = {
-  status: 'skipped', reason: '--no-browser', builtMs: null, serverReadyMs: null, domContentLoadedMs: null, firstGraphPaintMs: null,
-  interactiveMs: null, longTasks: null, renderedNodes: null, panFps: null, panP95FrameMs: null, panWorstFrameMs: null, panned: null,
+  status: 'skipped',
+  reason: '--no-browser',
+  builtMs: null,
+  serverReadyMs: null,
+  domContentLoadedMs: null,
+  firstGraphPaintMs: null,
+  interactiveMs: null,
+  longTasks: null,
+  renderedNodes: null,
+  panFps: null,
+  panP95FrameMs: null,
+  panWorstFrameMs: null,
+  panned: null,
 };
 
 export async function runScale(scale: Scale, opts: ScaleRunOptions): Promise<ScaleResult> {
   const started = performance.now();
   const limits = timeouts(scale);
-  const scenario = generateScenario({ leaves: scale.leaves, nodes: scale.nodes, pods: scale.pods, services: scale.services, seed: SCENARIO_SEED });
+  const scenario = generateScenario({
+    leaves: scale.leaves,
+    nodes: scale.nodes,
+    pods: scale.pods,
+    services: scale.services,
+    seed: SCENARIO_SEED,
+  });
   opts.progress(`${scale.name}: starting the lab`);
   const lab = await startLabProcess(scale.name, join(opts.workDir, `lab-${scale.name}`), opts.labHeapMb);
   const capturer = captureClient(lab.file);
@@ -64,16 +81,26 @@ export async function runScale(scale: Scale, opts: ScaleRunOptions): Promise<Sca
 
     opts.progress(`${scale.name}: event storm (${opts.stormRatePerSec}/s for ${opts.stormSeconds} s)`);
     const storm = await runStorm(lab, scenario, harness, capturer, {
-      ratePerSec: opts.stormRatePerSec, durationSec: opts.stormSeconds, seed: SCENARIO_SEED,
-      drainTimeoutMs: limits.drainMs, invariantTimeoutMs: limits.drainMs,
+      ratePerSec: opts.stormRatePerSec,
+      durationSec: opts.stormSeconds,
+      seed: SCENARIO_SEED,
+      drainTimeoutMs: limits.drainMs,
+      invariantTimeoutMs: limits.drainMs,
     });
     await stopLab();
 
     opts.progress(`${scale.name}: browser${opts.browser ? '' : ' skipped'}`);
-    const browser = opts.browser ? await measureBrowser(scenario, join(opts.workDir, `browser-${scale.name}`), limits.browserMs) : SKIPPED_BROWSER;
+    const browser = opts.browser
+      ? await measureBrowser(scenario, join(opts.workDir, `browser-${scale.name}`), limits.browserMs)
+      : SKIPPED_BROWSER;
     return {
       scale: { ...scale },
-      world: { nodes: scenario.cluster.nodes.length, pods, services: scenario.cluster.services.length, leaves: scenario.fabric.leaves.length },
+      world: {
+        nodes: scenario.cluster.nodes.length,
+        pods,
+        services: scenario.cluster.services.length,
+        leaves: scenario.fabric.leaves.length,
+      },
       labStartMs: round(lab.labStartMs),
       capture: { apicRequests: capture.requests.apic, kubernetesRequests: capture.requests.kubernetes, ms: round(captureMs) },
       correlation,

@@ -10,10 +10,19 @@ import { SCALE_NAMES, SCALES } from './scales';
 const argsSchema = z.tuple([
   z.enum(SCALE_NAMES),
   z.string().min(1),
-  z.string().transform((s) => JSON.parse(s) as unknown).pipe(z.object({
-    browser: z.boolean(), stormRatePerSec: z.number().positive(), stormSeconds: z.number().positive(),
-    coalesceMs: z.number().int().nonnegative().optional(), workDir: z.string().min(1), labHeapMb: z.number().int().positive(),
-  })),
+  z
+    .string()
+    .transform((s) => JSON.parse(s) as unknown)
+    .pipe(
+      z.object({
+        browser: z.boolean(),
+        stormRatePerSec: z.number().positive(),
+        stormSeconds: z.number().positive(),
+        coalesceMs: z.number().int().nonnegative().optional(),
+        workDir: z.string().min(1),
+        labHeapMb: z.number().int().positive(),
+      }),
+    ),
 ]);
 
 const [scale, resultFile, options] = argsSchema.parse(process.argv.slice(2));

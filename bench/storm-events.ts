@@ -66,7 +66,16 @@ export function prng(seed: number): () => number {
 
 /** The mix: 30% scale, 30% pod kills, 20% service policy, 20% BGP sessions. */
 const MIX: readonly ('scale-deployment' | 'kill-pod' | 'set-traffic-policy' | 'session')[] = [
-  'scale-deployment', 'kill-pod', 'set-traffic-policy', 'session', 'scale-deployment', 'kill-pod', 'set-traffic-policy', 'kill-pod', 'scale-deployment', 'session',
+  'scale-deployment',
+  'kill-pod',
+  'set-traffic-policy',
+  'session',
+  'scale-deployment',
+  'kill-pod',
+  'set-traffic-policy',
+  'kill-pod',
+  'scale-deployment',
+  'session',
 ];
 
 export interface SessionRef {
@@ -97,7 +106,11 @@ export class StormPlanner {
   /** The policy exists only on services that reach nodes from outside (NodePort, LoadBalancer). */
   private readonly policyServices: Scenario['cluster']['services'];
 
-  constructor(seed: number, scenario: Scenario, private readonly sessions: readonly SessionRef[]) {
+  constructor(
+    seed: number,
+    scenario: Scenario,
+    private readonly sessions: readonly SessionRef[],
+  ) {
     this.random = prng(seed);
     this.deployments = scenario.cluster.workloads.filter((w) => w.kind === 'Deployment');
     this.policyServices = scenario.cluster.services.filter((x) => x.type === 'NodePort' || x.type === 'LoadBalancer');
@@ -140,14 +153,18 @@ export class StormPlanner {
           const count = pods.length;
           // Visible once the pod is gone and its replacement is there.
           return {
-            kind, input: { kind, namespace: d.namespace, name: pod.slice(pod.indexOf('/') + 1) }, targets: [target],
+            kind,
+            input: { kind, namespace: d.namespace, name: pod.slice(pod.indexOf('/') + 1) },
+            targets: [target],
             isVisible: (ix) => ix.nodeData(pod) === undefined && ix.podIds(d.namespace, d.name).length === count,
           };
         }
         // Up or down by one, never to zero (a deployment at zero would make later kills impossible).
         const replicas = pods.length <= 1 || this.random() < 0.5 ? pods.length + 1 : pods.length - 1;
         return {
-          kind, input: { kind, namespace: d.namespace, name: d.name, replicas }, targets: [target],
+          kind,
+          input: { kind, namespace: d.namespace, name: d.name, replicas },
+          targets: [target],
           isVisible: (ix) => ix.podIds(d.namespace, d.name).length === replicas,
         };
       }
@@ -157,7 +174,9 @@ export class StormPlanner {
         const id = `service:${svc.namespace}/${svc.name}`;
         const policy = index.nodeData(id)?.externalTrafficPolicy === 'Local' ? 'Cluster' : 'Local';
         return {
-          kind, input: { kind, namespace: svc.namespace, name: svc.name, policy }, targets: [id],
+          kind,
+          input: { kind, namespace: svc.namespace, name: svc.name, policy },
+          targets: [id],
           isVisible: (ix) => ix.nodeData(id)?.externalTrafficPolicy === policy,
         };
       }
@@ -168,7 +187,9 @@ export class StormPlanner {
         const down = !this.downSessions.has(s.edgeId);
         const k: StormKind = down ? 'session-down' : 'session-up';
         return {
-          kind: k, input: { kind: k, leaf: s.leaf, node: s.node }, targets: [s.edgeId],
+          kind: k,
+          input: { kind: k, leaf: s.leaf, node: s.node },
+          targets: [s.edgeId],
           // A session that is down may also vanish from the leaf's table: either way it is no longer established.
           isVisible: (ix) => (down ? ix.edgeData(s.edgeId)?.state !== 'established' : ix.edgeData(s.edgeId)?.state === 'established'),
         };

@@ -52,7 +52,13 @@ interface Pending {
   changedAt: number;
 }
 
-export async function runStorm(lab: LabProcess, scenario: Scenario, harness: LiveHarness, capturer: ApicClient, opts: StormOptions): Promise<StormResult> {
+export async function runStorm(
+  lab: LabProcess,
+  scenario: Scenario,
+  harness: LiveHarness,
+  capturer: ApicClient,
+  opts: StormOptions,
+): Promise<StormResult> {
   const { client } = harness;
   const initial = client.getState().graph;
   if (!initial) throw new Error('the storm needs a client holding a graph');
@@ -119,11 +125,13 @@ export async function runStorm(lab: LabProcess, scenario: Scenario, harness: Liv
       for (const t of event.targets) inFlight.add(t);
       queue.push(event);
       sentEvents.push(event);
-      sending ??= flush().catch((err: unknown) => {
-        failure ??= err;
-      }).finally(() => {
-        sending = null;
-      });
+      sending ??= flush()
+        .catch((err: unknown) => {
+          failure ??= err;
+        })
+        .finally(() => {
+          sending = null;
+        });
       if (failure) break;
     }
     while (sending) await sending;
@@ -132,10 +140,22 @@ export async function runStorm(lab: LabProcess, scenario: Scenario, harness: Liv
     await waitUntil(() => pending.length === 0, opts.drainTimeoutMs, 'every event to reach the client').catch(() => undefined);
     const invariant = await checkInvariant(lab.file, harness, capturer, opts.invariantTimeoutMs);
     return {
-      targetRatePerSec: opts.ratePerSec, durationSec: opts.durationSec, eventsSent: sentEvents.length, ticksWithoutFreeTarget: noTarget,
+      targetRatePerSec: opts.ratePerSec,
+      durationSec: opts.durationSec,
+      eventsSent: sentEvents.length,
+      ticksWithoutFreeTarget: noTarget,
       achievedRatePerSec: elapsedSec > 0 ? round(sentEvents.length / elapsedSec) : null,
-      byKind: countKinds(sentEvents), latencyMs: summarize(latencies), unresolved: pending.length, unresolvedByKind: countKinds(pending.map((p) => p.event)), batches, largestBatch, labApplyMs: summarize(applyTimes),
-      revisionsReceived: revisions, invariantHeld: invariant.held, invariantCheckMs: invariant.ms, invariantDifferences: invariant.differences,
+      byKind: countKinds(sentEvents),
+      latencyMs: summarize(latencies),
+      unresolved: pending.length,
+      unresolvedByKind: countKinds(pending.map((p) => p.event)),
+      batches,
+      largestBatch,
+      labApplyMs: summarize(applyTimes),
+      revisionsReceived: revisions,
+      invariantHeld: invariant.held,
+      invariantCheckMs: invariant.ms,
+      invariantDifferences: invariant.differences,
     };
   } finally {
     unsubscribe();

@@ -18,7 +18,12 @@ export interface SyncResult {
   apicRequestsPerNode: number | null;
 }
 
-export async function measureInitialSync(lab: LabProcess, nodes: number, coalesceMs: number | undefined, timeoutMs: number): Promise<{ result: SyncResult; harness: LiveHarness }> {
+export async function measureInitialSync(
+  lab: LabProcess,
+  nodes: number,
+  coalesceMs: number | undefined,
+  timeoutMs: number,
+): Promise<{ result: SyncResult; harness: LiveHarness }> {
   await lab.counts(true);
   const t0 = performance.now();
   const harness = await startLiveHarness(lab.file, coalesceMs);
@@ -29,7 +34,10 @@ export async function measureInitialSync(lab: LabProcess, nodes: number, coalesc
   const apicClientCounts = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   return {
     result: {
-      wallMs: round(wallMs), apicRequests, apicClientCounts, kubernetesRequests: kubernetes,
+      wallMs: round(wallMs),
+      apicRequests,
+      apicClientCounts,
+      kubernetesRequests: kubernetes,
       apicRequestsPerNode: nodes ? round(apicRequests / nodes, 3) : null,
     },
     harness,

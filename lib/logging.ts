@@ -7,9 +7,26 @@ export type { Logger } from 'pino';
  * construction (nothing logs a credential on purpose); this is the second line of defence.
  */
 export const REDACTED_PATHS = [
-  'password', '*.password', 'token', '*.token', 'authorization', '*.authorization', 'Authorization',
-  '*.Authorization', 'cookie', '*.cookie', 'headers.cookie', 'headers.authorization', 'privateKey',
-  '*.privateKey', 'key', '*.key', 'secret', '*.secret', 'bearerToken', '*.bearerToken',
+  'password',
+  '*.password',
+  'token',
+  '*.token',
+  'authorization',
+  '*.authorization',
+  'Authorization',
+  '*.Authorization',
+  'cookie',
+  '*.cookie',
+  'headers.cookie',
+  'headers.authorization',
+  'privateKey',
+  '*.privateKey',
+  'key',
+  '*.key',
+  'secret',
+  '*.secret',
+  'bearerToken',
+  '*.bearerToken',
 ];
 
 export interface LoggerOptions {

@@ -9,7 +9,7 @@ const cidr = (t: string) => {
 };
 
 describe('address math', () => {
-  it('derives the previous tool\'s addresses from the end of the subnet', () => {
+  it("derives the previous tool's addresses from the end of the subnet", () => {
     expect(lastAddr(cidr('192.168.35.0/24')).toString()).toBe('192.168.35.255');
     expect(addrAt(cidr('192.168.35.0/24'), -2n).toString()).toBe('192.168.35.254');
     expect(addrAt(cidr('2001:db8:35::/56'), -3n).toString()).toBe('2001:db8:35:ff:ffff:ffff:ffff:fffd');
@@ -35,6 +35,10 @@ describe('address math', () => {
     expect(defaultClusterAsn(65002)).toBe(65003);
     expect(defaultClusterAsn(65534)).toBe(65533);
     const d6 = defaultSubnets(cidr('2001:db8:35::/56'));
-    expect([d6.pod, d6.service, d6.external].map((c) => formatCidr(c!))).toEqual(['2001:db8:35:100::/56', '2001:db8:35:200::/108', '2001:db8:35:200::10:0/108']);
+    expect([d6.pod, d6.service, d6.external].map((c) => formatCidr(c!))).toEqual([
+      '2001:db8:35:100::/56',
+      '2001:db8:35:200::/108',
+      '2001:db8:35:200::10:0/108',
+    ]);
   });
 });

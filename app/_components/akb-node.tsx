@@ -7,7 +7,16 @@ import { KIND_COLOUR, type ViewNode } from '../../lib/view';
 export type AkbNodeData = { view: ViewNode; changed: boolean; dim: boolean; selected: boolean; flashKey: number };
 export type AkbFlowNode = Node<AkbNodeData, 'akb'>;
 
-const KIND_LABEL: Record<ViewNode['kind'], string> = { spine: 'spine', leaf: 'leaf', hypervisor: 'hypervisor', 'k8s-node': 'node', pod: 'pod', service: 'service', 'pod-badge': 'pods', group: 'group' };
+const KIND_LABEL: Record<ViewNode['kind'], string> = {
+  spine: 'spine',
+  leaf: 'leaf',
+  hypervisor: 'hypervisor',
+  'k8s-node': 'node',
+  pod: 'pod',
+  service: 'service',
+  'pod-badge': 'pods',
+  group: 'group',
+};
 
 /** One element on the canvas. Memoised: a live patch re-renders only the nodes whose data changed. */
 function AkbNodeImpl({ data }: NodeProps<AkbFlowNode>) {
@@ -30,7 +39,10 @@ function AkbNodeImpl({ data }: NodeProps<AkbFlowNode>) {
           {!compact && <span className="text-[10px] font-normal uppercase tracking-wide text-slate-500">{KIND_LABEL[v.kind]}</span>}
           <span className="truncate">{v.label}</span>
           {v.anchor && (
-            <span className="rounded bg-sky-100 px-1 text-[9px] font-medium text-sky-800 dark:bg-sky-900 dark:text-sky-100" title="BGP anchor leaf">
+            <span
+              className="rounded bg-sky-100 px-1 text-[9px] font-medium text-sky-800 dark:bg-sky-900 dark:text-sky-100"
+              title="BGP anchor leaf"
+            >
               anchor
             </span>
           )}

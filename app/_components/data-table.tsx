@@ -38,20 +38,44 @@ export function DataTable({ table }: { table: Table }) {
   const last = Math.min(rows.length, first + VIEWPORT_ROWS + 2 * OVERSCAN);
   const template = `repeat(${table.columns.length}, minmax(8rem, 1fr))`;
   return (
-    <section aria-label={table.title} data-testid={`table-${table.name}`} data-rows={rows.length} className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+    <section
+      aria-label={table.title}
+      data-testid={`table-${table.name}`}
+      data-rows={rows.length}
+      className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+    >
       <div className="flex flex-wrap items-center gap-2 border-b border-slate-200 p-2 dark:border-slate-800">
         <h2 className="font-semibold">{table.title}</h2>
         <span className="text-xs text-slate-500">{rows.length} rows</span>
-        <input aria-label={`Filter ${table.title}`} data-testid={`table-filter-${table.name}`} placeholder="Filter…" value={text} onChange={(e) => setText(e.target.value)} className="ml-auto w-48 rounded border border-slate-300 bg-white px-2 py-0.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
-        <button type="button" className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700" onClick={() => download(toCsv(rows, table.columns), 'text/csv', `akb-${table.name}.csv`)}>
+        <input
+          aria-label={`Filter ${table.title}`}
+          data-testid={`table-filter-${table.name}`}
+          placeholder="Filter…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          className="ml-auto w-48 rounded border border-slate-300 bg-white px-2 py-0.5 text-sm dark:border-slate-700 dark:bg-slate-900"
+        />
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700"
+          onClick={() => download(toCsv(rows, table.columns), 'text/csv', `akb-${table.name}.csv`)}
+        >
           CSV
         </button>
-        <button type="button" className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700" onClick={() => download(toJson(rows, table.columns), 'application/json', `akb-${table.name}.json`)}>
+        <button
+          type="button"
+          className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700"
+          onClick={() => download(toJson(rows, table.columns), 'application/json', `akb-${table.name}.json`)}
+        >
           JSON
         </button>
       </div>
       <div role="table" aria-rowcount={rows.length + 1} className="overflow-x-auto text-xs">
-        <div role="row" className="grid border-b border-slate-200 font-semibold dark:border-slate-800" style={{ gridTemplateColumns: template }}>
+        <div
+          role="row"
+          className="grid border-b border-slate-200 font-semibold dark:border-slate-800"
+          style={{ gridTemplateColumns: template }}
+        >
           {table.columns.map((c) => (
             <button
               key={c.key}
@@ -66,12 +90,22 @@ export function DataTable({ table }: { table: Table }) {
             </button>
           ))}
         </div>
-        <div className="overflow-y-auto" style={{ height: Math.min(rows.length, VIEWPORT_ROWS) * ROW_HEIGHT + 2 }} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+        <div
+          className="overflow-y-auto"
+          style={{ height: Math.min(rows.length, VIEWPORT_ROWS) * ROW_HEIGHT + 2 }}
+          onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}
+        >
           <div style={{ height: rows.length * ROW_HEIGHT, position: 'relative' }}>
             {rows.slice(first, last).map((r, i) => {
               const href = hrefOf(r[table.linkKey]);
               return (
-                <div key={first + i} role="row" data-testid="table-row" className="absolute left-0 right-0 grid border-b border-slate-100 dark:border-slate-800" style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }}>
+                <div
+                  key={first + i}
+                  role="row"
+                  data-testid="table-row"
+                  className="absolute left-0 right-0 grid border-b border-slate-100 dark:border-slate-800"
+                  style={{ top: (first + i) * ROW_HEIGHT, height: ROW_HEIGHT, gridTemplateColumns: template }}
+                >
                   {table.columns.map((c, ci) => {
                     const v = c.value(r);
                     const text = v === null ? '' : String(v);

@@ -26,7 +26,9 @@ async function svgToPng(svg: string): Promise<Blob> {
     canvas.width = Math.max(1, Math.round(img.width * scale));
     canvas.height = Math.max(1, Math.round(img.height * scale));
     canvas.getContext('2d')?.drawImage(img, 0, 0, canvas.width, canvas.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('empty image'))), 'image/png'));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('empty image'))), 'image/png'),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -37,10 +39,20 @@ export function ExportButtons({ model, layout, dark }: { model: ViewModel; layou
   const cls = 'rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700';
   return (
     <span className="flex gap-1">
-      <button type="button" className={cls} data-testid="export-svg" onClick={() => download(new Blob([svg()], { type: 'image/svg+xml' }), 'akb-topology.svg')}>
+      <button
+        type="button"
+        className={cls}
+        data-testid="export-svg"
+        onClick={() => download(new Blob([svg()], { type: 'image/svg+xml' }), 'akb-topology.svg')}
+      >
         SVG
       </button>
-      <button type="button" className={cls} data-testid="export-png" onClick={() => void svgToPng(svg()).then((b) => download(b, 'akb-topology.png'))}>
+      <button
+        type="button"
+        className={cls}
+        data-testid="export-png"
+        onClick={() => void svgToPng(svg()).then((b) => download(b, 'akb-topology.png'))}
+      >
         PNG
       </button>
     </span>

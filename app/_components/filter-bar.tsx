@@ -8,7 +8,19 @@ interface Choices {
   secondary: string[];
 }
 
-function Multi({ label, name, options, value, onChange }: { label: string; name: string; options: readonly string[]; value: string[]; onChange: (v: string[]) => void }) {
+function Multi({
+  label,
+  name,
+  options,
+  value,
+  onChange,
+}: {
+  label: string;
+  name: string;
+  options: readonly string[];
+  value: string[];
+  onChange: (v: string[]) => void;
+}) {
   return (
     <label className="flex items-center gap-1 text-xs">
       <span className="text-slate-500">{label}</span>
@@ -33,10 +45,34 @@ function Multi({ label, name, options, value, onChange }: { label: string; name:
 export function FilterBar({ filters, choices, onChange }: { filters: ViewFilters; choices: Choices; onChange: (f: ViewFilters) => void }) {
   return (
     <div className="flex flex-wrap items-center gap-3" role="group" aria-label="Filters">
-      <Multi label="namespace" name="ns" options={choices.namespaces} value={filters.namespaces} onChange={(namespaces) => onChange({ ...filters, namespaces })} />
-      <Multi label="kind" name="kind" options={NODE_KINDS} value={filters.kinds} onChange={(kinds) => onChange({ ...filters, kinds: kinds as ViewFilters['kinds'] })} />
-      <Multi label="BGP" name="bgp" options={choices.bgpStates} value={filters.bgpStates} onChange={(bgpStates) => onChange({ ...filters, bgpStates })} />
-      <Multi label="secondary" name="sec" options={choices.secondary} value={filters.secondary} onChange={(secondary) => onChange({ ...filters, secondary })} />
+      <Multi
+        label="namespace"
+        name="ns"
+        options={choices.namespaces}
+        value={filters.namespaces}
+        onChange={(namespaces) => onChange({ ...filters, namespaces })}
+      />
+      <Multi
+        label="kind"
+        name="kind"
+        options={NODE_KINDS}
+        value={filters.kinds}
+        onChange={(kinds) => onChange({ ...filters, kinds: kinds as ViewFilters['kinds'] })}
+      />
+      <Multi
+        label="BGP"
+        name="bgp"
+        options={choices.bgpStates}
+        value={filters.bgpStates}
+        onChange={(bgpStates) => onChange({ ...filters, bgpStates })}
+      />
+      <Multi
+        label="secondary"
+        name="sec"
+        options={choices.secondary}
+        value={filters.secondary}
+        onChange={(secondary) => onChange({ ...filters, secondary })}
+      />
       <label className="flex items-center gap-1 text-xs">
         <span className="text-slate-500">labels</span>
         <input
@@ -44,7 +80,14 @@ export function FilterBar({ filters, choices, onChange }: { filters: ViewFilters
           defaultValue={filters.labels.join(',')}
           placeholder="app=web,tier"
           onKeyDown={(e) => {
-            if (e.key === 'Enter') onChange({ ...filters, labels: e.currentTarget.value.split(',').map((s) => s.trim()).filter(Boolean) });
+            if (e.key === 'Enter')
+              onChange({
+                ...filters,
+                labels: e.currentTarget.value
+                  .split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+              });
           }}
           className="w-32 rounded border border-slate-300 bg-white px-1 py-0.5 dark:border-slate-700 dark:bg-slate-900"
         />

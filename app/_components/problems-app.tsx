@@ -17,10 +17,18 @@ export function ProblemsApp() {
       <AppHeader />
       <main className="flex-1 p-3">
         <h1 className="mb-2 text-lg font-semibold">Problems ({rows.length})</h1>
-        {live.graph && rows.length === 0 && <p className="text-sm text-slate-500">No problems: every node, session and route correlates.</p>}
+        {live.graph && rows.length === 0 && (
+          <p className="text-sm text-slate-500">No problems: every node, session and route correlates.</p>
+        )}
         <ul className="space-y-1" data-testid="problems">
           {rows.map((p) => (
-            <li key={`${p.code}|${p.subject}|${p.message}`} data-testid="problem" data-severity={p.severity} data-subject={p.subject} className="flex items-baseline gap-2 rounded border border-slate-200 bg-white px-2 py-1 text-sm dark:border-slate-800 dark:bg-slate-900">
+            <li
+              key={`${p.code}|${p.subject}|${p.message}`}
+              data-testid="problem"
+              data-severity={p.severity}
+              data-subject={p.subject}
+              className="flex items-baseline gap-2 rounded border border-slate-200 bg-white px-2 py-1 text-sm dark:border-slate-800 dark:bg-slate-900"
+            >
               <span className={`rounded px-1.5 text-[11px] font-semibold uppercase ${BADGE[p.severity]}`}>{p.severity}</span>
               <span className="font-mono text-xs text-slate-500">{p.code}</span>
               <Link href={p.href} className="font-mono text-xs text-sky-700 hover:underline dark:text-sky-400">

@@ -11,7 +11,8 @@ export function SearchBox({ ix, onPick }: { ix: GraphIndex | null; onPick: (id: 
   const hits = useMemo(() => (ix ? search(ix, query) : []), [ix, query]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      const typing = e.target instanceof HTMLElement && (e.target.tagName === 'INPUT' || e.target.tagName === 'TEXTAREA' || e.target.isContentEditable);
+      const typing =
+        e.target instanceof HTMLElement && (e.target.tagName === 'INPUT' || e.target.tagName === 'TEXTAREA' || e.target.isContentEditable);
       if ((e.key === '/' && !typing) || (e.key.toLowerCase() === 'k' && (e.ctrlKey || e.metaKey))) {
         e.preventDefault();
         input.current?.focus();
@@ -50,10 +51,19 @@ export function SearchBox({ ix, onPick }: { ix: GraphIndex | null; onPick: (id: 
         className="w-full rounded-md border border-slate-300 bg-white px-2 py-1 text-sm dark:border-slate-700 dark:bg-slate-900"
       />
       {hits.length > 0 && (
-        <ul id="search-results" role="listbox" className="absolute z-50 mt-1 max-h-96 w-[28rem] overflow-y-auto rounded-md border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900">
+        <ul
+          id="search-results"
+          role="listbox"
+          className="absolute z-50 mt-1 max-h-96 w-[28rem] overflow-y-auto rounded-md border border-slate-200 bg-white text-sm shadow-lg dark:border-slate-700 dark:bg-slate-900"
+        >
           {hits.map((h, i) => (
             <li key={h.id} role="option" aria-selected={i === active} data-testid="search-hit" data-id={h.id}>
-              <button type="button" onMouseDown={(e) => e.preventDefault()} onClick={() => pick(h.id)} className={`flex w-full items-baseline gap-2 px-2 py-1 text-left ${i === active ? 'bg-sky-100 dark:bg-sky-900' : ''}`}>
+              <button
+                type="button"
+                onMouseDown={(e) => e.preventDefault()}
+                onClick={() => pick(h.id)}
+                className={`flex w-full items-baseline gap-2 px-2 py-1 text-left ${i === active ? 'bg-sky-100 dark:bg-sky-900' : ''}`}
+              >
                 <span className="w-16 shrink-0 text-[10px] uppercase text-slate-500">{h.kind}</span>
                 <span className="truncate font-medium">{h.name}</span>
                 <span className="ml-auto shrink-0 text-[11px] text-slate-500">{h.match}</span>

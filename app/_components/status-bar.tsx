@@ -37,18 +37,35 @@ export function StatusBar({ live }: { live: LiveState }) {
   for (const n of graph?.nodes ?? []) counts.set(n.kind, (counts.get(n.kind) ?? 0) + 1);
   const stale = lastMessageAt !== null && now - lastMessageAt > 15_000;
   return (
-    <footer className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 bg-white px-3 py-1.5 text-xs dark:border-slate-800 dark:bg-slate-900" data-connection={connection} data-revision={graph?.revision ?? ''}>
+    <footer
+      className="flex flex-wrap items-center gap-x-4 gap-y-1 border-t border-slate-200 bg-white px-3 py-1.5 text-xs dark:border-slate-800 dark:bg-slate-900"
+      data-connection={connection}
+      data-revision={graph?.revision ?? ''}
+    >
       {lab && (
-        <span role="status" data-testid="lab-banner" className="rounded bg-amber-100 px-2 py-0.5 font-medium text-amber-900 dark:bg-amber-900/50 dark:text-amber-100">
+        <span
+          role="status"
+          data-testid="lab-banner"
+          className="rounded bg-amber-100 px-2 py-0.5 font-medium text-amber-900 dark:bg-amber-900/50 dark:text-amber-100"
+        >
           Lab: simulated APIC and Kubernetes, not a real fabric
         </span>
       )}
       <span data-testid="connection" data-state={connection} className="flex items-center gap-1">
-        <span className={`inline-block h-2 w-2 rounded-full ${connection === 'open' ? 'bg-emerald-500' : connection === 'connecting' ? 'bg-sky-500' : 'bg-red-600'}`} aria-hidden />
+        <span
+          className={`inline-block h-2 w-2 rounded-full ${connection === 'open' ? 'bg-emerald-500' : connection === 'connecting' ? 'bg-sky-500' : 'bg-red-600'}`}
+          aria-hidden
+        />
         live {connection}
       </span>
       {Object.entries(sources).map(([name, s]) => (
-        <span key={name} data-testid={`source-${name}`} data-state={s.state} title={s.reason ?? `since ${s.since}`} className="flex items-center gap-1">
+        <span
+          key={name}
+          data-testid={`source-${name}`}
+          data-state={s.state}
+          title={s.reason ?? `since ${s.since}`}
+          className="flex items-center gap-1"
+        >
           <span className={`inline-block h-2 w-2 rounded-full ${STATE_CLASS[s.state] ?? 'bg-slate-400'}`} aria-hidden />
           {name} {s.state}
           {s.stale ? ' (stale)' : ''}

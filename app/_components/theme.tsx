@@ -37,7 +37,13 @@ export function useDarkTheme(): [boolean, () => void] {
 export function ThemeToggle() {
   const [dark, toggle] = useDarkTheme();
   return (
-    <button type="button" onClick={toggle} data-testid="theme-toggle" aria-pressed={dark} className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700">
+    <button
+      type="button"
+      onClick={toggle}
+      data-testid="theme-toggle"
+      aria-pressed={dark}
+      className="rounded border border-slate-300 px-2 py-1 text-xs dark:border-slate-700"
+    >
       {dark ? 'Light theme' : 'Dark theme'}
     </button>
   );

@@ -58,7 +58,13 @@ export function TopologyCanvas({ model, layout, changed, selected, onSelect, onA
             draggable: false,
             connectable: false,
             ariaLabel: `${v.kind} ${v.label}`,
-            data: { view: v, changed: changedView.has(v.id), dim: hood !== null && !hood.nodes.has(v.id), selected: v.id === selected, flashKey: 0 },
+            data: {
+              view: v,
+              changed: changedView.has(v.id),
+              dim: hood !== null && !hood.nodes.has(v.id),
+              selected: v.id === selected,
+              flashKey: 0,
+            },
           },
         ];
       }),
@@ -85,7 +91,12 @@ export function TopologyCanvas({ model, layout, changed, selected, onSelect, onA
         labelStyle: { fontSize: 10, fill: dark ? '#cbd5e1' : '#334155' },
         labelBgStyle: { fill: dark ? '#0f172a' : '#ffffff', fillOpacity: 0.85 },
         className: `akb-edge akb-edge-${e.kind}${changedView.has(e.id) ? ' akb-flash-edge' : ''}`,
-        style: { stroke: colour, strokeWidth: e.kind === 'runs-on' ? 1 : 1.75, strokeDasharray: e.kind === 'bgp' ? '6 4' : e.kind.startsWith('secondary') ? '2 3' : undefined, opacity: dim ? 0.12 : 1 },
+        style: {
+          stroke: colour,
+          strokeWidth: e.kind === 'runs-on' ? 1 : 1.75,
+          strokeDasharray: e.kind === 'bgp' ? '6 4' : e.kind.startsWith('secondary') ? '2 3' : undefined,
+          opacity: dim ? 0.12 : 1,
+        },
         ariaLabel: `${e.kind} ${e.label}`,
         data: { kind: e.kind, state: e.state },
         selectable: false,
@@ -107,28 +118,28 @@ export function TopologyCanvas({ model, layout, changed, selected, onSelect, onA
 
   return (
     <div className="h-full w-full" onKeyDown={onKeyDown}>
-    <ReactFlow
-      nodes={nodes}
-      edges={edges}
-      nodeTypes={NODE_TYPES}
-      fitView
-      minZoom={0.02}
-      maxZoom={2}
-      onlyRenderVisibleElements={model.nodes.length > 300}
-      nodesDraggable={false}
-      nodesConnectable={false}
-      colorMode={dark ? 'dark' : 'light'}
-      onNodeClick={(_, n) => onNodeClick(n.id)}
-      zoomOnDoubleClick={false}
-      onNodeMouseEnter={(_, n) => setHovered(n.id)}
-      onNodeMouseLeave={() => setHovered(null)}
-      onPaneClick={() => onSelect(null)}
-      proOptions={{ hideAttribution: true }}
-    >
-      <Background gap={24} />
-      <Controls showInteractive={false} />
-      {model.nodes.length <= 2000 && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
-    </ReactFlow>
+      <ReactFlow
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        fitView
+        minZoom={0.02}
+        maxZoom={2}
+        onlyRenderVisibleElements={model.nodes.length > 300}
+        nodesDraggable={false}
+        nodesConnectable={false}
+        colorMode={dark ? 'dark' : 'light'}
+        onNodeClick={(_, n) => onNodeClick(n.id)}
+        zoomOnDoubleClick={false}
+        onNodeMouseEnter={(_, n) => setHovered(n.id)}
+        onNodeMouseLeave={() => setHovered(null)}
+        onPaneClick={() => onSelect(null)}
+        proOptions={{ hideAttribution: true }}
+      >
+        <Background gap={24} />
+        <Controls showInteractive={false} />
+        {model.nodes.length <= 2000 && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
+      </ReactFlow>
     </div>
   );
 }

@@ -1,7 +1,16 @@
 'use client';
 
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { OFF_THREAD_ABOVE, buildView, layoutCached, type GraphIndex, type Layout, type ViewModel, type ViewResponse, type ViewState } from '../../lib/view';
+import {
+  OFF_THREAD_ABOVE,
+  buildView,
+  layoutCached,
+  type GraphIndex,
+  type Layout,
+  type ViewModel,
+  type ViewResponse,
+  type ViewState,
+} from '../../lib/view';
 
 export interface ViewResult {
   model: ViewModel;

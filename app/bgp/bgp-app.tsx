@@ -30,12 +30,19 @@ export function BgpApp() {
           <h1 className="text-lg font-semibold">BGP sessions</h1>
           {data && (
             <span className="text-sm text-slate-600 dark:text-slate-400">
-              CNI {data.cni} · expected sessions from {data.fromCniConfig ? 'the CNI peer configuration and the L3Out peers' : 'the fabric only (CNI peer configuration not readable)'}
+              CNI {data.cni} · expected sessions from{' '}
+              {data.fromCniConfig
+                ? 'the CNI peer configuration and the L3Out peers'
+                : 'the fabric only (CNI peer configuration not readable)'}
             </span>
           )}
           <label className="text-sm">
             flaps over{' '}
-            <select value={windowSeconds} onChange={(e) => setWindow(Number(e.target.value))} className="rounded border border-slate-300 bg-transparent px-1 dark:border-slate-700">
+            <select
+              value={windowSeconds}
+              onChange={(e) => setWindow(Number(e.target.value))}
+              className="rounded border border-slate-300 bg-transparent px-1 dark:border-slate-700"
+            >
               {WINDOWS.map((w) => (
                 <option key={w} value={w}>
                   {w < 3600 ? `${w / 60} min` : `${w / 3600} h`}
@@ -44,7 +51,11 @@ export function BgpApp() {
             </select>
           </label>
         </div>
-        {error && <p className="text-sm text-red-600" role="alert">Cannot load BGP health: {error.message}</p>}
+        {error && (
+          <p className="text-sm text-red-600" role="alert">
+            Cannot load BGP health: {error.message}
+          </p>
+        )}
         {data && (
           <div className="overflow-x-auto">
             <table data-testid="bgp-grid" className="border-collapse text-xs">
@@ -52,7 +63,9 @@ export function BgpApp() {
                 <tr>
                   <th className="px-2 py-1 text-left font-medium text-slate-500">node \ leaf</th>
                   {data.leaves.map((l) => (
-                    <th key={l} className="px-2 py-1 font-mono font-normal">{shortId(l)}</th>
+                    <th key={l} className="px-2 py-1 font-mono font-normal">
+                      {shortId(l)}
+                    </th>
                   ))}
                 </tr>
               </thead>
@@ -71,9 +84,18 @@ export function BgpApp() {
                       ].join('\n');
                       return (
                         <td key={l} className="border border-slate-100 p-0.5 dark:border-slate-800">
-                          <span data-testid="bgp-cell" data-state={s.state ?? 'none'} data-leaf={l} title={title} className={`flex min-w-20 items-center justify-between gap-1 rounded px-1 py-0.5 ${cellClass(s)}`}>
+                          <span
+                            data-testid="bgp-cell"
+                            data-state={s.state ?? 'none'}
+                            data-leaf={l}
+                            title={title}
+                            className={`flex min-w-20 items-center justify-between gap-1 rounded px-1 py-0.5 ${cellClass(s)}`}
+                          >
                             <span>{s.state ?? 'none'}</span>
-                            <span className="font-mono">{s.flaps > 0 ? `↯${s.flaps}` : ''}{s.prefixesReceived !== null ? ` ${s.prefixesReceived}p` : ''}</span>
+                            <span className="font-mono">
+                              {s.flaps > 0 ? `↯${s.flaps}` : ''}
+                              {s.prefixesReceived !== null ? ` ${s.prefixesReceived}p` : ''}
+                            </span>
                           </span>
                         </td>
                       );
@@ -86,7 +108,10 @@ export function BgpApp() {
         )}
         {data && Object.keys(data.unmappedPeers).length > 0 && (
           <p className="text-sm text-amber-700 dark:text-amber-400">
-            Peer addresses configured in the CNI that match no anchor leaf: {Object.entries(data.unmappedPeers).map(([n, ips]) => `${shortId(n)} → ${ips.join(', ')}`).join('; ')}
+            Peer addresses configured in the CNI that match no anchor leaf:{' '}
+            {Object.entries(data.unmappedPeers)
+              .map(([n, ips]) => `${shortId(n)} → ${ips.join(', ')}`)
+              .join('; ')}
           </p>
         )}
         {data && data.transitions.length > 0 && (

@@ -20,7 +20,12 @@ function causeText(e: ChurnEvent): string {
 
 /** Churn events over time, height = estimated share of flows moved; the list below gives the details. */
 export function ChurnTimeline({ events, model }: { events: ChurnEvent[]; model: string }) {
-  if (events.length === 0) return <p className="text-sm text-slate-500" data-testid="churn-empty">No next-hop changes recorded since akb started.</p>;
+  if (events.length === 0)
+    return (
+      <p className="text-sm text-slate-500" data-testid="churn-empty">
+        No next-hop changes recorded since akb started.
+      </p>
+    );
   const times = events.map((e) => Date.parse(e.at));
   const t0 = Math.min(...times);
   const t1 = Math.max(...times, t0 + 1000);
@@ -28,11 +33,20 @@ export function ChurnTimeline({ events, model }: { events: ChurnEvent[]; model: 
   const y = (share: number) => H - PAD - share * (H - 2 * PAD);
   return (
     <div className="space-y-2">
-      <svg viewBox={`0 0 ${W} ${H}`} className="w-full max-w-3xl" role="img" aria-label="ECMP churn over time: share of flows moved per change">
+      <svg
+        viewBox={`0 0 ${W} ${H}`}
+        className="w-full max-w-3xl"
+        role="img"
+        aria-label="ECMP churn over time: share of flows moved per change"
+      >
         <line x1={PAD} y1={y(0)} x2={W - PAD} y2={y(0)} className="stroke-slate-300" />
         <line x1={PAD} y1={y(1)} x2={W - PAD} y2={y(1)} className="stroke-slate-200" strokeDasharray="3 3" />
-        <text x={2} y={y(1) + 4} className="fill-slate-500 text-[10px]">100%</text>
-        <text x={8} y={y(0) + 4} className="fill-slate-500 text-[10px]">0%</text>
+        <text x={2} y={y(1) + 4} className="fill-slate-500 text-[10px]">
+          100%
+        </text>
+        <text x={8} y={y(0) + 4} className="fill-slate-500 text-[10px]">
+          0%
+        </text>
         {events.map((e, i) => (
           <g key={`${e.at}|${e.leaf}|${e.prefix}|${i}`}>
             <line x1={x(times[i]!)} y1={y(0)} x2={x(times[i]!)} y2={y(e.movedShare)} className="stroke-sky-500" strokeWidth={2} />
@@ -56,7 +70,13 @@ export function ChurnTimeline({ events, model }: { events: ChurnEvent[]; model: 
         </thead>
         <tbody>
           {[...events].reverse().map((e, i) => (
-            <tr key={`${e.at}|${e.leaf}|${e.prefix}|${i}`} data-testid="churn-event" data-leaf={e.leaf} data-share={e.movedShare} className="border-t border-slate-100 dark:border-slate-800">
+            <tr
+              key={`${e.at}|${e.leaf}|${e.prefix}|${i}`}
+              data-testid="churn-event"
+              data-leaf={e.leaf}
+              data-share={e.movedShare}
+              className="border-t border-slate-100 dark:border-slate-800"
+            >
               <td className="py-1 pr-2 font-mono">{new Date(e.at).toLocaleTimeString()}</td>
               <td className="pr-2 font-mono">{shortId(e.leaf)}</td>
               <td className="pr-2 font-mono">{e.prefix}</td>

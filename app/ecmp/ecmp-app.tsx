@@ -28,7 +28,9 @@ function PrefixList({ data, selected }: { data: EcmpResponse; selected: string |
           className={`block rounded px-2 py-1 hover:bg-slate-100 dark:hover:bg-slate-800 ${p.prefix === selected ? 'bg-sky-100 dark:bg-sky-950' : ''}`}
         >
           <span className="font-mono">{p.prefix}</span> <span className="text-xs text-slate-500">{p.policy}</span>
-          {count(p.prefix) > 0 && <span className="ml-1 rounded bg-amber-500 px-1 text-[10px] font-semibold text-slate-950">{count(p.prefix)}</span>}
+          {count(p.prefix) > 0 && (
+            <span className="ml-1 rounded bg-amber-500 px-1 text-[10px] font-semibold text-slate-950">{count(p.prefix)}</span>
+          )}
           <span className="block truncate text-xs text-slate-500">{p.services.map(shortId).join(', ') || 'no service'}</span>
         </Link>
       ))}
@@ -44,8 +46,10 @@ function PrefixDetail({ data, prefix }: { data: EcmpResponse; prefix: PrefixAnal
       <div>
         <h2 className="font-mono text-lg font-semibold">{prefix.prefix}</h2>
         <p className="text-sm text-slate-600 dark:text-slate-400">
-          {prefix.services.map(shortId).join(', ') || 'no service'} · externalTrafficPolicy {prefix.policy} · {prefix.advertisers.length} expected advertiser(s)
-          {prefix.excluded.length > 0 && ` · ${prefix.excluded.length} excluded (${prefix.excluded.map((e) => `${shortId(e.node)}: ${e.reason}`).join('; ')})`}
+          {prefix.services.map(shortId).join(', ') || 'no service'} · externalTrafficPolicy {prefix.policy} · {prefix.advertisers.length}{' '}
+          expected advertiser(s)
+          {prefix.excluded.length > 0 &&
+            ` · ${prefix.excluded.length} excluded (${prefix.excluded.map((e) => `${shortId(e.node)}: ${e.reason}`).join('; ')})`}
         </p>
       </div>
       <EcmpMatrix prefix={prefix} />
@@ -53,7 +57,12 @@ function PrefixDetail({ data, prefix }: { data: EcmpResponse; prefix: PrefixAnal
       {findings.length > 0 && (
         <ul className="space-y-1" data-testid="ecmp-findings">
           {findings.map((f, i) => (
-            <li key={`${f.code}|${f.subject}|${f.node ?? ''}|${i}`} data-testid="ecmp-finding" data-code={f.code} className="flex items-baseline gap-2 text-sm">
+            <li
+              key={`${f.code}|${f.subject}|${f.node ?? ''}|${i}`}
+              data-testid="ecmp-finding"
+              data-code={f.code}
+              className="flex items-baseline gap-2 text-sm"
+            >
               <span className={`rounded px-1.5 text-[11px] font-semibold uppercase ${BADGE[f.severity]}`}>{f.severity}</span>
               <span className="font-mono text-xs text-slate-500">{f.code}</span>
               <span>{f.message}</span>
@@ -75,9 +84,13 @@ export function EcmpApp() {
   const service = params.get('service');
   // The list is a summary (no matrices); only the selected prefix is fetched in full, so a large
   // cluster's page stays small.
-  const { live, data, error } = useLiveApi<EcmpResponse>(`/api/v1/ecmp?summary=true${service ? `&service=${encodeURIComponent(service)}` : ''}`);
+  const { live, data, error } = useLiveApi<EcmpResponse>(
+    `/api/v1/ecmp?summary=true${service ? `&service=${encodeURIComponent(service)}` : ''}`,
+  );
   const wanted = params.get('prefix');
-  const chosen = data ? (data.prefixes.find((p) => p.prefix === wanted) ?? data.prefixes.find((p) => p.policy === 'Local') ?? data.prefixes[0] ?? null) : null;
+  const chosen = data
+    ? (data.prefixes.find((p) => p.prefix === wanted) ?? data.prefixes.find((p) => p.policy === 'Local') ?? data.prefixes[0] ?? null)
+    : null;
   const detail = useLiveApi<EcmpResponse>(chosen ? `/api/v1/ecmp?prefix=${encodeURIComponent(chosen.prefix)}` : null);
   const selected = detail.data?.prefixes.find((p) => p.prefix === chosen?.prefix) ?? null;
   return (
@@ -89,19 +102,40 @@ export function EcmpApp() {
           {data && (
             <span className="text-sm text-slate-600 dark:text-slate-400" data-testid="ecmp-max-paths">
               CNI {data.cni} · max paths {data.maxPaths.value}{' '}
-              {data.maxPaths.source === 'assumed-default' ? '(assumed: the ACI default; the VRF BGP address-family policy was not read)' : `(from ${data.maxPaths.policy ?? 'bgpCtxAfPol'})`}
+              {data.maxPaths.source === 'assumed-default'
+                ? '(assumed: the ACI default; the VRF BGP address-family policy was not read)'
+                : `(from ${data.maxPaths.policy ?? 'bgpCtxAfPol'})`}
             </span>
           )}
-          {service && <span className="text-sm">service {service} · <Link href="/ecmp" className="text-sky-700 hover:underline dark:text-sky-400">all</Link></span>}
+          {service && (
+            <span className="text-sm">
+              service {service} ·{' '}
+              <Link href="/ecmp" className="text-sky-700 hover:underline dark:text-sky-400">
+                all
+              </Link>
+            </span>
+          )}
         </div>
-        {error && <p className="text-sm text-red-600" role="alert">Cannot load the ECMP analysis: {error.message}</p>}
+        {error && (
+          <p className="text-sm text-red-600" role="alert">
+            Cannot load the ECMP analysis: {error.message}
+          </p>
+        )}
         {!data && !error && <p className="text-sm text-slate-500">Loading…</p>}
         {data && data.prefixes.length === 0 && <p className="text-sm text-slate-500">No service prefix is advertised or installed.</p>}
-        {detail.error && <p className="text-sm text-red-600" role="alert">Cannot load {chosen?.prefix}: {detail.error.message}</p>}
+        {detail.error && (
+          <p className="text-sm text-red-600" role="alert">
+            Cannot load {chosen?.prefix}: {detail.error.message}
+          </p>
+        )}
         {data && chosen && (
           <div className="flex gap-4">
             <PrefixList data={data} selected={chosen.prefix} />
-            {detail.data && selected ? <PrefixDetail data={detail.data} prefix={selected} /> : <p className="text-sm text-slate-500">Loading {chosen.prefix}…</p>}
+            {detail.data && selected ? (
+              <PrefixDetail data={detail.data} prefix={selected} />
+            ) : (
+              <p className="text-sm text-slate-500">Loading {chosen.prefix}…</p>
+            )}
           </div>
         )}
       </main>

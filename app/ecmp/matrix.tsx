@@ -27,7 +27,8 @@ export function MatrixLegend() {
 export function EcmpMatrix({ prefix }: { prefix: PrefixAnalysis }) {
   const nodes = [...new Set(prefix.cells.map((c) => c.node))].sort();
   const cell = new Map(prefix.cells.map((c) => [`${c.leaf}|${c.node}`, c]));
-  if (nodes.length === 0) return <p className="text-sm text-slate-500">No node is expected to advertise {prefix.prefix} and no leaf installs it.</p>;
+  if (nodes.length === 0)
+    return <p className="text-sm text-slate-500">No node is expected to advertise {prefix.prefix} and no leaf installs it.</p>;
   return (
     <div className="overflow-x-auto">
       <table data-testid="ecmp-matrix" data-prefix={prefix.prefix} className="border-collapse text-xs">

@@ -17,7 +17,10 @@ async function fetchJson<T>(url: string): Promise<T> {
 export function useLiveApi<T>(url: string | null) {
   const live = useLiveGraph();
   const revision = live.graph?.revision ?? 0;
-  const swr = useSWR<T, Error>(url ? [url, revision] : null, ([u]: [string, number]) => fetchJson<T>(u), { keepPreviousData: true, revalidateOnFocus: false });
+  const swr = useSWR<T, Error>(url ? [url, revision] : null, ([u]: [string, number]) => fetchJson<T>(u), {
+    keepPreviousData: true,
+    revalidateOnFocus: false,
+  });
   return { live, ...swr };
 }
 

@@ -25,7 +25,8 @@ describe('certificate signatures', () => {
     expect(cookies.get('APIC-Certificate-DN')).toBe('uni/userext/user-akb/usercert-akb.crt');
     const sig = cookies.get('APIC-Request-Signature')!;
     expect(sig).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
-    const verify = (payload: string): boolean => createVerify('RSA-SHA256').update(payload).verify(createPublicKey(publicKey), sig, 'base64');
+    const verify = (payload: string): boolean =>
+      createVerify('RSA-SHA256').update(payload).verify(createPublicKey(publicKey), sig, 'base64');
     expect(verify(`GET${path}`)).toBe(true);
     expect(verify(`GET ${path}`)).toBe(false);
     expect(verify(`POST${path}`)).toBe(false);
@@ -59,7 +60,9 @@ describe('certificate signatures', () => {
     } catch (err) {
       expect(String(err)).not.toContain('NOTAKEYSECRETSTUFF');
     }
-    expect(() => new RequestSigner({ type: 'certificate', user: 'u', certName: 'c', privateKey: '/nonexistent/key.pem' })).toThrow(/ENOENT/);
+    expect(() => new RequestSigner({ type: 'certificate', user: 'u', certName: 'c', privateKey: '/nonexistent/key.pem' })).toThrow(
+      /ENOENT/,
+    );
     const signer = new RequestSigner({ type: 'certificate', user: 'u', certName: 'c', privateKey });
     expect(JSON.stringify(signer)).toBe('{"certDn":"uni/userext/user-u/usercert-c"}');
   });

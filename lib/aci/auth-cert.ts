@@ -29,7 +29,9 @@ export function signedPayload(method: string, pathWithQuery: string, body: strin
 }
 
 export function signRequest(key: KeyObject, method: string, pathWithQuery: string, body: string): string {
-  return createSign('RSA-SHA256').update(signedPayload(method, pathWithQuery, body), 'utf8').sign(key, 'base64');
+  return createSign('RSA-SHA256')
+    .update(signedPayload(method, pathWithQuery, body), 'utf8')
+    .sign(key, 'base64');
 }
 
 /** The `Cookie:` header value for one signed request, in the order Ansible sends it. */

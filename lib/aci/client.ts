@@ -78,7 +78,10 @@ export class ApicClient {
     const ordered: ApicQuery = orderBy ? { ...q, orderBy } : q;
     const out: WireMo[] = [];
     for (let page = 0; ; page++) {
-      const path = queryPath(ordered, [['page', String(page)], ['page-size', String(pageSize)]]);
+      const path = queryPath(ordered, [
+        ['page', String(page)],
+        ['page-size', String(pageSize)],
+      ]);
       const env = await this.#r.call(page === 0 ? 'query' : 'page', 'GET', path);
       out.push(...env.imdata);
       const total = env.totalCount;

@@ -4,7 +4,12 @@ import { eventType, parseFrame } from './subscription-events';
 
 describe('config payloads', () => {
   it('serialises attributes before children at every level', () => {
-    const payload = { fvTenant: { children: [{ fvCtx: { children: [], attributes: { name: 'v' } } }], attributes: { name: 't', status: 'created,modified' } } };
+    const payload = {
+      fvTenant: {
+        children: [{ fvCtx: { children: [], attributes: { name: 'v' } } }],
+        attributes: { name: 't', status: 'created,modified' },
+      },
+    };
     expect(serialisePayload(payload as never)).toBe(
       '{"fvTenant":{"attributes":{"name":"t","status":"created,modified"},"children":[{"fvCtx":{"attributes":{"name":"v"}}}]}}',
     );

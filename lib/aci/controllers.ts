@@ -18,7 +18,10 @@ export class ControllerPool {
   readonly urls: readonly string[];
   #current = 0;
 
-  constructor(urls: readonly string[], private readonly log: ApicLogger) {
+  constructor(
+    urls: readonly string[],
+    private readonly log: ApicLogger,
+  ) {
     if (urls.length === 0) throw new TypeError('at least one APIC controller URL is required');
     this.urls = urls.map((u) => u.replace(/\/+$/, ''));
   }

@@ -7,7 +7,12 @@ describe('parseApicError', () => {
   it('reads code and text from the APIC error envelope', () => {
     const body = '{"totalCount":"1","imdata":[{"error":{"attributes":{"code":"122","text":"unknown managed object class fvFoobar"}}}]}';
     const err = parseApicError(400, body, 'GET', '/api/class/fvFoobar.json');
-    expect(err).toMatchObject({ httpStatus: 400, code: '122', text: 'unknown managed object class fvFoobar', path: '/api/class/fvFoobar.json' });
+    expect(err).toMatchObject({
+      httpStatus: 400,
+      code: '122',
+      text: 'unknown managed object class fvFoobar',
+      path: '/api/class/fvFoobar.json',
+    });
     expect(err.isAuthError).toBe(false);
     expect(err.message).toContain('HTTP 400, code 122');
   });
@@ -29,12 +34,17 @@ describe('parseApicError', () => {
 
 describe('parseEnvelope', () => {
   it('converts totalCount and keeps subscriptionId as a string', () => {
-    const env = parseEnvelope('{"totalCount":"1","subscriptionId":"72057843163791365","imdata":[{"fvTenant":{"attributes":{"dn":"uni/tn-a"}}}]}', 'q');
+    const env = parseEnvelope(
+      '{"totalCount":"1","subscriptionId":"72057843163791365","imdata":[{"fvTenant":{"attributes":{"dn":"uni/tn-a"}}}]}',
+      'q',
+    );
     expect(env).toEqual({ totalCount: 1, subscriptionId: '72057843163791365', imdata: [{ fvTenant: { attributes: { dn: 'uni/tn-a' } } }] });
   });
 
   it('names the bad path', () => {
-    expect(() => parseEnvelope('{"imdata":[{"fvTenant":{"attributes":{"dn":1}}}]}', 'GET /x')).toThrow(/GET \/x.*imdata\.0\.fvTenant\.attributes\.dn/);
+    expect(() => parseEnvelope('{"imdata":[{"fvTenant":{"attributes":{"dn":1}}}]}', 'GET /x')).toThrow(
+      /GET \/x.*imdata\.0\.fvTenant\.attributes\.dn/,
+    );
     expect(() => parseEnvelope('<html>', 'GET /x')).toThrow(/not JSON/);
   });
 });

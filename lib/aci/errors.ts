@@ -36,9 +36,7 @@ export class ApicUnavailableError extends Error {
 }
 
 const errorEnvelopeSchema = z.object({
-  imdata: z
-    .array(z.object({ error: z.object({ attributes: z.object({ code: z.string(), text: z.string() }) }) }))
-    .min(1),
+  imdata: z.array(z.object({ error: z.object({ attributes: z.object({ code: z.string(), text: z.string() }) }) })).min(1),
 });
 
 /**
@@ -57,6 +55,10 @@ export function parseApicError(httpStatus: number, body: string, method: string,
     const attrs = parsed.data.imdata[0]!.error.attributes;
     return new ApicError(httpStatus, attrs.code, attrs.text, method, path);
   }
-  const excerpt = body.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200);
+  const excerpt = body
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
   return new ApicError(httpStatus, String(httpStatus), excerpt || `HTTP ${httpStatus} without an APIC error body`, method, path);
 }

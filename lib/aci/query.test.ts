@@ -23,7 +23,12 @@ describe('query paths', () => {
       rspPropInclude: 'config-only',
       orderBy: ['fvCEp.mac|desc'],
     });
-    expect(queryPath(q, [['page', '2'], ['page-size', '500']])).toBe(
+    expect(
+      queryPath(q, [
+        ['page', '2'],
+        ['page-size', '500'],
+      ]),
+    ).toBe(
       '/api/class/fvCEp.json?query-target=subtree&target-subtree-class=fvCEp,fvIp&query-target-filter=eq(fvCEp.mac,"AA:BB")' +
         '&rsp-subtree=full&rsp-subtree-class=fvRsCEpToPathEp&rsp-subtree-filter=eq(fvIp.vrfDn,"uni/tn-x/ctx-y")' +
         '&rsp-subtree-include=required&rsp-prop-include=config-only&order-by=fvCEp.mac|desc&page=2&page-size=500',

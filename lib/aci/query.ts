@@ -27,9 +27,7 @@ export interface QueryOptions {
   pageSize?: number;
 }
 
-export type ApicQuery =
-  | ({ kind: 'class'; className: string; node?: string } & QueryOptions)
-  | ({ kind: 'mo'; dn: string } & QueryOptions);
+export type ApicQuery = ({ kind: 'class'; className: string; node?: string } & QueryOptions) | ({ kind: 'mo'; dn: string } & QueryOptions);
 
 const CLASS_RE = /^[A-Za-z][A-Za-z0-9]*$/;
 const NODE_RE = /^topology\/pod-\d+\/node-\d+$/;
@@ -79,7 +77,8 @@ const renderMaybe = (f: Filter | string): string => (typeof f === 'string' ? f :
 export function queryParams(q: ApicQuery): Array<[string, string]> {
   const p: Array<[string, string]> = [];
   if (q.queryTarget) p.push(['query-target', q.queryTarget]);
-  if (q.targetSubtreeClass?.length) p.push(['target-subtree-class', q.targetSubtreeClass.map((c) => checkClass(c, 'target-subtree-class')).join(',')]);
+  if (q.targetSubtreeClass?.length)
+    p.push(['target-subtree-class', q.targetSubtreeClass.map((c) => checkClass(c, 'target-subtree-class')).join(',')]);
   if (q.filter !== undefined) p.push(['query-target-filter', renderMaybe(q.filter)]);
   if (q.rspSubtree) p.push(['rsp-subtree', q.rspSubtree]);
   if (q.rspSubtreeClass?.length) p.push(['rsp-subtree-class', q.rspSubtreeClass.map((c) => checkClass(c, 'rsp-subtree-class')).join(',')]);

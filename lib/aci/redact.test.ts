@@ -19,8 +19,15 @@ describe('redaction', () => {
   });
 
   it('blanks secret keys in objects and scrubs nested strings and errors', () => {
-    const v = redactValue({ password: 'p', nested: { token: 't', msg: 'x APIC-cookie=zzz' }, err: new Error('pwd mysecret1'), n: 3 }, ['mysecret1']);
-    expect(v).toEqual({ password: '[redacted]', nested: { token: '[redacted]', msg: 'x APIC-cookie=[redacted]' }, err: { name: 'Error', message: 'pwd [redacted]' }, n: 3 });
+    const v = redactValue({ password: 'p', nested: { token: 't', msg: 'x APIC-cookie=zzz' }, err: new Error('pwd mysecret1'), n: 3 }, [
+      'mysecret1',
+    ]);
+    expect(v).toEqual({
+      password: '[redacted]',
+      nested: { token: '[redacted]', msg: 'x APIC-cookie=[redacted]' },
+      err: { name: 'Error', message: 'pwd [redacted]' },
+      n: 3,
+    });
   });
 
   it('redactingLogger scrubs objects and messages with secrets known at call time', () => {

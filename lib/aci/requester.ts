@@ -1,6 +1,13 @@
 import { RequestSigner, type CertificateAuthOptions } from './auth-cert';
 import {
-  LOGIN_PATH, LOGOUT_PATH, REFRESH_PATH, loginBody, logoutBody, parseLoginResponse, refreshDelayMs, sessionCookie,
+  LOGIN_PATH,
+  LOGOUT_PATH,
+  REFRESH_PATH,
+  loginBody,
+  logoutBody,
+  parseLoginResponse,
+  refreshDelayMs,
+  sessionCookie,
   type PasswordAuthOptions,
 } from './auth-password';
 import { ControllerPool } from './controllers';

@@ -66,7 +66,12 @@ export class SubscriptionManager {
     if (this.#closed) throw new Error('APIC client is closed');
     const sub: Sub = { query, handlers, closed: false };
     this.#subs.add(sub);
-    const handle: ApicSubscription = { get id() { return sub.remoteId; }, close: () => this.#unsubscribe(sub) };
+    const handle: ApicSubscription = {
+      get id() {
+        return sub.remoteId;
+      },
+      close: () => this.#unsubscribe(sub),
+    };
     if (this.#reconnecting) return handle; // the reconnect loop picks it up
     try {
       await this.#ensureConnected();
@@ -138,7 +143,10 @@ export class SubscriptionManager {
   }
 
   async #subscribeOne(sub: Sub): Promise<void> {
-    const path = queryPath(sub.query, [['subscription', 'yes'], ['refresh-timeout', String(this.opts.timeoutSec)]]);
+    const path = queryPath(sub.query, [
+      ['subscription', 'yes'],
+      ['refresh-timeout', String(this.opts.timeoutSec)],
+    ]);
     const epoch = this.#epoch;
     this.#inFlight++;
     try {

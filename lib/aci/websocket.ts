@@ -60,7 +60,10 @@ export function openApicSocket(r: ApicRequester, baseUrl: string, creds: SocketC
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = redactText(Buffer.concat(chunks).toString('utf8').slice(0, 500), [creds.token]);
-        const err = status >= 400 && status < 600 ? parseWsRefusal(status, text) : new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO');
+        const err =
+          status >= 400 && status < 600
+            ? parseWsRefusal(status, text)
+            : new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO');
         fail(err);
       });
       res.on('error', () => fail(new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO')));

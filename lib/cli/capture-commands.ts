@@ -72,12 +72,19 @@ export async function labTarget(labDir: string): Promise<CaptureTarget> {
 /** The configured APIC and cluster, from the server's configuration (flags and environment). */
 export async function configuredTarget(config: ServiceConfig, env: Env = process.env): Promise<CaptureTarget> {
   const urls = config.apicUrls ?? [];
-  if (urls.length === 0) throw new CaptureConfigError('--apic-url (AKB_APIC_URLS): required to capture from an APIC (or give --lab-dir of a running lab)');
+  if (urls.length === 0)
+    throw new CaptureConfigError('--apic-url (AKB_APIC_URLS): required to capture from an APIC (or give --lab-dir of a running lab)');
   // loadServiceConfig has checked that user, one auth method, tenant and VRF are present.
   const user = config.apicUser!;
   const auth: ApicClientOptionsInput['auth'] = config.apicKeyFile
     ? { type: 'certificate', user, certName: config.apicCertName!, privateKey: await readSetting(config.apicKeyFile, '--apic-key-file') }
-    : { type: 'password', user, password: config.apicPasswordFile ? (await readSetting(config.apicPasswordFile, '--apic-password-file')).trim() : env.AKB_APIC_PASSWORD ?? '' };
+    : {
+        type: 'password',
+        user,
+        password: config.apicPasswordFile
+          ? (await readSetting(config.apicPasswordFile, '--apic-password-file')).trim()
+          : (env.AKB_APIC_PASSWORD ?? ''),
+      };
   const ca = config.apicCaFile ? await readSetting(config.apicCaFile, '--apic-ca-file') : undefined;
   const kubeConfig = kubeConfigFrom(() => {
     if (config.inCluster) {
@@ -119,37 +126,36 @@ export function registerCaptureCommands(program: Command): void {
     .command('capture')
     .description('write an akb-bundle/v1 snapshot of the configured APIC and cluster (bulk class queries: a fixed number of requests)')
     .option('--out <file>', 'write the bundle to this file (default: standard output)');
-  addConnectionFlags(capture)
-    .action(async (o: CaptureFlags) => {
-      const { out, apicUrl, ...rest } = o;
-      const flags: Partial<ServiceConfig> = { ...rest, ...(apicUrl ? { apicUrls: apicUrl } : {}) };
-      let target: CaptureTarget;
-      try {
-        target = await resolveCaptureTarget(flags);
-      } catch (err) {
-        if (!(err instanceof CaptureConfigError)) throw err;
-        process.stderr.write(`akb capture: ${err.message}\n`);
-        process.exitCode = 2;
-        return;
-      }
-      const apic = new ApicClient(target.apic);
-      try {
-        const { bundle, requests } = await captureBundle({ apic, kubeConfig: target.kubeConfig, fabric: target.fabric });
-        const text = `${JSON.stringify(bundle, null, 2)}\n`;
-        if (out) await writeFile(out, text);
-        else process.stdout.write(text);
-        const objects = (section: Record<string, unknown[]>) => Object.values(section).reduce((n, items) => n + items.length, 0);
-        process.stderr.write(
-          `akb capture: ${target.describe}: ${requests.apic} APIC requests (${objects(bundle.apic)} objects), ` +
-            `${requests.kubernetes} Kubernetes requests (${objects(bundle.k8s)} objects)${out ? `; wrote ${out}` : ''}\n`,
-        );
-      } catch (err) {
-        // Unreachable or refusing systems: the clients' messages name the controller or API server and the
-        // failure, and are redacted (the APIC client never puts a password or token into an error).
-        process.stderr.write(`akb capture: ${target.describe}: ${err instanceof Error ? err.message : String(err)}\n`);
-        process.exitCode = 1;
-      } finally {
-        await apic.close();
-      }
-    });
+  addConnectionFlags(capture).action(async (o: CaptureFlags) => {
+    const { out, apicUrl, ...rest } = o;
+    const flags: Partial<ServiceConfig> = { ...rest, ...(apicUrl ? { apicUrls: apicUrl } : {}) };
+    let target: CaptureTarget;
+    try {
+      target = await resolveCaptureTarget(flags);
+    } catch (err) {
+      if (!(err instanceof CaptureConfigError)) throw err;
+      process.stderr.write(`akb capture: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const apic = new ApicClient(target.apic);
+    try {
+      const { bundle, requests } = await captureBundle({ apic, kubeConfig: target.kubeConfig, fabric: target.fabric });
+      const text = `${JSON.stringify(bundle, null, 2)}\n`;
+      if (out) await writeFile(out, text);
+      else process.stdout.write(text);
+      const objects = (section: Record<string, unknown[]>) => Object.values(section).reduce((n, items) => n + items.length, 0);
+      process.stderr.write(
+        `akb capture: ${target.describe}: ${requests.apic} APIC requests (${objects(bundle.apic)} objects), ` +
+          `${requests.kubernetes} Kubernetes requests (${objects(bundle.k8s)} objects)${out ? `; wrote ${out}` : ''}\n`,
+      );
+    } catch (err) {
+      // Unreachable or refusing systems: the clients' messages name the controller or API server and the
+      // failure, and are redacted (the APIC client never puts a password or token into an error).
+      process.stderr.write(`akb capture: ${target.describe}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    } finally {
+      await apic.close();
+    }
+  });
 }

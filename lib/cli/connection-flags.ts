@@ -9,7 +9,11 @@ export function addConnectionFlags(cmd: Command): Command {
     .option('--kubeconfig <file>', 'kubeconfig of the cluster (AKB_KUBECONFIG, KUBECONFIG)')
     .option('--kube-context <name>', 'kubeconfig context (AKB_KUBE_CONTEXT)')
     .option('--in-cluster', 'use the pod service account (AKB_IN_CLUSTER)')
-    .option('--apic-url <url>', 'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--apic-url <url>',
+      'APIC controller URL, repeat for each controller (AKB_APIC_URLS, comma-separated)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option('--apic-user <name>', 'APIC user (AKB_APIC_USER)')
     .option('--apic-password-file <file>', 'file with the APIC password (AKB_APIC_PASSWORD_FILE; or AKB_APIC_PASSWORD)')
     .option('--apic-cert-name <name>', 'certificate name on the APIC user, for signature auth (AKB_APIC_CERT_NAME)')

@@ -7,20 +7,30 @@ const kubeRouterDs = (args: string[]): KubeObject => ({
   metadata: { name: 'kube-router', namespace: 'kube-system' },
   spec: { template: { spec: { containers: [{ name: 'kube-router', args }] } } },
 });
-const node = (name: string, annotations?: Record<string, string>): KubeObject => ({ metadata: { name, ...(annotations ? { annotations } : {}) } });
+const node = (name: string, annotations?: Record<string, string>): KubeObject => ({
+  metadata: { name, ...(annotations ? { annotations } : {}) },
+});
 const cilium = (name: string, apiVersion: string, asns: unknown[]): KubeObject => ({
-  apiVersion, kind: 'CiliumBGPClusterConfig', metadata: { name },
+  apiVersion,
+  kind: 'CiliumBGPClusterConfig',
+  metadata: { name },
   spec: { nodeSelector: {}, bgpInstances: asns.map((localASN, i) => ({ name: `instance-${i}`, localASN, peers: [] })) },
 });
 
 describe('detectClusterAsn', () => {
   it('reads Calico BGPConfiguration default, in plain and asdot form, and ignores other names', () => {
-    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 64512), bgpConfig('node.worker-1', 65111)] })).toEqual({ asn: 64512, source: 'calico' });
+    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 64512), bgpConfig('node.worker-1', 65111)] })).toEqual({
+      asn: 64512,
+      source: 'calico',
+    });
     expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', '1.10')] })).toEqual({ asn: 65546, source: 'calico' });
   });
 
   it('reads kube-router --cluster-asn from DaemonSet args in both forms', () => {
-    expect(detectClusterAsn({ daemonsets: [kubeRouterDs(['--run-router=true', '--cluster-asn=65000'])] })).toEqual({ asn: 65000, source: 'kube-router' });
+    expect(detectClusterAsn({ daemonsets: [kubeRouterDs(['--run-router=true', '--cluster-asn=65000'])] })).toEqual({
+      asn: 65000,
+      source: 'kube-router',
+    });
     expect(detectClusterAsn({ daemonsets: [kubeRouterDs(['--cluster-asn', '65001'])] })).toEqual({ asn: 65001, source: 'kube-router' });
   });
 
@@ -30,26 +40,42 @@ describe('detectClusterAsn', () => {
   });
 
   it('reads Cilium bgpInstances[].localASN for v2alpha1 and v2', () => {
-    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2alpha1', [65003])] })).toEqual({ asn: 65003, source: 'cilium' });
-    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2', [65004, 65004])] })).toEqual({ asn: 65004, source: 'cilium' });
+    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2alpha1', [65003])] })).toEqual({
+      asn: 65003,
+      source: 'cilium',
+    });
+    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2', [65004, 65004])] })).toEqual({
+      asn: 65004,
+      source: 'cilium',
+    });
   });
 
   it('reports several distinct Cilium ASNs as ambiguous, naming where each came from', () => {
-    const r = detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('rack1', 'cilium.io/v2', [65001]), cilium('rack2', 'cilium.io/v2', [65002])] });
+    const r = detectClusterAsn({
+      ciliumbgpclusterconfigs: [cilium('rack1', 'cilium.io/v2', [65001]), cilium('rack2', 'cilium.io/v2', [65002])],
+    });
     expect(r.asn).toBeNull();
     expect(r.source).toBeNull();
-    expect(r.finding).toBe('ambiguous: 65001 in CiliumBGPClusterConfig rack1 instance instance-0, 65002 in CiliumBGPClusterConfig rack2 instance instance-0');
+    expect(r.finding).toBe(
+      'ambiguous: 65001 in CiliumBGPClusterConfig rack1 instance instance-0, 65002 in CiliumBGPClusterConfig rack2 instance instance-0',
+    );
   });
 
   it('is ambiguous across CNIs too, and agrees when they agree', () => {
     const k8s = { bgpconfigurations: [bgpConfig('default', 65010)], nodes: [node('a', { 'kube-router.io/node.asn': '65011' })] };
     expect(detectClusterAsn(k8s).finding).toMatch(/^ambiguous: 65010 in Calico .*, 65011 in Node a /);
-    expect(detectClusterAsn({ ...k8s, nodes: [node('a', { 'kube-router.io/node.asn': '65010' })] })).toEqual({ asn: 65010, source: 'calico' });
+    expect(detectClusterAsn({ ...k8s, nodes: [node('a', { 'kube-router.io/node.asn': '65010' })] })).toEqual({
+      asn: 65010,
+      source: 'calico',
+    });
   });
 
   it('returns null with a finding when nothing or only invalid values are found', () => {
     expect(detectClusterAsn({})).toMatchObject({ asn: null, source: null, finding: expect.stringMatching(/^no cluster AS number found/) });
-    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 'abc')] })).toMatchObject({ asn: null, finding: 'invalid AS number "abc" in Calico BGPConfiguration default' });
+    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 'abc')] })).toMatchObject({
+      asn: null,
+      finding: 'invalid AS number "abc" in Calico BGPConfiguration default',
+    });
   });
 });
 

@@ -53,7 +53,8 @@ export function detectClusterAsn(k8s: Readonly<Record<string, readonly KubeObjec
     if (!ds.success) continue;
     for (const ctr of ds.data.spec?.template?.spec?.containers ?? []) {
       const v = clusterAsnArg([...(ctr.command ?? []), ...(ctr.args ?? [])]);
-      if (v !== null) add(v, 'kube-router', `kube-router DaemonSet ${ds.data.metadata.namespace ?? ''}/${ds.data.metadata.name} --cluster-asn`);
+      if (v !== null)
+        add(v, 'kube-router', `kube-router DaemonSet ${ds.data.metadata.namespace ?? ''}/${ds.data.metadata.name} --cluster-asn`);
     }
   }
   for (const n of k8s.nodes ?? []) {
@@ -71,10 +72,22 @@ export function detectClusterAsn(k8s: Readonly<Record<string, readonly KubeObjec
   const invalidNote = invalid.length > 0 ? `invalid AS number ${invalid.join(', ')}` : undefined;
   const distinct = [...new Set(found.map((f) => f.asn))].sort((a, b) => a - b);
   if (distinct.length === 0) {
-    return { asn: null, source: null, finding: invalidNote ?? 'no cluster AS number found (Calico BGPConfiguration default, kube-router --cluster-asn or node annotation, Cilium CiliumBGPClusterConfig)' };
+    return {
+      asn: null,
+      source: null,
+      finding:
+        invalidNote ??
+        'no cluster AS number found (Calico BGPConfiguration default, kube-router --cluster-asn or node annotation, Cilium CiliumBGPClusterConfig)',
+    };
   }
   if (distinct.length > 1) {
-    const parts = distinct.map((asn) => `${asn} in ${found.filter((f) => f.asn === asn).map((f) => f.where).join(' and ')}`);
+    const parts = distinct.map(
+      (asn) =>
+        `${asn} in ${found
+          .filter((f) => f.asn === asn)
+          .map((f) => f.where)
+          .join(' and ')}`,
+    );
     return { asn: null, source: null, finding: `ambiguous: ${parts.join(', ')}` };
   }
   const asn = distinct[0]!;

@@ -145,15 +145,21 @@ export class ClusterSource {
       }
       if (version !== null) {
         if (prev === undefined && this.everSynced) this.log.info({ resource: r.key, version }, 'resource installed');
-        const w: ResourceWatcher = new ResourceWatcher(r, version, this.opts.kubeConfig, { minMs: this.opts.retryMinMs ?? 1000, maxMs: this.opts.retryMaxMs ?? 30_000 }, {
-          upsert: (o) => this.emit(this.snap.upsert(r.key, o)),
-          remove: (o) => this.emit(this.snap.remove(r.key, o)),
-          listed: (keys) => this.emitAll(this.snap.retainOnly(r.key, keys)),
-          stateChanged: () => {
-            if (w.state === 'failed') this.log.warn({ reason: w.reason }, 'kubernetes informer failed; retrying');
-            this.recomputeStatus();
+        const w: ResourceWatcher = new ResourceWatcher(
+          r,
+          version,
+          this.opts.kubeConfig,
+          { minMs: this.opts.retryMinMs ?? 1000, maxMs: this.opts.retryMaxMs ?? 30_000 },
+          {
+            upsert: (o) => this.emit(this.snap.upsert(r.key, o)),
+            remove: (o) => this.emit(this.snap.remove(r.key, o)),
+            listed: (keys) => this.emitAll(this.snap.retainOnly(r.key, keys)),
+            stateChanged: () => {
+              if (w.state === 'failed') this.log.warn({ reason: w.reason }, 'kubernetes informer failed; retrying');
+              this.recomputeStatus();
+            },
           },
-        });
+        );
         this.watchers.set(r.key, w);
         w.start();
       }
@@ -178,12 +184,22 @@ export class ClusterSource {
     if (this.discoveryError && (failed.length === ws.length || !this.everSynced)) {
       next = sourceStatus('down', this.discoveryError);
     } else if (failed.length > 0) {
-      const reason = failed.slice(0, 3).map((w) => w.reason).join('; ') + (failed.length > 3 ? `; and ${failed.length - 3} more` : '');
+      const reason =
+        failed
+          .slice(0, 3)
+          .map((w) => w.reason)
+          .join('; ') + (failed.length > 3 ? `; and ${failed.length - 3} more` : '');
       next = sourceStatus(failed.length === ws.length ? 'down' : 'degraded', reason);
     } else if (ws.some((w) => w.state === 'listing') && !this.everSynced) {
       next = sourceStatus('starting');
     } else if (ws.some((w) => w.state === 'listing')) {
-      next = sourceStatus('degraded', `resyncing: ${ws.filter((w) => w.state === 'listing').map((w) => w.resource.key).join(', ')}`);
+      next = sourceStatus(
+        'degraded',
+        `resyncing: ${ws
+          .filter((w) => w.state === 'listing')
+          .map((w) => w.resource.key)
+          .join(', ')}`,
+      );
     } else {
       this.everSynced = true;
       next = sourceStatus('synced');
@@ -197,4 +213,3 @@ export class ClusterSource {
     for (const l of this.statusListeners) l(this.current);
   }
 }
-

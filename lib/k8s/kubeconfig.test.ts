@@ -9,10 +9,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function kubeconfig(server: string, contexts: string[] = ['lab']): string {
   return [
-    'apiVersion: v1', 'kind: Config', `current-context: ${contexts[0]}`,
-    'clusters:', ...contexts.map((c) => `- name: ${c}\n  cluster:\n    server: ${server}/${c}`),
-    'users:', '- name: u\n  user:\n    token: t0ken',
-    'contexts:', ...contexts.map((c) => `- name: ${c}\n  context:\n    cluster: ${c}\n    user: u`),
+    'apiVersion: v1',
+    'kind: Config',
+    `current-context: ${contexts[0]}`,
+    'clusters:',
+    ...contexts.map((c) => `- name: ${c}\n  cluster:\n    server: ${server}/${c}`),
+    'users:',
+    '- name: u\n  user:\n    token: t0ken',
+    'contexts:',
+    ...contexts.map((c) => `- name: ${c}\n  context:\n    cluster: ${c}\n    user: u`),
   ].join('\n');
 }
 const file = (name: string, text: string) => {
@@ -56,8 +61,10 @@ describe('loadKubeConfig', () => {
       expect(kc.getCurrentCluster()?.server).toBe('http://127.0.0.1:8080');
       expect(kc.getCurrentContext()).toBe('inClusterContext');
     } finally {
-      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST; else process.env.KUBERNETES_SERVICE_HOST = saved.host;
-      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT; else process.env.KUBERNETES_SERVICE_PORT = saved.port;
+      if (saved.host === undefined) delete process.env.KUBERNETES_SERVICE_HOST;
+      else process.env.KUBERNETES_SERVICE_HOST = saved.host;
+      if (saved.port === undefined) delete process.env.KUBERNETES_SERVICE_PORT;
+      else process.env.KUBERNETES_SERVICE_PORT = saved.port;
     }
   });
 

@@ -15,7 +15,10 @@ export interface ClusterListing {
 }
 
 /** Lists every resource once (for `akb capture`): discovery, then one paged list per installed resource. */
-export async function listClusterResources(kc: KubeConfig, resources: readonly ClusterResource[] = CLUSTER_RESOURCES): Promise<ClusterListing> {
+export async function listClusterResources(
+  kc: KubeConfig,
+  resources: readonly ClusterResource[] = CLUSTER_RESOURCES,
+): Promise<ClusterListing> {
   const counter: RequestCounter = { requests: 0 };
   const found = await discoverResources(kc, resources, { counter });
   const k8s: Record<string, KubeObject[]> = {};

@@ -22,15 +22,57 @@ export const CLUSTER_RESOURCES: readonly ClusterResource[] = [
   { key: 'endpointslices', group: 'discovery.k8s.io', versions: ['v1'], plural: 'endpointslices', namespaced: true, optional: false },
   // kube-router runs as a DaemonSet whose container args carry --cluster-asn (AS detection).
   { key: 'daemonsets', group: 'apps', versions: ['v1'], plural: 'daemonsets', namespaced: true, optional: false },
-  { key: 'bgpconfigurations', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'bgpconfigurations', namespaced: false, optional: true },
+  {
+    key: 'bgpconfigurations',
+    group: 'crd.projectcalico.org',
+    versions: ['v1'],
+    plural: 'bgpconfigurations',
+    namespaced: false,
+    optional: true,
+  },
   { key: 'bgppeers', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'bgppeers', namespaced: false, optional: true },
   { key: 'ippools', group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', namespaced: false, optional: true },
   // Cilium: v2 since 1.18; v2alpha1 on older releases (and still served by newer ones).
-  { key: 'ciliumbgpclusterconfigs', group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgpclusterconfigs', namespaced: false, optional: true },
-  { key: 'ciliumbgppeerconfigs', group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgppeerconfigs', namespaced: false, optional: true },
-  { key: 'ciliumbgpadvertisements', group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgpadvertisements', namespaced: false, optional: true },
-  { key: 'nodefabricnetworkattachments', group: 'aci.fabricattachment', versions: ['v1'], plural: 'nodefabricnetworkattachments', namespaced: true, optional: true },
-  { key: 'virtualmachineinstances', group: 'kubevirt.io', versions: ['v1'], plural: 'virtualmachineinstances', namespaced: true, optional: true },
+  {
+    key: 'ciliumbgpclusterconfigs',
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgpclusterconfigs',
+    namespaced: false,
+    optional: true,
+  },
+  {
+    key: 'ciliumbgppeerconfigs',
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgppeerconfigs',
+    namespaced: false,
+    optional: true,
+  },
+  {
+    key: 'ciliumbgpadvertisements',
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgpadvertisements',
+    namespaced: false,
+    optional: true,
+  },
+  {
+    key: 'nodefabricnetworkattachments',
+    group: 'aci.fabricattachment',
+    versions: ['v1'],
+    plural: 'nodefabricnetworkattachments',
+    namespaced: true,
+    optional: true,
+  },
+  {
+    key: 'virtualmachineinstances',
+    group: 'kubevirt.io',
+    versions: ['v1'],
+    plural: 'virtualmachineinstances',
+    namespaced: true,
+    optional: true,
+  },
 ];
 
 /** The cluster-wide collection path of a resource at a version: `/api/v1/pods`, `/apis/cilium.io/v2/ciliumbgpclusterconfigs`. */

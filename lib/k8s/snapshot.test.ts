@@ -4,7 +4,8 @@ import type { KubeObject } from '../topology/bundle-types';
 import { ClusterSnapshot, compareObjects, objectKey } from './snapshot';
 
 const obj = (name: string, rv: string, namespace?: string, extra: Record<string, unknown> = {}): KubeObject => ({
-  metadata: { name, resourceVersion: rv, ...(namespace ? { namespace } : {}) }, ...extra,
+  metadata: { name, resourceVersion: rv, ...(namespace ? { namespace } : {}) },
+  ...extra,
 });
 
 describe('ClusterSnapshot', () => {
@@ -33,14 +34,18 @@ describe('ClusterSnapshot', () => {
   });
 
   it('lists in namespace-then-name order whatever the insertion order', () => {
-    const arb = fc.uniqueArray(fc.tuple(fc.constantFrom('', 'a', 'kube-system', 'z'), fc.stringMatching(/^[a-z0-9]{1,6}$/)), { selector: ([ns, n]) => `${ns}/${n}` });
-    fc.assert(fc.property(arb, (pairs) => {
-      const s = new ClusterSnapshot();
-      for (const [ns, n] of pairs) s.upsert('pods', obj(n, '1', ns || undefined));
-      const listed = s.list('pods');
-      expect(listed).toHaveLength(pairs.length);
-      for (let i = 1; i < listed.length; i++) expect(compareObjects(listed[i - 1]!, listed[i]!)).toBeLessThan(0);
-      expect(new Set(listed.map(objectKey)).size).toBe(pairs.length);
-    }));
+    const arb = fc.uniqueArray(fc.tuple(fc.constantFrom('', 'a', 'kube-system', 'z'), fc.stringMatching(/^[a-z0-9]{1,6}$/)), {
+      selector: ([ns, n]) => `${ns}/${n}`,
+    });
+    fc.assert(
+      fc.property(arb, (pairs) => {
+        const s = new ClusterSnapshot();
+        for (const [ns, n] of pairs) s.upsert('pods', obj(n, '1', ns || undefined));
+        const listed = s.list('pods');
+        expect(listed).toHaveLength(pairs.length);
+        for (let i = 1; i < listed.length; i++) expect(compareObjects(listed[i - 1]!, listed[i]!)).toBeLessThan(0);
+        expect(new Set(listed.map(objectKey)).size).toBe(pairs.length);
+      }),
+    );
   });
 });

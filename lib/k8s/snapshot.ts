@@ -67,7 +67,10 @@ export class ClusterSnapshot {
   retainOnly(resource: string, keep: ReadonlySet<string>): ClusterChange[] {
     const m = this.byResource.get(resource);
     if (!m) return [];
-    const gone = [...m.entries()].filter(([k]) => !keep.has(k)).map(([, o]) => o).sort(compareObjects);
+    const gone = [...m.entries()]
+      .filter(([k]) => !keep.has(k))
+      .map(([, o]) => o)
+      .sort(compareObjects);
     for (const o of gone) m.delete(objectKey(o));
     return gone.map((object) => ({ resource, type: 'delete' as const, object }));
   }

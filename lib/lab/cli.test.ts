@@ -6,9 +6,21 @@ import { parseEventArgs } from './cli';
 describe('parseEventArgs', () => {
   it('turns field=value words into an event the schema accepts, with numbers and lists by field', () => {
     const body = parseEventArgs('move-cable', ['host=worker-6', 'leaves=103,104', 'ports=eth1/20,eth1/20', 'link=0', 'policyGroup=w6_vpc']);
-    expect(body).toEqual({ kind: 'move-cable', host: 'worker-6', leaves: [103, 104], ports: ['eth1/20', 'eth1/20'], link: 0, policyGroup: 'w6_vpc' });
+    expect(body).toEqual({
+      kind: 'move-cable',
+      host: 'worker-6',
+      leaves: [103, 104],
+      ports: ['eth1/20', 'eth1/20'],
+      link: 0,
+      policyGroup: 'w6_vpc',
+    });
     expect(parseLabEvent(body)).toMatchObject({ kind: 'move-cable', leaves: [103, 104] });
-    expect(parseEventArgs('scale-deployment', ['namespace=shop', 'name=db', 'replicas=4'])).toEqual({ kind: 'scale-deployment', namespace: 'shop', name: 'db', replicas: 4 });
+    expect(parseEventArgs('scale-deployment', ['namespace=shop', 'name=db', 'replicas=4'])).toEqual({
+      kind: 'scale-deployment',
+      namespace: 'shop',
+      name: 'db',
+      replicas: 4,
+    });
   });
 
   it('leaves non-numeric values for the schema to reject by field', () => {

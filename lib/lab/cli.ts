@@ -18,7 +18,11 @@ export function parseEventArgs(kind: string, words: string[]): Record<string, un
     const field = word.slice(0, eq);
     const value = word.slice(eq + 1);
     const list = LIST_FIELDS[field];
-    if (list) body[field] = value.split(',').filter(Boolean).map((v) => (list === 'number' ? toNumber(v) : v));
+    if (list)
+      body[field] = value
+        .split(',')
+        .filter(Boolean)
+        .map((v) => (list === 'number' ? toNumber(v) : v));
     else body[field] = NUMERIC_FIELDS.has(field) ? toNumber(value) : value;
   }
   return body;
@@ -28,7 +32,10 @@ function toNumber(v: string): number | string {
   return /^-?\d+$/.test(v) ? Number(v) : v;
 }
 
-interface EventResponse { error?: string; issues?: string[] }
+interface EventResponse {
+  error?: string;
+  issues?: string[];
+}
 
 /** `akb lab start` and `akb lab event`: the embedded lab, standalone, and changing it from another shell. */
 export function registerLabRuntimeCommands(lab: Command): void {
@@ -42,7 +49,9 @@ export function registerLabRuntimeCommands(lab: Command): void {
       const running = await startLab({ scenario: o.scenario, labDir: o.labDir, demo: o.demo, logger: createLogger({ level: 'warn' }) });
       console.log(`lab "${running.scenarioName}" running${o.demo ? ' with the demo event stream' : ''}`);
       console.log(`  Kubernetes API  ${running.k8s.url}   (KUBECONFIG=${o.labDir}/kubeconfig)`);
-      console.log(`  APIC            ${running.apicConnection.urls.join(', ')}   (user ${running.apicConnection.user}, password in ${o.labDir}/apic-password)`);
+      console.log(
+        `  APIC            ${running.apicConnection.urls.join(', ')}   (user ${running.apicConnection.user}, password in ${o.labDir}/apic-password)`,
+      );
       console.log(`  control         ${running.controlUrl}   (akb lab event <kind> ... --lab-dir ${o.labDir})`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
@@ -57,15 +66,26 @@ export function registerLabRuntimeCommands(lab: Command): void {
     .argument('<kind>', 'event kind')
     .argument('[fields...]', 'field=value pairs, e.g. namespace=shop name=web replicas=3; lists comma-separated (leaves=101,102)')
     .option('--lab-dir <dir>', 'the lab directory given to "akb lab start"', DEFAULT_LAB_DIR)
-    .addHelpText('after', `\nEvent kinds and their fields ([optional]):\n${describeLabEvents().map((l) => `  ${l}`).join('\n')}\n\nExample: akb lab event scale-deployment namespace=shop name=frontend replicas=30`)
+    .addHelpText(
+      'after',
+      `\nEvent kinds and their fields ([optional]):\n${describeLabEvents()
+        .map((l) => `  ${l}`)
+        .join('\n')}\n\nExample: akb lab event scale-deployment namespace=shop name=frontend replicas=30`,
+    )
     .action(async (kind: string, fields: string[], o: { labDir: string }) => {
       const body = parseEventArgs(kind, fields);
       const file = await readLabFile(o.labDir);
       let res: Response;
       try {
-        res = await fetch(`${file.controlUrl}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+        res = await fetch(`${file.controlUrl}/events`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        });
       } catch (err) {
-        throw new Error(`the lab in ${o.labDir} is not answering at ${file.controlUrl} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); is "akb lab start" still running?`);
+        throw new Error(
+          `the lab in ${o.labDir} is not answering at ${file.controlUrl} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); is "akb lab start" still running?`,
+        );
       }
       const answer = (await res.json()) as EventResponse & Record<string, unknown>;
       if (!res.ok) {

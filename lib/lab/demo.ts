@@ -24,7 +24,8 @@ export interface DemoDriver {
  */
 export function nextDemoEvent(w: LabWorld, truth: GroundTruth, baseline: Scenario, stepNo: number): LabEventInput | undefined {
   if (stepNo % 2 === 1) return restoreEvent(w, baseline);
-  const pick = <T>(items: T[], salt: string): T | undefined => items[hash32(baseline.seed, 'demo', salt, stepNo) % Math.max(1, items.length)];
+  const pick = <T>(items: T[], salt: string): T | undefined =>
+    items[hash32(baseline.seed, 'demo', salt, stepNo) % Math.max(1, items.length)];
   const deployments = w.scenario.cluster.workloads.filter((x) => x.kind === 'Deployment' && x.replicas > 0);
   switch ((stepNo / 2) % 3) {
     case 0: {
@@ -33,11 +34,17 @@ export function nextDemoEvent(w: LabWorld, truth: GroundTruth, baseline: Scenari
     }
     case 1: {
       const names = new Set(deployments.map((x) => `${x.namespace}/${x.name}`));
-      const p = pick(w.pods.filter((x) => names.has(x.workload)), 'kill');
+      const p = pick(
+        w.pods.filter((x) => names.has(x.workload)),
+        'kill',
+      );
       return p && { kind: 'kill-pod', namespace: p.namespace, name: p.name };
     }
     default: {
-      const s = pick(truth.sessions.filter((x) => x.state === 'established' && x.leaf !== null), 'flap');
+      const s = pick(
+        truth.sessions.filter((x) => x.state === 'established' && x.leaf !== null),
+        'flap',
+      );
       return s && s.leaf !== null ? { kind: 'session-down', leaf: s.leaf, node: s.node } : undefined;
     }
   }
@@ -47,7 +54,8 @@ export function nextDemoEvent(w: LabWorld, truth: GroundTruth, baseline: Scenari
 function restoreEvent(w: LabWorld, baseline: Scenario): LabEventInput | undefined {
   for (const wl of w.scenario.cluster.workloads) {
     const base = baseline.cluster.workloads.find((b) => b.namespace === wl.namespace && b.name === wl.name);
-    if (base && wl.kind === 'Deployment' && base.replicas !== wl.replicas) return { kind: 'scale-deployment', namespace: wl.namespace, name: wl.name, replicas: base.replicas };
+    if (base && wl.kind === 'Deployment' && base.replicas !== wl.replicas)
+      return { kind: 'scale-deployment', namespace: wl.namespace, name: wl.name, replicas: base.replicas };
   }
   const down = w.downSessions[0];
   if (down) {

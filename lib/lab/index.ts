@@ -4,8 +4,17 @@
  */
 export { startLab, type Lab, type LabSyncResult, type StartLabOptions, type LabFabric, type ApicConnection } from './lab';
 export {
-  parseLabEvent, labEventSchema, LabEventError, LAB_EVENT_KINDS, readLabFile, DEFAULT_LAB_DIR,
-  type LabEvent, type LabEventInput, type LabEventKind, type LabEventResult, type LabFile,
+  parseLabEvent,
+  labEventSchema,
+  LabEventError,
+  LAB_EVENT_KINDS,
+  readLabFile,
+  DEFAULT_LAB_DIR,
+  type LabEvent,
+  type LabEventInput,
+  type LabEventKind,
+  type LabEventResult,
+  type LabFile,
 } from './events';
 export { startDemoDriver, nextDemoEvent, type DemoDriver, type DemoTarget } from './demo';
 export type { GroundTruth, LabWorld, Scenario } from './model';

@@ -4,13 +4,30 @@ import { ApicTree, startLabApic, type LabApic } from './apic';
 import { startDemoDriver, type DemoDriver } from './demo';
 import { LabControllers } from './controllers';
 import {
-  applyLabEvent, LabEventError, parseLabEvent, parseLabEventBatch, startLabControl, writeLabDir, type LabControlServer, type LabEvent, type LabEventBatchResult,
+  applyLabEvent,
+  LabEventError,
+  parseLabEvent,
+  parseLabEventBatch,
+  startLabControl,
+  writeLabDir,
+  type LabControlServer,
+  type LabEvent,
+  type LabEventBatchResult,
   type LabEventResult,
 } from './events';
 import { KubeStore, startLabK8s, type LabK8sServer } from './k8s';
 import {
-  createWorld, deriveApic, deriveKubernetes, groundTruth, loadScenarioFile, loadShippedScenario, parseScenario, shippedScenarioNames,
-  type GroundTruth, type LabWorld, type Scenario,
+  createWorld,
+  deriveApic,
+  deriveKubernetes,
+  groundTruth,
+  loadScenarioFile,
+  loadShippedScenario,
+  parseScenario,
+  shippedScenarioNames,
+  type GroundTruth,
+  type LabWorld,
+  type Scenario,
 } from './model';
 import { ApicSync, KubeSync } from './sync';
 
@@ -109,7 +126,12 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     const apic: LabApic[] = [];
     for (let i = 0; i < Math.max(1, opts.apic?.controllers ?? 1); i++) {
       const ctl = await startLabApic({
-        tree, http: opts.apic?.http, user: 'admin', password, logger, tokenLifetimeSec: opts.apic?.tokenLifetimeSec,
+        tree,
+        http: opts.apic?.http,
+        user: 'admin',
+        password,
+        logger,
+        tokenLifetimeSec: opts.apic?.tokenLifetimeSec,
         port: i === 0 ? opts.apic?.port : undefined,
       });
       apic.push(ctl);
@@ -134,7 +156,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         try {
           next = applyLabEvent(next, baseline, ev);
         } catch (err) {
-          if (err instanceof LabEventError) throw new LabEventError(err.issues.map((line) => `events.${i} (${ev.kind}): ${line}`), err.status);
+          if (err instanceof LabEventError)
+            throw new LabEventError(
+              err.issues.map((line) => `events.${i} (${ev.kind}): ${line}`),
+              err.status,
+            );
           throw err;
         }
       });
@@ -149,13 +175,25 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
 
     if (opts.labDir) {
       await writeLabDir(opts.labDir, {
-        scenario: scenarioName, k8sUrl: k8s.url, kubeconfigYaml: k8s.kubeconfigYaml(), apicUrls: apicConnection.urls, apicUser: 'admin',
-        apicPassword: password, ...(caPem ? { apicCaPem: caPem } : {}), controlUrl: control.url, ...fabric,
+        scenario: scenarioName,
+        k8sUrl: k8s.url,
+        kubeconfigYaml: k8s.kubeconfigYaml(),
+        apicUrls: apicConnection.urls,
+        apicUser: 'admin',
+        apicPassword: password,
+        ...(caPem ? { apicCaPem: caPem } : {}),
+        controlUrl: control.url,
+        ...fabric,
       });
     }
 
     const lab: Lab = {
-      k8s, apic, fabric, apicConnection, controlUrl: control.url, scenarioName,
+      k8s,
+      apic,
+      fabric,
+      apicConnection,
+      controlUrl: control.url,
+      scenarioName,
       kubeconfigYaml: () => k8s.kubeconfigYaml(),
       world: () => world,
       truth,
@@ -171,7 +209,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         for (const s of [...started].reverse()) await s.stop();
       },
     };
-    if (opts.demo) lab.demo = startDemoDriver(lab, baseline, { intervalMs: typeof opts.demo === 'object' ? opts.demo.intervalMs : 5000, logger });
+    if (opts.demo)
+      lab.demo = startDemoDriver(lab, baseline, { intervalMs: typeof opts.demo === 'object' ? opts.demo.intervalMs : 5000, logger });
     logger.info({ scenario: scenarioName, k8s: k8s.url, apic: apicConnection.urls, control: control.url }, 'lab started');
     return lab;
   } catch (err) {

@@ -30,7 +30,10 @@ export function baseCert(publicKey: forge.pki.rsa.PublicKey, commonName: string,
   cert.serialNumber = `01${randomBytes(15).toString('hex')}`;
   cert.validity.notBefore = new Date(Date.now() - 60_000);
   cert.validity.notAfter = new Date(Date.now() + days * 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: commonName }, { name: 'organizationName', value: 'akb lab' }]);
+  cert.setSubject([
+    { name: 'commonName', value: commonName },
+    { name: 'organizationName', value: 'akb lab' },
+  ]);
   return cert;
 }
 
@@ -57,7 +60,12 @@ export function labTlsMaterial(): TlsMaterial {
     { name: 'extKeyUsage', serverAuth: true },
     {
       name: 'subjectAltName',
-      altNames: [{ type: 2, value: 'localhost' }, { type: 2, value: 'kubernetes.default.svc' }, { type: 7, ip: '127.0.0.1' }, { type: 7, ip: '::1' }],
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 2, value: 'kubernetes.default.svc' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
     },
   ]);
   cert.sign(ca.privateKey, forge.md.sha256.create());

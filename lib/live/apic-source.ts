@@ -67,7 +67,11 @@ export class ApicLiveSource implements LiveSource {
   private lastEventAt: string | undefined;
   private readonly logger: Logger;
 
-  constructor(private readonly client: ApicClient, scope: FabricScope, private readonly opts: ApicLiveSourceOptions = {}) {
+  constructor(
+    private readonly client: ApicClient,
+    scope: FabricScope,
+    private readonly opts: ApicLiveSourceOptions = {},
+  ) {
     this.logger = opts.logger ?? silentLogger;
     for (const { className, query } of liveApicQueries(scope)) this.classes.set(className, { query, objects: new Map(), synced: false });
   }
@@ -172,7 +176,11 @@ export class ApicLiveSource implements LiveSource {
       const items: WireMo[] = [];
       for (const dn of [...state.objects.keys()].sort()) {
         const children = nestedChildren.get(`${className}\u0000${dn}`);
-        items.push(children ? { [className]: { attributes: state.objects.get(dn)!, children } } : { [className]: { attributes: state.objects.get(dn)! } });
+        items.push(
+          children
+            ? { [className]: { attributes: state.objects.get(dn)!, children } }
+            : { [className]: { attributes: state.objects.get(dn)! } },
+        );
       }
       bundle.apic[className] = items;
     }

@@ -44,7 +44,9 @@ describe('createUiAuth', () => {
 
   it('names the unreadable file but never shows a secret', () => {
     const missing = join(dir, 'nope');
-    expect(() => createUiAuth({ uiAuth: 'token', uiAuthFile: missing, uiAuthHeader: 'x' }, {})).toThrow(new UiAuthError(`--ui-auth-file (AKB_UI_AUTH_FILE): cannot read ${missing} (ENOENT)`));
+    expect(() => createUiAuth({ uiAuth: 'token', uiAuthFile: missing, uiAuthHeader: 'x' }, {})).toThrow(
+      new UiAuthError(`--ui-auth-file (AKB_UI_AUTH_FILE): cannot read ${missing} (ENOENT)`),
+    );
   });
 
   it('refuses a short token (placeholders like change-me) without echoing it', () => {

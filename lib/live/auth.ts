@@ -88,7 +88,9 @@ export function createUiAuth(config: UiAuthConfig, env: Record<string, string | 
 
 function tokenAuth(token: string): UiAuth {
   if (token.length < MIN_TOKEN_LENGTH || /\s/.test(token)) {
-    throw new UiAuthError(`UI token: must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. the output of \`openssl rand -hex 24\`)`);
+    throw new UiAuthError(
+      `UI token: must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. the output of \`openssl rand -hex 24\`)`,
+    );
   }
   const authorize = (req: IncomingMessage): boolean => {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
@@ -97,7 +99,11 @@ function tokenAuth(token: string): UiAuth {
     return cookie !== undefined && safeEqual(cookie, token);
   };
   const challenge = (res: ServerResponse): void =>
-    refuse(res, 'Bearer realm="akb"', 'authentication required: send "Authorization: Bearer <token>", or open this page with ?token=<token> once to log in\n');
+    refuse(
+      res,
+      'Bearer realm="akb"',
+      'authentication required: send "Authorization: Bearer <token>", or open this page with ?token=<token> once to log in\n',
+    );
   return {
     mode: 'token',
     authorize,
@@ -150,7 +156,8 @@ function headerAuth(header: string): UiAuth {
       return typeof value === 'string' ? value.trim() !== '' : Array.isArray(value) && value.some((v) => v.trim() !== '');
     },
     // No WWW-Authenticate: the ingress, not akb, knows how to log a user in.
-    challenge: (res) => refuse(res, null, `authentication required: akb expects requests through the authenticating ingress (header ${header})\n`),
+    challenge: (res) =>
+      refuse(res, null, `authentication required: akb expects requests through the authenticating ingress (header ${header})\n`),
     handleLogin: () => false,
   };
 }

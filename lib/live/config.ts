@@ -106,10 +106,7 @@ function parseBoolean(name: string, value: string, problems: string[]): boolean 
  * Merges environment and flag values (flags win) and validates them. Every problem is reported at
  * once, naming the flag or variable it came from.
  */
-export function loadServiceConfig(
-  flags: Partial<Record<keyof ServiceConfig, unknown>>,
-  env: Env = process.env,
-): ServiceConfig {
+export function loadServiceConfig(flags: Partial<Record<keyof ServiceConfig, unknown>>, env: Env = process.env): ServiceConfig {
   const problems: string[] = [];
   const raw: Record<string, unknown> = {};
   const origin: Record<string, string> = {};
@@ -119,7 +116,10 @@ export function loadServiceConfig(
     raw[field] = BOOLEAN_FIELDS.has(field)
       ? parseBoolean(name, value, problems)
       : LIST_FIELDS.has(field)
-        ? value.split(',').map((v) => v.trim()).filter(Boolean)
+        ? value
+            .split(',')
+            .map((v) => v.trim())
+            .filter(Boolean)
         : value;
     origin[field] = name;
   }
@@ -148,12 +148,17 @@ function crossFieldProblems(c: ServiceConfig, env: Env): string[] {
     if (!c.apicUser) problems.push('--apic-user (AKB_APIC_USER): required when APIC URLs are given');
     const password = Boolean(c.apicPasswordFile || env.AKB_APIC_PASSWORD);
     const cert = Boolean(c.apicCertName || c.apicKeyFile);
-    if (password === cert) problems.push('APIC authentication: give either a password (--apic-password-file or AKB_APIC_PASSWORD) or a certificate (--apic-cert-name and --apic-key-file), not both or neither');
-    if (cert && !(c.apicCertName && c.apicKeyFile)) problems.push('certificate authentication needs both --apic-cert-name and --apic-key-file');
-    if (!c.tenant || !c.vrf) problems.push('--tenant and --vrf (AKB_TENANT, AKB_VRF): required with an APIC, they name the cluster\'s VRF');
+    if (password === cert)
+      problems.push(
+        'APIC authentication: give either a password (--apic-password-file or AKB_APIC_PASSWORD) or a certificate (--apic-cert-name and --apic-key-file), not both or neither',
+      );
+    if (cert && !(c.apicCertName && c.apicKeyFile))
+      problems.push('certificate authentication needs both --apic-cert-name and --apic-key-file');
+    if (!c.tenant || !c.vrf) problems.push("--tenant and --vrf (AKB_TENANT, AKB_VRF): required with an APIC, they name the cluster's VRF");
   }
   if (c.uiAuth === 'token' && !(c.uiAuthFile || env.AKB_UI_TOKEN)) problems.push('--ui-auth token needs --ui-auth-file or AKB_UI_TOKEN');
-  if (c.uiAuth === 'basic' && !(c.uiAuthFile || env.AKB_UI_BASIC)) problems.push('--ui-auth basic needs --ui-auth-file (user:password) or AKB_UI_BASIC');
+  if (c.uiAuth === 'basic' && !(c.uiAuthFile || env.AKB_UI_BASIC))
+    problems.push('--ui-auth basic needs --ui-auth-file (user:password) or AKB_UI_BASIC');
   return problems;
 }
 

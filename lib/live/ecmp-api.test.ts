@@ -42,7 +42,9 @@ describe('handleEcmpRequest', () => {
     expect(body.format).toBe('akb-ecmp/v1');
     expect(body.model).toMatch(/modulo/);
     expect(body.prefixes.every((p: { services: string[] }) => p.services.includes('service:shop/frontend'))).toBe(true);
-    expect(body.findings.some((f: { code: string; node?: string }) => f.code === 'ecmp-advertiser-missing' && f.node === `node:${node}`)).toBe(true);
+    expect(
+      body.findings.some((f: { code: string; node?: string }) => f.code === 'ecmp-advertiser-missing' && f.node === `node:${node}`),
+    ).toBe(true);
     expect(body.churn.length).toBeGreaterThan(0);
     expect(body.churn.every((e: { services: string[] }) => e.services.includes('service:shop/frontend'))).toBe(true);
   });

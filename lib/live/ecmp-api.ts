@@ -7,7 +7,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Bundle } from '../topology/bundle-types';
 import type { TopologyGraph } from '../topology/graph';
-import { analyseBgp, analyseEcmp, REHASH_MODEL, type BgpHealth, type BgpSessionHealth, type ChurnEvent, type EcmpAnalysis } from '../topology/ecmp';
+import {
+  analyseBgp,
+  analyseEcmp,
+  REHASH_MODEL,
+  type BgpHealth,
+  type BgpSessionHealth,
+  type ChurnEvent,
+  type EcmpAnalysis,
+} from '../topology/ecmp';
 import type { EcmpHistory, SessionTransition } from './ecmp-history';
 
 export const ECMP_PATH = '/api/v1/ecmp';
@@ -45,14 +53,24 @@ const ecmpQuery = z
     service: optionalText,
     leaf: optionalText,
     since: z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time, e.g. 2026-11-25T10:00:00Z' }).optional(),
-    limit: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(5000, 'must be at most 5000').default(500),
+    limit: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(5000, 'must be at most 5000')
+      .default(500),
     /** `true`: prefixes without their matrices and no churn, for a list of every prefix on a large cluster. */
     summary: z.enum(['true', 'false'], { message: 'must be true or false' }).default('false'),
   })
   .strict();
 const bgpQuery = z
   .object({
-    windowSeconds: z.coerce.number({ message: 'must be a number' }).int('must be an integer').min(1, 'must be at least 1').max(86400, 'must be at most 86400 (one day)').default(600),
+    windowSeconds: z.coerce
+      .number({ message: 'must be a number' })
+      .int('must be an integer')
+      .min(1, 'must be at least 1')
+      .max(86400, 'must be at most 86400 (one day)')
+      .default(600),
   })
   .strict();
 
@@ -71,14 +89,23 @@ function parseQuery<T extends z.ZodType>(schema: T, url: URL): { ok: true; value
   const r = schema.safeParse(raw);
   if (r.success) return { ok: true, value: r.data };
   const message = r.error.issues
-    .map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter(s) ${i.keys.join(', ')}; valid: ${Object.keys((schema as unknown as z.ZodObject).shape).join(', ')}` : `${i.path.join('.')}: ${i.message}`))
+    .map((i) =>
+      i.code === 'unrecognized_keys'
+        ? `unknown parameter(s) ${i.keys.join(', ')}; valid: ${Object.keys((schema as unknown as z.ZodObject).shape).join(', ')}`
+        : `${i.path.join('.')}: ${i.message}`,
+    )
     .join('; ');
   return { ok: false, message };
 }
 
 function sendJson(req: IncomingMessage, res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(req.method === 'HEAD' ? undefined : text);
 }
 
@@ -90,9 +117,13 @@ function serveEcmp(url: URL, req: IncomingMessage, res: ServerResponse, ctx: Ecm
   const { prefix, service, leaf, since, limit } = q.value;
   const summary = q.value.summary === 'true';
   const a = analysisOf(cur.bundle, cur.graph);
-  const prefixes = a.prefixes.filter((p) => (prefix === undefined || p.prefix === prefix) && (service === undefined || p.services.includes(service)));
+  const prefixes = a.prefixes.filter(
+    (p) => (prefix === undefined || p.prefix === prefix) && (service === undefined || p.services.includes(service)),
+  );
   const kept = new Set(prefixes.map((p) => p.prefix));
-  const findings = a.findings.filter((f) => (prefix === undefined && service === undefined) || kept.has(f.prefix)).filter((f) => leaf === undefined || f.leaf === leaf);
+  const findings = a.findings
+    .filter((f) => (prefix === undefined && service === undefined) || kept.has(f.prefix))
+    .filter((f) => leaf === undefined || f.leaf === leaf);
   const body: EcmpResponse = {
     format: 'akb-ecmp/v1',
     revision: cur.graph.revision,
@@ -103,9 +134,19 @@ function serveEcmp(url: URL, req: IncomingMessage, res: ServerResponse, ctx: Ecm
     ips: a.ips.filter((i) => service === undefined || i.service === service),
     prefixes: summary
       ? prefixes.map((p) => ({ ...p, leaves: [], cells: [] }))
-      : leaf === undefined ? prefixes : prefixes.map((p) => ({ ...p, leaves: p.leaves.filter((l) => l.leaf === leaf), cells: p.cells.filter((c) => c.leaf === leaf) })),
+      : leaf === undefined
+        ? prefixes
+        : prefixes.map((p) => ({ ...p, leaves: p.leaves.filter((l) => l.leaf === leaf), cells: p.cells.filter((c) => c.leaf === leaf) })),
     findings,
-    churn: summary ? [] : ctx.history.events({ ...(prefix !== undefined ? { prefix } : {}), ...(leaf !== undefined ? { leaf } : {}), ...(service !== undefined ? { service } : {}), ...(since !== undefined ? { since } : {}), limit }),
+    churn: summary
+      ? []
+      : ctx.history.events({
+          ...(prefix !== undefined ? { prefix } : {}),
+          ...(leaf !== undefined ? { leaf } : {}),
+          ...(service !== undefined ? { service } : {}),
+          ...(since !== undefined ? { since } : {}),
+          limit,
+        }),
   };
   sendJson(req, res, 200, body);
 }

@@ -38,7 +38,12 @@ describe('EcmpHistory', () => {
     const key = `node:${frontendNode}|leaf:${leafId}`;
     expect(h.flapCounts(t(0).toISOString()).get(key)).toBe(2);
     expect(h.flapCounts(t(2).toISOString()).get(key)).toBe(1);
-    expect(h.sessionTransitions().filter((x) => x.node === `node:${frontendNode}`).map((x) => x.to === 'established')).toEqual([false, true, false, true]);
+    expect(
+      h
+        .sessionTransitions()
+        .filter((x) => x.node === `node:${frontendNode}`)
+        .map((x) => x.to === 'established'),
+    ).toEqual([false, true, false, true]);
   });
 
   it('keeps at most maxEventsPerKey events per (leaf, prefix)', () => {
@@ -46,7 +51,13 @@ describe('EcmpHistory', () => {
     const rounds = feed(h, [demo, down, demo, down, demo]);
     const keys = new Set(h.events().map((e) => `${e.leaf}|${e.prefix}`));
     expect(keys.size).toBe(rounds[1]!.length);
-    for (const k of keys) expect(h.events().filter((e) => `${e.leaf}|${e.prefix}` === k).map((e) => e.at)).toEqual([t(3).toISOString(), t(4).toISOString()]);
+    for (const k of keys)
+      expect(
+        h
+          .events()
+          .filter((e) => `${e.leaf}|${e.prefix}` === k)
+          .map((e) => e.at),
+      ).toEqual([t(3).toISOString(), t(4).toISOString()]);
     expect(h.sessionTransitions().length).toBe(1);
     expect(h.events({ limit: 1 }).length).toBe(1);
   });

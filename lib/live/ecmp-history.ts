@@ -43,7 +43,11 @@ export class EcmpHistory {
   private readonly opts: Required<EcmpHistoryOptions>;
 
   constructor(opts: EcmpHistoryOptions = {}) {
-    this.opts = { maxEventsPerKey: opts.maxEventsPerKey ?? 50, maxKeys: opts.maxKeys ?? 5000, maxTransitionsPerSession: opts.maxTransitionsPerSession ?? 100 };
+    this.opts = {
+      maxEventsPerKey: opts.maxEventsPerKey ?? 50,
+      maxKeys: opts.maxKeys ?? 5000,
+      maxTransitionsPerSession: opts.maxTransitionsPerSession ?? 100,
+    };
   }
 
   /**

@@ -103,14 +103,19 @@ function readOnly(req: IncomingMessage, res: ServerResponse, serve: () => void):
   if (READ.includes(req.method ?? 'GET')) serve();
   else {
     res.setHeader('Allow', READ.join(', '));
-    sendJson(res, req, 405, { error: 'method_not_allowed', message: `${req.method ?? ''} is not allowed here; use GET or HEAD (akb is read-only)` });
+    sendJson(res, req, 405, {
+      error: 'method_not_allowed',
+      message: `${req.method ?? ''} is not allowed here; use GET or HEAD (akb is read-only)`,
+    });
   }
   return true;
 }
 
 function serveReadiness(ctx: HttpApiContext, ready: boolean, req: IncomingMessage, res: ServerResponse): void {
   const sources = ctx.service.sourceStatuses();
-  const waiting = Object.entries(sources).filter(([, s]) => s.state !== 'synced').map(([name, s]) => `${name}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`);
+  const waiting = Object.entries(sources)
+    .filter(([, s]) => s.state !== 'synced')
+    .map(([name, s]) => `${name}: ${s.state}${s.reason ? ` (${s.reason})` : ''}`);
   const body = {
     ready,
     lab: ctx.lab,
@@ -136,7 +141,11 @@ function serveGraph(service: HttpApiService, req: IncomingMessage, res: ServerRe
   const graph = service.graph();
   if (!graph) {
     res.setHeader('Retry-After', '1');
-    sendJson(res, req, 503, { error: 'not_ready', message: 'no graph computed yet: the sources have not been read', sources: service.sourceStatuses() });
+    sendJson(res, req, 503, {
+      error: 'not_ready',
+      message: 'no graph computed yet: the sources have not been read',
+      sources: service.sourceStatuses(),
+    });
     return;
   }
   const etag = `"${graph.revision}"`;
@@ -172,6 +181,10 @@ function sendJson(res: ServerResponse, req: IncomingMessage, status: number, bod
 }
 
 function send(res: ServerResponse, req: IncomingMessage, status: number, contentType: string, body: string): void {
-  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(body)), 'X-Content-Type-Options': 'nosniff' });
+  res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Content-Type-Options': 'nosniff',
+  });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

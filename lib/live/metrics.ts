@@ -48,24 +48,51 @@ export function createMetrics(opts: MetricsOptions = {}): LiveMetrics {
   const registry = new Registry();
   if (opts.processMetrics ?? true) collectDefaultMetrics({ register: registry });
 
-  const revision = new Gauge({ name: 'akb_graph_revision', help: 'Revision of the last published topology graph (0 before the first).', registers: [registry] });
+  const revision = new Gauge({
+    name: 'akb_graph_revision',
+    help: 'Revision of the last published topology graph (0 before the first).',
+    registers: [registry],
+  });
   const sourceState = new Gauge({
     name: 'akb_source_state',
     help: 'State of each data source: 1 for the state it is in, 0 for the others.',
     labelNames: ['source', 'state'] as const,
     registers: [registry],
   });
-  const sourceStale = new Gauge({ name: 'akb_source_stale', help: '1 when the data held from a source may be out of date.', labelNames: ['source'] as const, registers: [registry] });
-  const clients = new Gauge({ name: 'akb_websocket_clients', help: 'Browsers (websocket clients) connected to the live graph.', registers: [registry] });
-  const apicRequests = new Counter({ name: 'akb_apic_requests_total', help: 'Requests sent to the APIC, by kind.', labelNames: ['kind'] as const, registers: [registry] });
+  const sourceStale = new Gauge({
+    name: 'akb_source_stale',
+    help: '1 when the data held from a source may be out of date.',
+    labelNames: ['source'] as const,
+    registers: [registry],
+  });
+  const clients = new Gauge({
+    name: 'akb_websocket_clients',
+    help: 'Browsers (websocket clients) connected to the live graph.',
+    registers: [registry],
+  });
+  const apicRequests = new Counter({
+    name: 'akb_apic_requests_total',
+    help: 'Requests sent to the APIC, by kind.',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
   const latency = new Histogram({
     name: 'akb_publish_latency_seconds',
     help: 'Time from the first source event of a coalesced batch to the publish of the resulting graph.',
     buckets: LATENCY_BUCKETS_S,
     registers: [registry],
   });
-  const patchSize = new Histogram({ name: 'akb_patch_bytes', help: 'Serialized size of each graph patch published to clients.', buckets: PATCH_BUCKETS_BYTES, registers: [registry] });
-  const snapshots = new Counter({ name: 'akb_snapshots_published_total', help: 'Graphs published as a full snapshot rather than a patch.', registers: [registry] });
+  const patchSize = new Histogram({
+    name: 'akb_patch_bytes',
+    help: 'Serialized size of each graph patch published to clients.',
+    buckets: PATCH_BUCKETS_BYTES,
+    registers: [registry],
+  });
+  const snapshots = new Counter({
+    name: 'akb_snapshots_published_total',
+    help: 'Graphs published as a full snapshot rather than a patch.',
+    registers: [registry],
+  });
 
   const lastApicCounts = new Map<string, number>();
   const knownSources = new Set<string>();

@@ -69,7 +69,14 @@ export function redactArgs(args: readonly unknown[]): unknown[] {
     const flag = /^(--?[A-Za-z0-9][\w.-]*)=/.exec(arg);
     if (flag?.[1] && isSecretName(flag[1])) return `${flag[1]}=${REDACTED}`;
     const previous = args[i - 1];
-    if (typeof previous === 'string' && /^--?[A-Za-z]/.test(previous) && !previous.includes('=') && isSecretName(previous) && !arg.startsWith('-')) return REDACTED;
+    if (
+      typeof previous === 'string' &&
+      /^--?[A-Za-z]/.test(previous) &&
+      !previous.includes('=') &&
+      isSecretName(previous) &&
+      !arg.startsWith('-')
+    )
+      return REDACTED;
     return arg;
   });
 }

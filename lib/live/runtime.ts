@@ -62,12 +62,27 @@ export function realConnections(config: ServiceConfig, env: Env): Connections {
   }
   let apic: ApicClientOptionsInput | null = null;
   if (config.apicUrls?.length && config.apicUser) {
-    const auth: ApicClientOptionsInput['auth'] = config.apicCertName && config.apicKeyFile
-      ? { type: 'certificate', user: config.apicUser, certName: config.apicCertName, privateKey: config.apicKeyFile }
-      : { type: 'password', user: config.apicUser, password: config.apicPasswordFile ? readSecretFile(config.apicPasswordFile, 'the APIC password') : (env.AKB_APIC_PASSWORD ?? '') };
-    apic = { controllers: config.apicUrls, auth, tls: { ...(config.apicCaFile ? { ca: config.apicCaFile } : {}), insecure: config.apicInsecure } };
+    const auth: ApicClientOptionsInput['auth'] =
+      config.apicCertName && config.apicKeyFile
+        ? { type: 'certificate', user: config.apicUser, certName: config.apicCertName, privateKey: config.apicKeyFile }
+        : {
+            type: 'password',
+            user: config.apicUser,
+            password: config.apicPasswordFile
+              ? readSecretFile(config.apicPasswordFile, 'the APIC password')
+              : (env.AKB_APIC_PASSWORD ?? ''),
+          };
+    apic = {
+      controllers: config.apicUrls,
+      auth,
+      tls: { ...(config.apicCaFile ? { ca: config.apicCaFile } : {}), insecure: config.apicInsecure },
+    };
   }
-  return { kubeConfig, apic, fabric: { tenant: config.tenant ?? '', vrf: config.vrf ?? '', ...(config.l3out ? { l3out: config.l3out } : {}) } };
+  return {
+    kubeConfig,
+    apic,
+    fabric: { tenant: config.tenant ?? '', vrf: config.vrf ?? '', ...(config.l3out ? { l3out: config.l3out } : {}) },
+  };
 }
 
 function labConnections(lab: Lab): Connections {
@@ -90,18 +105,34 @@ export interface RuntimeOverrides {
   resyncIntervalMs?: number;
 }
 
-export async function startRuntime(config: ServiceConfig, logger: Logger, env: Env = process.env, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+export async function startRuntime(
+  config: ServiceConfig,
+  logger: Logger,
+  env: Env = process.env,
+  overrides: RuntimeOverrides = {},
+): Promise<Runtime> {
   const ownsLab = !overrides.lab;
-  const lab = overrides.lab
-    ?? (usesLab(config, env)
-      ? await startLab({ scenario: config.labScenario, labDir: config.labDir, demo: config.labDemo, logger: logger.child({ component: 'lab' }) })
+  const lab =
+    overrides.lab ??
+    (usesLab(config, env)
+      ? await startLab({
+          scenario: config.labScenario,
+          labDir: config.labDir,
+          demo: config.labDemo,
+          logger: logger.child({ component: 'lab' }),
+        })
       : null);
   const connections = lab ? labConnections(lab) : realConnections(config, env);
   const apic = connections.apic ? new ApicClient({ ...connections.apic, logger: logger.child({ component: 'apic' }) }) : null;
 
   // A cluster that went away is retried every few seconds at most: an operator watching a restart wants it back soon.
   const resync = overrides.resyncIntervalMs === undefined ? {} : { resyncIntervalMs: overrides.resyncIntervalMs };
-  const cluster = new ClusterSource({ kubeConfig: connections.kubeConfig, retryMaxMs: 5_000, logger: logger.child({ component: 'kubernetes' }), ...resync });
+  const cluster = new ClusterSource({
+    kubeConfig: connections.kubeConfig,
+    retryMaxMs: 5_000,
+    logger: logger.child({ component: 'kubernetes' }),
+    ...resync,
+  });
   const sources: LiveSource[] = [new ClusterLiveSource(cluster)];
   if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, { logger: logger.child({ component: 'apic-source' }), ...resync }));
   else logger.warn('no APIC configured: showing the Kubernetes side only');

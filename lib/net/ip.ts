@@ -48,7 +48,9 @@ export function parseCidr(text: string): [IpAddress, number] | null {
 export const canonicalIp = memo((text: string): string | null => {
   const addr = parseIp(text);
   if (!addr) return null;
-  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress() ? (addr as ipaddr.IPv6).toIPv4Address().toString() : addr.toString();
+  return addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()
+    ? (addr as ipaddr.IPv6).toIPv4Address().toString()
+    : addr.toString();
 });
 
 /** Canonical `ip/len` of a CIDR string, or null. */

@@ -43,7 +43,11 @@ export const nodeSchema = z.object({
         .superRefine((addrs, ctx) => {
           addrs?.forEach((a, i) => {
             if ((a.type === 'InternalIP' || a.type === 'ExternalIP') && normaliseIp(a.address) === null) {
-              ctx.addIssue({ code: 'custom', path: [i, 'address'], message: `expected an IP address for ${a.type}, got ${JSON.stringify(a.address.slice(0, 64))}` });
+              ctx.addIssue({
+                code: 'custom',
+                path: [i, 'address'],
+                message: `expected an IP address for ${a.type}, got ${JSON.stringify(a.address.slice(0, 64))}`,
+              });
             }
           });
         }),
@@ -80,7 +84,9 @@ export const serviceSchema = z.object({
     })
     .optional(),
   status: z
-    .object({ loadBalancer: z.object({ ingress: z.array(z.object({ ip: ip.optional(), hostname: z.string().optional() })).optional() }).optional() })
+    .object({
+      loadBalancer: z.object({ ingress: z.array(z.object({ ip: ip.optional(), hostname: z.string().optional() })).optional() }).optional(),
+    })
     .optional(),
 });
 export type K8sService = z.output<typeof serviceSchema>;
@@ -105,7 +111,9 @@ export const bgpConfigurationSchema = z.object({ metadata: objectMeta, spec: z.o
 const container = z.object({ name: z.string().optional(), args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
 export const daemonSetSchema = z.object({
   metadata: objectMeta,
-  spec: z.object({ template: z.object({ spec: z.object({ containers: z.array(container).optional() }).optional() }).optional() }).optional(),
+  spec: z
+    .object({ template: z.object({ spec: z.object({ containers: z.array(container).optional() }).optional() }).optional() })
+    .optional(),
 });
 
 export const ciliumBgpClusterConfigSchema = z.object({
@@ -126,7 +134,11 @@ export const nfnaSchema = z.object({
           z.string(),
           z.object({
             fabricLink: z.array(z.string()).optional(),
-            pods: z.array(z.object({ localIface: z.string().optional(), podRef: z.object({ name: z.string(), namespace: z.string().optional() }) })).optional(),
+            pods: z
+              .array(
+                z.object({ localIface: z.string().optional(), podRef: z.object({ name: z.string(), namespace: z.string().optional() }) }),
+              )
+              .optional(),
           }),
         )
         .optional(),

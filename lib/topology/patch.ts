@@ -57,7 +57,12 @@ function diffSection<T, K extends string | [string, string]>(a: T[], b: T[], key
   return { added, changed, removed };
 }
 
-function applySection<T, K extends string | [string, string]>(items: T[], s: Section<T, K>, key: (t: T) => K, order: (x: T, y: T) => number): T[] {
+function applySection<T, K extends string | [string, string]>(
+  items: T[],
+  s: Section<T, K>,
+  key: (t: T) => K,
+  order: (x: T, y: T) => number,
+): T[] {
   const m = new Map(items.map((t) => [flat(key(t)), t]));
   for (const k of s.removed) m.delete(flat(k));
   for (const t of [...s.added, ...s.changed]) m.set(flat(key(t)), t);
@@ -98,10 +103,20 @@ export function applyPatch(a: TopologyGraph, patch: GraphPatch): TopologyGraph {
 
 /** True when the patch changes nothing but the revision. */
 export function isEmptyPatch(p: GraphPatch): boolean {
-  return !p.cluster && !p.fabric && [p.nodes, p.edges, p.routes, p.problems].every((s) => s.added.length === 0 && s.changed.length === 0 && s.removed.length === 0);
+  return (
+    !p.cluster &&
+    !p.fabric &&
+    [p.nodes, p.edges, p.routes, p.problems].every((s) => s.added.length === 0 && s.changed.length === 0 && s.removed.length === 0)
+  );
 }
 
 /** Sorts a graph's lists into the canonical order the correlator produces. */
 export function canonicalOrder(g: TopologyGraph): TopologyGraph {
-  return { ...g, nodes: [...g.nodes].sort(byId), edges: [...g.edges].sort(byId), routes: [...g.routes].sort(compareRoutes), problems: [...g.problems].sort(compareProblems) };
+  return {
+    ...g,
+    nodes: [...g.nodes].sort(byId),
+    edges: [...g.edges].sort(byId),
+    routes: [...g.routes].sort(compareRoutes),
+    problems: [...g.problems].sort(compareProblems),
+  };
 }

@@ -72,7 +72,17 @@ export function aggregate({ ix, nodes, edges, expanded }: AggregateInput): ViewM
     const grouped = (n.kind === 'hypervisor' && groupHv) || (n.kind === 'k8s-node' && groupNodes);
     const groupId = grouped ? `group:${n.kind}:${rackKey(ix, n)}` : null;
     if (groupId && !open.has(groupId)) {
-      const g = make(groupId, { kind: 'group', memberKind: n.kind, tier: TIER[n.kind], label: '', sublabel: rackKey(ix, n), parent: null, anchor: false, vpcPeer: null, pods: n.kind === 'k8s-node' ? { total: 0, byNamespace: {}, byStatus: {} } : null });
+      const g = make(groupId, {
+        kind: 'group',
+        memberKind: n.kind,
+        tier: TIER[n.kind],
+        label: '',
+        sublabel: rackKey(ix, n),
+        parent: null,
+        anchor: false,
+        vpcPeer: null,
+        pods: n.kind === 'k8s-node' ? { total: 0, byNamespace: {}, byStatus: {} } : null,
+      });
       g.members.push(n.id);
       g.label = `${g.members.length} ${n.kind === 'hypervisor' ? 'hypervisors' : 'nodes'}`;
       rep.set(n.id, groupId);
@@ -86,14 +96,34 @@ export function aggregate({ ix, nodes, edges, expanded }: AggregateInput): ViewM
       const badgeOpen = nodeRep !== null && open.has(nodeRep);
       if (collapsedPods && !badgeOpen) {
         const id = `pods:${nodeRep ?? 'unscheduled'}`;
-        const b = make(id, { kind: 'pod-badge', memberKind: 'pod', tier: TIER.pod, label: '', sublabel: '', parent: nodeRep, anchor: false, vpcPeer: null, pods: { total: 0, byNamespace: {}, byStatus: {} } });
+        const b = make(id, {
+          kind: 'pod-badge',
+          memberKind: 'pod',
+          tier: TIER.pod,
+          label: '',
+          sublabel: '',
+          parent: nodeRep,
+          anchor: false,
+          vpcPeer: null,
+          pods: { total: 0, byNamespace: {}, byStatus: {} },
+        });
         b.members.push(n.id);
         addCount(b.pods!, n);
         b.label = `${b.pods!.total} pods`;
         rep.set(n.id, id);
         continue;
       }
-      make(n.id, { kind: 'pod', memberKind: 'pod', tier: TIER.pod, label: n.name, sublabel: String(n.data.ip ?? ''), parent: nodeRep, anchor: false, vpcPeer: null, pods: null }).members.push(n.id);
+      make(n.id, {
+        kind: 'pod',
+        memberKind: 'pod',
+        tier: TIER.pod,
+        label: n.name,
+        sublabel: String(n.data.ip ?? ''),
+        parent: nodeRep,
+        anchor: false,
+        vpcPeer: null,
+        pods: null,
+      }).members.push(n.id);
       rep.set(n.id, n.id);
       continue;
     }
@@ -116,10 +146,18 @@ export function aggregate({ ix, nodes, edges, expanded }: AggregateInput): ViewM
     if (v.kind === 'group') v.parent = v.sublabel.split('+')[0] ?? null;
     if (v.kind === 'pod-badge' && v.parent) {
       const p = v.pods!;
-      v.sublabel = Object.entries(p.byNamespace).sort(([a], [b]) => a.localeCompare(b)).map(([ns, c]) => `${ns} ${c}`).join(' · ');
+      v.sublabel = Object.entries(p.byNamespace)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([ns, c]) => `${ns} ${c}`)
+        .join(' · ');
     }
   }
-  return { nodes: [...out.values()], edges: mergeEdges(ix, edges, rep), collapsedPods, groupedTiers: [...(groupHv ? (['hypervisor'] as const) : []), ...(groupNodes ? (['k8s-node'] as const) : [])] };
+  return {
+    nodes: [...out.values()],
+    edges: mergeEdges(ix, edges, rep),
+    collapsedPods,
+    groupedTiers: [...(groupHv ? (['hypervisor'] as const) : []), ...(groupNodes ? (['k8s-node'] as const) : [])],
+  };
 }
 
 function sublabelOf(n: GraphNode): string {
@@ -185,7 +223,9 @@ function edgeLabel(e: GraphEdge, v: ViewEdge, ix: GraphIndex): string {
       return `${up}/${n} established`;
     }
     case 'secondary-link':
-      return n === 1 ? `${String(e.data.type ?? '')} ${String(e.data.nodePort ?? '')}:${String(e.data.leafPort ?? '')} vlan ${String(e.data.vlan ?? '')}` : `${n} ${String(e.data.type ?? '')}`;
+      return n === 1
+        ? `${String(e.data.type ?? '')} ${String(e.data.nodePort ?? '')}:${String(e.data.leafPort ?? '')} vlan ${String(e.data.vlan ?? '')}`
+        : `${n} ${String(e.data.type ?? '')}`;
     case 'secondary-attachment':
       return n === 1 ? `${String(e.data.type ?? '')} ${String(e.data.network ?? '')}` : `${n} ${String(e.data.type ?? '')}`;
     default:

@@ -20,7 +20,11 @@ export function toCsv<Row>(rows: readonly Row[], columns: readonly Column<Row>[]
 }
 
 export function toJson<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
-  return `${JSON.stringify(rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r)]))), null, 2)}\n`;
+  return `${JSON.stringify(
+    rows.map((r) => Object.fromEntries(columns.map((c) => [c.key, c.value(r)]))),
+    null,
+    2,
+  )}\n`;
 }
 
 export type SortDir = 'asc' | 'desc';
@@ -42,5 +46,11 @@ export function sortRows<Row>(rows: readonly Row[], column: Column<Row>, dir: So
 export function filterRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], text: string): Row[] {
   const q = text.trim().toLowerCase();
   if (q === '') return [...rows];
-  return rows.filter((r) => columns.some((c) => String(c.value(r) ?? '').toLowerCase().includes(q)));
+  return rows.filter((r) =>
+    columns.some((c) =>
+      String(c.value(r) ?? '')
+        .toLowerCase()
+        .includes(q),
+    ),
+  );
 }

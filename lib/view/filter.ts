@@ -31,12 +31,16 @@ export function nodeVisible(n: GraphNode, f: ViewFilters): boolean {
 
 export function edgeVisible(e: GraphEdge, f: ViewFilters): boolean {
   if (e.kind === 'bgp' && f.bgpStates.length > 0) return f.bgpStates.includes(String(e.data.state ?? ''));
-  if ((e.kind === 'secondary-link' || e.kind === 'secondary-attachment') && f.secondary.length > 0) return f.secondary.includes(String(e.data.type ?? ''));
+  if ((e.kind === 'secondary-link' || e.kind === 'secondary-attachment') && f.secondary.length > 0)
+    return f.secondary.includes(String(e.data.type ?? ''));
   return true;
 }
 
 /** Values present in the graph for each filter, to offer as choices. */
-export function filterChoices(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): { namespaces: string[]; bgpStates: string[]; secondary: string[] } {
+export function filterChoices(
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+): { namespaces: string[]; bgpStates: string[]; secondary: string[] } {
   const ns = new Set<string>();
   for (const n of nodes) if ((n.kind === 'pod' || n.kind === 'service') && typeof n.data.namespace === 'string') ns.add(n.data.namespace);
   const bgp = new Set<string>();

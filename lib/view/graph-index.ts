@@ -84,7 +84,9 @@ export function uniq<T>(items: Iterable<T>): T[] {
 /** Every IP a node carries in its data, whatever its kind. */
 export function ipsOf(n: GraphNode): string[] {
   const d = n.data;
-  const lists = [d.ips, d.clusterIPs, d.externalIPs, d.loadBalancerIPs].flatMap((v) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []));
+  const lists = [d.ips, d.clusterIPs, d.externalIPs, d.loadBalancerIPs].flatMap((v) =>
+    Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [],
+  );
   const single = [d.ip, d.tepIp].filter((v): v is string => typeof v === 'string' && v !== '');
   return uniq([...single, ...lists]);
 }

@@ -5,7 +5,20 @@ export * from './view-model';
 export { focusNodeIds } from './focus';
 export { edgeVisible, filterChoices, matchesLabels, nodeVisible } from './filter';
 export { aggregate, podStatus, POD_BADGES_ABOVE, TIER_GROUP_ABOVE } from './aggregate';
-export { GAP_X, NODE_SIZE, PODS_PER_COLUMN, POD_SIZE, TIER_GAP_Y, WRAP_ABOVE, WRAP_COLUMNS, layoutCached, layoutKey, layoutView, type Box, type Layout } from './layout';
+export {
+  GAP_X,
+  NODE_SIZE,
+  PODS_PER_COLUMN,
+  POD_SIZE,
+  TIER_GAP_Y,
+  WRAP_ABOVE,
+  WRAP_COLUMNS,
+  layoutCached,
+  layoutKey,
+  layoutView,
+  type Box,
+  type Layout,
+} from './layout';
 export { buildView, viewNeighbourhood } from './pipeline';
 export { MAX_HITS, search, type SearchHit } from './search';
 export { filterRows, sortRows, toCsv, toJson, type Column, type SortDir } from './export';

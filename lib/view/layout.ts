@@ -74,10 +74,13 @@ export function layoutView(model: ViewModel): Layout {
     const pods = podsOf.get(n.id)?.length ?? 0;
     return NODE_SIZE.height + (pods > 0 ? 48 + Math.min(pods, PODS_PER_COLUMN) * (POD_SIZE.height + 10) : 0);
   };
-  const wraps = (children: readonly ViewNode[]) => children.length > WRAP_ABOVE && children.every((c) => (kids.get(c.id)?.length ?? 0) === 0 && c.tier === children[0]!.tier);
+  const wraps = (children: readonly ViewNode[]) =>
+    children.length > WRAP_ABOVE && children.every((c) => (kids.get(c.id)?.length ?? 0) === 0 && c.tier === children[0]!.tier);
   const cellOf = (children: readonly ViewNode[]) => Math.max(...children.map((c) => subtreeWidth.get(c.id)!));
   const innerWidth = (children: readonly ViewNode[]) =>
-    wraps(children) ? WRAP_COLUMNS * cellOf(children) + GAP_X * (WRAP_COLUMNS - 1) : children.reduce((sum, c) => sum + subtreeWidth.get(c.id)!, 0) + GAP_X * Math.max(0, children.length - 1);
+    wraps(children)
+      ? WRAP_COLUMNS * cellOf(children) + GAP_X * (WRAP_COLUMNS - 1)
+      : children.reduce((sum, c) => sum + subtreeWidth.get(c.id)!, 0) + GAP_X * Math.max(0, children.length - 1);
   const widthOfTree = (n: ViewNode): number => {
     const children = kids.get(n.id) ?? [];
     for (const c of children) widthOfTree(c);
@@ -160,13 +163,20 @@ export function layoutView(model: ViewModel): Layout {
   }
   // Services: one row at the bottom, each centred under the pods it selects.
   const sx = (s: ViewNode) => {
-    const xs = model.edges.filter((e) => e.source === s.id).map((e) => boxes.get(e.target)).filter((b): b is Box => b !== undefined).map((b) => b.x + b.width / 2);
+    const xs = model.edges
+      .filter((e) => e.source === s.id)
+      .map((e) => boxes.get(e.target))
+      .filter((b): b is Box => b !== undefined)
+      .map((b) => b.x + b.width / 2);
     return xs.length > 0 ? xs.reduce((a, b) => a + b, 0) / xs.length - NODE_SIZE.width / 2 : Number.MAX_SAFE_INTEGER;
   };
   const placedServices = services.map((s) => ({ s, x: sx(s) })).sort((a, b) => a.x - b.x || byId(a.s, b.s));
   let right = -Infinity;
   for (const { s, x: want } of placedServices) {
-    const x = Math.max(Number.isFinite(want) && want < Number.MAX_SAFE_INTEGER ? want : right + GAP_X, Number.isFinite(right) ? right + GAP_X : -Infinity);
+    const x = Math.max(
+      Number.isFinite(want) && want < Number.MAX_SAFE_INTEGER ? want : right + GAP_X,
+      Number.isFinite(right) ? right + GAP_X : -Infinity,
+    );
     const fx = Number.isFinite(x) ? x : 0;
     boxes.set(s.id, { x: fx, y: bottom + TIER_GAP_Y, ...NODE_SIZE });
     right = fx + NODE_SIZE.width;

@@ -18,7 +18,12 @@ export function subjectNode(graph: TopologyGraph, subject: string): string | nul
 
 export function problemRows(graph: TopologyGraph): ProblemRow[] {
   return [...graph.problems]
-    .sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.code.localeCompare(b.code) || a.subject.localeCompare(b.subject, 'en', { numeric: true }))
+    .sort(
+      (a, b) =>
+        ORDER[a.severity] - ORDER[b.severity] ||
+        a.code.localeCompare(b.code) ||
+        a.subject.localeCompare(b.subject, 'en', { numeric: true }),
+    )
     .map((p) => {
       const node = subjectNode(graph, p.subject);
       const params = node ? viewToParams({ ...DEFAULT_VIEW, focus: focusOf(node), selected: node }) : new URLSearchParams();

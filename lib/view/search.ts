@@ -31,7 +31,14 @@ export function search(ix: GraphIndex, query: string, limit = MAX_HITS): SearchH
     for (const ip of ipsOf(n)) consider(ip, `ip ${ip}`, 2);
     consider(n.name, 'name', 2);
     consider(n.id, 'id', 1);
-    if (best) hits.push({ id: n.id, kind: n.kind, name: n.name, match: (best as { match: string }).match, score: (best as { score: number }).score });
+    if (best)
+      hits.push({
+        id: n.id,
+        kind: n.kind,
+        name: n.name,
+        match: (best as { match: string }).match,
+        score: (best as { score: number }).score,
+      });
   }
   hits.sort((a, b) => b.score - a.score || TIER[a.kind] - TIER[b.kind] || a.id.localeCompare(b.id, 'en', { numeric: true }));
   return hits.slice(0, limit);

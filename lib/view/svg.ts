@@ -68,8 +68,13 @@ export function renderSvg(model: ViewModel, layout: Layout, theme: SvgTheme = LI
     const x2 = bottom.x + bottom.width / 2;
     const y2 = bottom.y;
     const dash = e.kind === 'bgp' ? ' stroke-dasharray="6 4"' : e.kind.startsWith('secondary') ? ' stroke-dasharray="2 3"' : '';
-    parts.push(`<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${edgeColour(e)}" stroke-width="${e.kind === 'runs-on' ? 1 : 1.5}"${dash}/>`);
-    if (e.label) parts.push(`<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2}" font-size="10" fill="${theme.muted}" text-anchor="middle">${esc(e.label)}</text>`);
+    parts.push(
+      `<line x1="${x1}" y1="${y1}" x2="${x2}" y2="${y2}" stroke="${edgeColour(e)}" stroke-width="${e.kind === 'runs-on' ? 1 : 1.5}"${dash}/>`,
+    );
+    if (e.label)
+      parts.push(
+        `<text x="${(x1 + x2) / 2}" y="${(y1 + y2) / 2}" font-size="10" fill="${theme.muted}" text-anchor="middle">${esc(e.label)}</text>`,
+      );
   }
   for (const n of model.nodes) {
     const b = layout.get(n.id);
@@ -78,8 +83,11 @@ export function renderSvg(model: ViewModel, layout: Layout, theme: SvgTheme = LI
     parts.push(`<g data-id="${esc(n.id)}">`);
     parts.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="6" fill="${theme.nodeFill}" stroke="${stroke}"/>`);
     parts.push(`<rect x="${b.x}" y="${b.y}" width="4" height="${b.height}" fill="${KIND_COLOUR[n.kind]}"/>`);
-    parts.push(`<text x="${b.x + 12}" y="${b.y + (b.height > 40 ? 22 : 21)}" font-size="12" font-weight="600" fill="${theme.text}">${esc(n.label)}</text>`);
-    if (b.height > 40 && n.sublabel) parts.push(`<text x="${b.x + 12}" y="${b.y + 40}" font-size="10" fill="${theme.muted}">${esc(n.sublabel.slice(0, 40))}</text>`);
+    parts.push(
+      `<text x="${b.x + 12}" y="${b.y + (b.height > 40 ? 22 : 21)}" font-size="12" font-weight="600" fill="${theme.text}">${esc(n.label)}</text>`,
+    );
+    if (b.height > 40 && n.sublabel)
+      parts.push(`<text x="${b.x + 12}" y="${b.y + 40}" font-size="10" fill="${theme.muted}">${esc(n.sublabel.slice(0, 40))}</text>`);
     parts.push('</g>');
   }
   parts.push('</svg>');

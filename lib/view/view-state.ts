@@ -51,11 +51,32 @@ export function focusOf(id: string | null | undefined): Focus {
 const list = z
   .string()
   .max(4000)
-  .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))].sort());
+  .transform((s) =>
+    [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ].sort(),
+  );
 const kindList = list.transform((xs) => xs.filter((x): x is GraphNodeKind => (NODE_KINDS as readonly string[]).includes(x)));
-const graphId = z.string().max(400).regex(/^[a-z0-9-]+:\S+$/, 'expected a graph id such as leaf:101 or pod:default/web-1');
+const graphId = z
+  .string()
+  .max(400)
+  .regex(/^[a-z0-9-]+:\S+$/, 'expected a graph id such as leaf:101 or pod:default/web-1');
 
-const PARAMS = { focus: 'focus', selected: 'sel', namespaces: 'ns', labels: 'label', kinds: 'kind', bgpStates: 'bgp', secondary: 'sec', expanded: 'open' } as const;
+const PARAMS = {
+  focus: 'focus',
+  selected: 'sel',
+  namespaces: 'ns',
+  labels: 'label',
+  kinds: 'kind',
+  bgpStates: 'bgp',
+  secondary: 'sec',
+  expanded: 'open',
+} as const;
 
 export interface ParsedView {
   view: ViewState;

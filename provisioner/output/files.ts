@@ -11,7 +11,10 @@ export function planFiles(plan: Plan): Map<string, string> {
   const width = String(plan.aci.payloads.length).length;
   plan.aci.payloads.forEach((p, i) => {
     const rn = p.dn.slice(p.dn.lastIndexOf('/') + 1).replace(/[^A-Za-z0-9_.-]+/g, '_');
-    files.set(`aci/${String(i + 1).padStart(width, '0')}-${rn}.json`, `${JSON.stringify({ url: p.url, description: p.description, body: p.body }, null, 2)}\n`);
+    files.set(
+      `aci/${String(i + 1).padStart(width, '0')}-${rn}.json`,
+      `${JSON.stringify({ url: p.url, description: p.description, body: p.body }, null, 2)}\n`,
+    );
   });
   files.set('aci/payloads.json', `${JSON.stringify(plan.aci.payloads, null, 2)}\n`);
   files.set('terraform/main.tf', renderTerraform(plan.aci));

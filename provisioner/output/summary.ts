@@ -34,10 +34,14 @@ export function renderSummary(plan: Plan): string {
   }
   if (r.spec.mode === 'full') {
     const ha = c.nodes.filter((n) => n.role === 'master').length === 3;
-    lines.push(`  control plane endpoint ${controlPlaneEndpoint(r)}${ha ? ` (keepalived VIP${derived('cluster.controlPlane.vip')})` : ' (single master, no VIP)'}`);
+    lines.push(
+      `  control plane endpoint ${controlPlaneEndpoint(r)}${ha ? ` (keepalived VIP${derived('cluster.controlPlane.vip')})` : ' (single master, no VIP)'}`,
+    );
   }
   for (const a of f.anchorLeaves) {
-    lines.push(`  anchor leaf pod-${a.podId}/node-${a.nodeId} rack ${a.rackId}: router ID ${a.routerId}, ${[a.ipv4, a.ipv6].filter(Boolean).join(', ')}`);
+    lines.push(
+      `  anchor leaf pod-${a.podId}/node-${a.nodeId} rack ${a.rackId}: router ID ${a.routerId}, ${[a.ipv4, a.ipv6].filter(Boolean).join(', ')}`,
+    );
   }
   for (const n of c.nodes) lines.push(`  node ${n.name} (${n.role}, rack ${n.rack}): ${[n.ipv4, n.ipv6].filter(Boolean).join(', ')}`);
   if (plan.secrets.length > 0) {

@@ -16,7 +16,11 @@ describe('Terraform output', () => {
   const tf = renderTerraform(aci);
 
   it('parses with an independent HCL2 parser and has one aci_rest_managed per object', async () => {
-    const json = (await parse('main.tf', tf)) as { resource: { aci_rest_managed: Record<string, RestManaged[]> }; provider: { aci: unknown[] }; variable: Record<string, unknown> };
+    const json = (await parse('main.tf', tf)) as {
+      resource: { aci_rest_managed: Record<string, RestManaged[]> };
+      provider: { aci: unknown[] };
+      variable: Record<string, unknown>;
+    };
     const resources = Object.values(json.resource.aci_rest_managed).map((r) => r[0]!);
     expect(resources).toHaveLength(aci.objects.length);
     expect(resources.map((r) => r.dn).sort()).toEqual(aci.objects.map((o) => o.dn).sort());

@@ -11,7 +11,9 @@ export const ACI_PROVIDER_VERSION = '~> 2.15';
 
 /** An HCL quoted string: JSON escaping plus HCL's template escapes for "${" and "%{". */
 export function hclString(s: string): string {
-  return JSON.stringify(s).replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  return JSON.stringify(s)
+    .replace(/\$\{/g, () => '$${')
+    .replace(/%\{/g, () => '%%{');
 }
 
 const BGP_PASSWORD = secretPlaceholder('bgp-password');

@@ -29,14 +29,20 @@ export function loadDeployFiles(dir: string = DEPLOY_DIR): DeployFiles {
     try {
       files.set(rel, readFileSync(join(dir, rel), 'utf8'));
     } catch (err) {
-      throw new Error(`cannot read akb's install manifests ${join(dir, rel)}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`);
+      throw new Error(
+        `cannot read akb's install manifests ${join(dir, rel)}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`,
+      );
     }
   };
   let base: string[];
   try {
-    base = readdirSync(join(dir, 'base')).filter((f) => f.endsWith('.yaml')).sort();
+    base = readdirSync(join(dir, 'base'))
+      .filter((f) => f.endsWith('.yaml'))
+      .sort();
   } catch (err) {
-    throw new Error(`cannot list akb's install manifests in ${join(dir, 'base')}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`);
+    throw new Error(
+      `cannot list akb's install manifests in ${join(dir, 'base')}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`,
+    );
   }
   for (const f of base) read(`base/${f}`);
   read(EXAMPLE_INGRESS);

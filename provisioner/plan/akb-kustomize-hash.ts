@@ -11,7 +11,9 @@ import { createHash } from 'node:crypto';
  */
 export function kustomizeConfigMapSuffix(data: Readonly<Record<string, string>>): string {
   const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  const hex = createHash('sha256').update(goJson({ data: sorted, kind: 'ConfigMap', name: '' })).digest('hex');
+  const hex = createHash('sha256')
+    .update(goJson({ data: sorted, kind: 'ConfigMap', name: '' }))
+    .digest('hex');
   return hex.slice(0, 10).replace(/[013ae]/g, (c) => SUFFIX_LETTERS[c] ?? c);
 }
 

@@ -15,16 +15,33 @@ const kustomizationSchema = z.strictObject({
   kind: z.literal('Kustomization'),
   namespace: z.string().min(1),
   labels: z
-    .array(z.strictObject({ pairs: z.record(z.string(), z.string()), includeSelectors: z.boolean().default(false), includeTemplates: z.boolean().default(false) }))
+    .array(
+      z.strictObject({
+        pairs: z.record(z.string(), z.string()),
+        includeSelectors: z.boolean().default(false),
+        includeTemplates: z.boolean().default(false),
+      }),
+    )
     .default([]),
   resources: z.array(z.string().regex(/^[\w.-]+\.yaml$/, 'must be a YAML file in the same directory')),
-  configMapGenerator: z.array(z.strictObject({ name: z.string().min(1), literals: z.array(z.string().regex(/^[-._a-zA-Z0-9]+=/, 'must be KEY=VALUE')).default([]) })).default([]),
+  configMapGenerator: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        literals: z.array(z.string().regex(/^[-._a-zA-Z0-9]+=/, 'must be KEY=VALUE')).default([]),
+      }),
+    )
+    .default([]),
 });
 
 const objectSchema = z.looseObject({
   apiVersion: z.string().min(1),
   kind: z.string().min(1),
-  metadata: z.looseObject({ name: z.string().min(1), namespace: z.string().optional(), labels: z.record(z.string(), z.string()).optional() }),
+  metadata: z.looseObject({
+    name: z.string().min(1),
+    namespace: z.string().optional(),
+    labels: z.record(z.string(), z.string()).optional(),
+  }),
 });
 
 /** What a site overlay adds to the base: the example overlay's operations, with the spec's values. */
@@ -45,10 +62,16 @@ export function renderKustomization(files: DeployFiles, dir: string, overlay: Ov
   const base: Obj[] = k.resources.flatMap((r) => parseObjects(files, `${dir}/${r}`));
   const generated = k.configMapGenerator.map((g) => {
     const merge = overlay.configMapMerge[g.name] ?? {};
-    return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name }, data: sortedRecord({ ...parseLiterals(g.literals), ...merge }) };
+    return {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: g.name },
+      data: sortedRecord({ ...parseLiterals(g.literals), ...merge }),
+    };
   });
   const unknown = Object.keys(overlay.configMapMerge).filter((n) => !k.configMapGenerator.some((g) => g.name === n));
-  if (unknown.length > 0) throw new Error(`overlay merges into ConfigMap generator(s) ${unknown.join(', ')}, which ${dir}/kustomization.yaml does not define`);
+  if (unknown.length > 0)
+    throw new Error(`overlay merges into ConfigMap generator(s) ${unknown.join(', ')}, which ${dir}/kustomization.yaml does not define`);
   const own = [...base, ...generated];
   for (const l of k.labels) for (const o of own) applyLabels(o, l.pairs, l.includeSelectors, l.includeSelectors || l.includeTemplates);
   const added = overlay.resources.map((m) => structuredClone(m) as Obj);
@@ -69,7 +92,10 @@ function parseKustomization(files: DeployFiles, path: string): z.infer<typeof ku
   const [doc] = parseObjectsRaw(files, path);
   const parsed = kustomizationSchema.safeParse(doc);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.code === 'unrecognized_keys' ? `${i.keys.join(', ')} not supported by provisioner/plan/akb-kustomize.ts` : i.message}`);
+    const problems = parsed.error.issues.map(
+      (i) =>
+        `${i.path.join('.') || '(root)'}: ${i.code === 'unrecognized_keys' ? `${i.keys.join(', ')} not supported by provisioner/plan/akb-kustomize.ts` : i.message}`,
+    );
     throw new Error(`deploy/${path}: ${problems.join('; ')}`);
   }
   return parsed.data;
@@ -83,7 +109,10 @@ export function parseDeployObjects(files: DeployFiles, path: string): Manifest[]
 function parseObjects(files: DeployFiles, path: string): Obj[] {
   return parseObjectsRaw(files, path).map((doc, i) => {
     const parsed = objectSchema.safeParse(doc);
-    if (!parsed.success) throw new Error(`deploy/${path} document ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(
+        `deploy/${path} document ${i + 1}: ${parsed.error.issues.map((x) => `${x.path.join('.')}: ${x.message}`).join('; ')}`,
+      );
     return parsed.data;
   });
 }
@@ -92,10 +121,12 @@ function parseObjectsRaw(files: DeployFiles, path: string): unknown[] {
   const text = files.get(path);
   if (text === undefined) throw new Error(`deploy/${path}: no such file`);
   // YAML 1.1 as kubectl reads it: `defaultMode: 0440` is octal (288), not the decimal 440 of YAML 1.2.
-  return parseAllDocuments(text, { version: '1.1' }).map((d) => {
-    if (d.errors.length > 0) throw new Error(`deploy/${path}: ${d.errors[0]!.message}`);
-    return d.toJSON() as unknown;
-  }).filter((d) => d !== null);
+  return parseAllDocuments(text, { version: '1.1' })
+    .map((d) => {
+      if (d.errors.length > 0) throw new Error(`deploy/${path}: ${d.errors[0]!.message}`);
+      return d.toJSON() as unknown;
+    })
+    .filter((d) => d !== null);
 }
 
 /** `KEY=VALUE` literals; kustomize strips one pair of matching quotes around the value. */
@@ -137,7 +168,20 @@ function withFirst(o: object, key: string, value: unknown): Record<string, unkno
   return { [key]: value, ...Object.fromEntries(Object.entries(o).filter(([k]) => k !== key)) };
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'IngressClass', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration', 'APIService', 'RuntimeClass']);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'CustomResourceDefinition',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'IngressClass',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'APIService',
+  'RuntimeClass',
+]);
 
 /** Kustomize `namespace`: namespaced objects, and ServiceAccount subjects of bindings that name none. */
 function applyNamespace(o: Obj, ns: string): void {
@@ -187,13 +231,36 @@ function renameReferences(o: Obj, kind: 'configMap' | 'secret', from: string, to
   }
   for (const v of p.volumes ?? []) {
     fix(v[kind], kind === 'secret' ? 'secretName' : 'name');
-    for (const s of ((v.projected as { sources?: Array<Record<string, unknown>> } | undefined)?.sources ?? [])) fix(s[kind]);
+    for (const s of (v.projected as { sources?: Array<Record<string, unknown>> } | undefined)?.sources ?? []) fix(s[kind]);
   }
 }
 
 // Kustomize's legacy output order (kyaml/resid/gvk.go): these kinds first, in this order, webhooks last,
 // everything else in between by group/version/kind; then by namespace and name.
-const ORDER_FIRST = ['Namespace', 'ResourceQuota', 'StorageClass', 'CustomResourceDefinition', 'ServiceAccount', 'PodSecurityPolicy', 'Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding', 'ConfigMap', 'Secret', 'Endpoints', 'Service', 'LimitRange', 'PriorityClass', 'PersistentVolume', 'PersistentVolumeClaim', 'Deployment', 'StatefulSet', 'CronJob', 'PodDisruptionBudget'];
+const ORDER_FIRST = [
+  'Namespace',
+  'ResourceQuota',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ServiceAccount',
+  'PodSecurityPolicy',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'ConfigMap',
+  'Secret',
+  'Endpoints',
+  'Service',
+  'LimitRange',
+  'PriorityClass',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'Deployment',
+  'StatefulSet',
+  'CronJob',
+  'PodDisruptionBudget',
+];
 const ORDER_LAST = ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'];
 
 function kindRank(kind: string): number {

@@ -22,8 +22,14 @@ function manifestsOf(edit: (d: Doc) => void = () => {}): Manifest[] {
 
 const byKind = (ms: Manifest[], kind: string) => ms.filter((m) => m.kind === kind);
 const configData = (ms: Manifest[]) => byKind(ms, 'ConfigMap')[0]!.data as Record<string, string>;
-interface Container { env: Array<{ name: string }>; envFrom: Array<{ configMapRef: { name: string } }>; image: string }
-const container = (ms: Manifest[]) => (byKind(ms, 'Deployment')[0] as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec.containers[0]!;
+interface Container {
+  env: Array<{ name: string }>;
+  envFrom: Array<{ configMapRef: { name: string } }>;
+  image: string;
+}
+const container = (ms: Manifest[]) =>
+  (byKind(ms, 'Deployment')[0] as unknown as { spec: { template: { spec: { containers: Container[] } } } }).spec.template.spec
+    .containers[0]!;
 
 /** What akb's server would make of the rendered environment: its own parser, which throws on any problem. */
 function serverConfig(ms: Manifest[]) {
@@ -66,14 +72,22 @@ describe('akb manifests rendered from deploy/', () => {
     });
     expect(configData(ms)).toMatchObject({ AKB_TENANT: 'common', AKB_VRF: 'vrf' });
     expect(container(ms).image).toBe('registry.local:5000/akb@sha256:' + 'ab'.repeat(32));
-    const ingress = byKind(ms, 'Ingress')[0] as unknown as { metadata: { namespace: string }; spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> } };
+    const ingress = byKind(ms, 'Ingress')[0] as unknown as {
+      metadata: { namespace: string };
+      spec: { rules: Array<{ host: string }>; tls: Array<{ hosts: string[] }> };
+    };
     expect(ingress.metadata.namespace).toBe('akb');
     expect(ingress.spec.rules.map((r) => r.host)).toEqual(['viz.example.org']);
     expect(ingress.spec.tls.map((t) => t.hosts)).toEqual([['viz.example.org']]);
   });
 
   it('has no Ingress without a host, and nothing at all when the visualiser is disabled', () => {
-    expect(byKind(manifestsOf((d) => (d.cluster.visualiser = {})), 'Ingress')).toEqual([]);
+    expect(
+      byKind(
+        manifestsOf((d) => (d.cluster.visualiser = {})),
+        'Ingress',
+      ),
+    ).toEqual([]);
     const off = workedExampleDoc();
     off.cluster.visualiser = { enabled: false };
     expect(akbManifests(resolvedOf(off))).toEqual([]);
@@ -87,7 +101,10 @@ describe('akb manifests rendered from deploy/', () => {
     expect(byKind(ms, 'ClusterRole')).toHaveLength(1);
     expect(byKind(ms, 'ClusterRole')[0]).toMatchObject({ metadata: { name: role.metadata.name }, rules: role.rules });
     expect(byKind(ms, 'ClusterRole')[0]!.rules).toEqual(role.rules);
-    expect(byKind(ms, 'ClusterRoleBinding')[0]).toMatchObject({ roleRef: { name: role.metadata.name }, subjects: [{ kind: 'ServiceAccount', name: 'akb', namespace: 'akb' }] });
+    expect(byKind(ms, 'ClusterRoleBinding')[0]).toMatchObject({
+      roleRef: { name: role.metadata.name },
+      subjects: [{ kind: 'ServiceAccount', name: 'akb', namespace: 'akb' }],
+    });
   });
 
   it('no secret value reaches any plan file: Secrets hold placeholders the plan lists', () => {
@@ -100,13 +117,19 @@ describe('akb manifests rendered from deploy/', () => {
       for (const [path, text] of files) for (const v of Object.values(values)) expect(text, path).not.toContain(v);
       const akb = files.get('kubernetes/20-akb.yaml')!;
       const used = [...akb.matchAll(SECRET_PLACEHOLDER)].map((m) => m[1]);
-      expect(used.sort()).toEqual(akbSecretUses(r).map((s) => s.name).sort());
+      expect(used.sort()).toEqual(
+        akbSecretUses(r)
+          .map((s) => s.name)
+          .sort(),
+      );
       for (const s of byKind(akbManifests(r), 'Secret')) {
         expect(s).not.toHaveProperty('data');
         for (const v of Object.values(s.stringData as Record<string, string>)) expect(v).toMatch(/^\{\{akb\.secret:[a-z0-9-]+\}\}$/);
       }
     } finally {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
     }
   });
 
@@ -120,7 +143,14 @@ describe('akb manifests rendered from deploy/', () => {
 
 describe('the kustomize subset', () => {
   it('names a generated ConfigMap as kustomize does (known answer from kubectl kustomize deploy/base)', () => {
-    const base = { AKB_HOST: '0.0.0.0', AKB_PORT: '3000', AKB_LOG_LEVEL: 'info', AKB_LAB: 'false', AKB_UI_AUTH: 'token', AKB_UI_AUTH_FILE: '/var/run/secrets/akb/ui/token' };
+    const base = {
+      AKB_HOST: '0.0.0.0',
+      AKB_PORT: '3000',
+      AKB_LOG_LEVEL: 'info',
+      AKB_LAB: 'false',
+      AKB_UI_AUTH: 'token',
+      AKB_UI_AUTH_FILE: '/var/run/secrets/akb/ui/token',
+    };
     expect(kustomizeConfigMapSuffix(base)).toBe('kk52c5m54b');
     expect(kustomizeConfigMapSuffix({ ...base, AKB_PORT: '3001' })).not.toBe('kk52c5m54b');
   });
@@ -133,7 +163,9 @@ describe('the kustomize subset', () => {
     const files = new Map(loadDeployFiles());
     files.set('base/kustomization.yaml', `${files.get('base/kustomization.yaml')!}\npatches:\n  - path: x.yaml\n`);
     expect(() => renderKustomization(files, 'base', { resources: [], images: {}, configMapMerge: {} })).toThrow(/patches not supported/);
-    expect(() => renderKustomization(loadDeployFiles(), 'base', { resources: [], images: {}, configMapMerge: { nope: {} } })).toThrow(/nope/);
+    expect(() => renderKustomization(loadDeployFiles(), 'base', { resources: [], images: {}, configMapMerge: { nope: {} } })).toThrow(
+      /nope/,
+    );
   });
 
   it('names the missing directory when deploy/ is not there', () => {

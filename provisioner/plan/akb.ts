@@ -59,7 +59,9 @@ function akbOverlay(r: ResolvedSpec, files: DeployFiles): Overlay {
   const secret = (name: string, key: string, placeholder: string) =>
     manifest('v1', 'Secret', { name }, { type: 'Opaque', stringData: { [key]: secretPlaceholder(placeholder) } });
   const resources: Manifest[] = [
-    cert !== undefined ? secret(APIC_SECRET.name, 'key', AKB_SECRETS.apicKey) : secret(APIC_SECRET.name, 'password', AKB_SECRETS.apicPassword),
+    cert !== undefined
+      ? secret(APIC_SECRET.name, 'key', AKB_SECRETS.apicKey)
+      : secret(APIC_SECRET.name, 'password', AKB_SECRETS.apicPassword),
     secret(UI_SECRET.name, 'token', AKB_SECRETS.uiToken),
   ];
   const host = c.visualiser.ingressHost;

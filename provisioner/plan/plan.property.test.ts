@@ -40,7 +40,8 @@ function roleFields(plan: Plan): Array<[string, string, RegExp]> {
   for (const m of plan.manifests.cni) {
     const spec = m.spec as { peerIP?: string; bgpInstances?: Array<{ peers: Array<{ peerAddress: string }> }> } | undefined;
     if (m.kind === 'BGPPeer') out.push([`BGPPeer ${m.metadata?.name}`, spec!.peerIP!, /^anchor \d+$/]);
-    for (const p of spec?.bgpInstances?.flatMap((i) => i.peers) ?? []) out.push([`${m.kind} ${m.metadata?.name}`, p.peerAddress, /^anchor \d+$/]);
+    for (const p of spec?.bgpInstances?.flatMap((i) => i.peers) ?? [])
+      out.push([`${m.kind} ${m.metadata?.name}`, p.peerAddress, /^anchor \d+$/]);
     const ips = m.metadata?.annotations?.['kube-router.io/peer.ips'];
     for (const ip of ips?.split(',') ?? []) out.push([`kube-router peers of ${m.metadata?.name}`, ip, /^anchor \d+$/]);
   }
@@ -91,10 +92,14 @@ describe('plan properties', () => {
           if (text.includes('/')) expect(parseCidr(text)?.prefix, `${where}: ${text}`).toBe(nodeSubnetOf(a).prefix);
         }
         // Every other address literal anywhere (ACI, manifests, Helm values, user data) must be accounted for.
-        const subnets = new Set(r.families.flatMap((fa) => [fa.nodeSubnet, fa.podSubnet, fa.serviceSubnet, fa.externalServiceSubnet].map(formatCidr)));
+        const subnets = new Set(
+          r.families.flatMap((fa) => [fa.nodeSubnet, fa.podSubnet, fa.serviceSubnet, fa.externalServiceSubnet].map(formatCidr)),
+        );
         const c = r.spec.cluster;
         const outside = new Set(
-          [...r.spec.fabric.anchorLeaves.map((a) => a.routerId), ...c.dns.servers, ...c.ntpServers].flatMap((t) => parseAddr(t)?.toString() ?? []),
+          [...r.spec.fabric.anchorLeaves.map((a) => a.routerId), ...c.dns.servers, ...c.ntpServers].flatMap(
+            (t) => parseAddr(t)?.toString() ?? [],
+          ),
         );
         for (const l of planAddressLiterals(plan)) {
           const key = l.addr.toString();
@@ -105,7 +110,10 @@ describe('plan properties', () => {
           }
           // Router IDs, DNS/NTP servers and bind-all/loopback addresses are the only addresses outside the spec's subnets.
           const local = l.addr.range() === 'unspecified' || l.addr.range() === 'loopback';
-          expect(l.prefix === undefined && (outside.has(key) || local), `${l.where}: ${l.text} is no spec subnet, role address or known outside address`).toBe(true);
+          expect(
+            l.prefix === undefined && (outside.has(key) || local),
+            `${l.where}: ${l.text} is no spec subnet, role address or known outside address`,
+          ).toBe(true);
         }
       }),
       { numRuns: 60 },

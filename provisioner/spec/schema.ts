@@ -90,7 +90,10 @@ export const nodeSchema = z.strictObject({
   ipv4: ipText,
   ipv6: ipText.optional(),
   /** The node's interface on the L3Out VLAN. */
-  interface: z.string().regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'must be a Linux interface name').default('ens192'),
+  interface: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'must be a Linux interface name')
+    .default('ens192'),
   placement: z.discriminatedUnion('type', [vsphereVm, bareMetal]),
 });
 
@@ -104,7 +107,9 @@ export const clusterSchema = z.strictObject({
   serviceSubnet: dualCidr.optional(),
   externalServiceSubnet: dualCidr.optional(),
   /** Per-node pod block (Calico blockSize, kube-controller-manager node-cidr-mask-size). */
-  podBlockSize: z.strictObject({ ipv4: z.number().int().min(20).max(32).default(26), ipv6: z.number().int().min(116).max(128).default(122) }).prefault({}),
+  podBlockSize: z
+    .strictObject({ ipv4: z.number().int().min(20).max(32).default(26), ipv6: z.number().int().min(116).max(128).default(122) })
+    .prefault({}),
   controlPlane: z
     .strictObject({
       vip: ipText.optional(),

@@ -1,6 +1,19 @@
 import type { Spec } from './schema';
 import type { ProblemList } from './problems';
-import { cidrSize, contains, familyOf, formatCidr, isCanonicalCidr, lastAddr, overlaps, parseAddr, parseCidr, sameAddr, type Addr, type Family } from '../net';
+import {
+  cidrSize,
+  contains,
+  familyOf,
+  formatCidr,
+  isCanonicalCidr,
+  lastAddr,
+  overlaps,
+  parseAddr,
+  parseCidr,
+  sameAddr,
+  type Addr,
+  type Family,
+} from '../net';
 import type { ResolvedSpec } from './defaults';
 
 /**
@@ -51,7 +64,10 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
     const minHostBits = fam === 'ipv4' ? 3 : 8;
     const maxPrefix = (fam === 'ipv4' ? 32 : 128) - minHostBits;
     if (subnet.prefix > maxPrefix) {
-      out.add(`fabric.nodeSubnet.${fam}`, `/${subnet.prefix} is too small: the floating, secondary and VIP addresses, anchors and nodes need at least a /${maxPrefix}`);
+      out.add(
+        `fabric.nodeSubnet.${fam}`,
+        `/${subnet.prefix} is too small: the floating, secondary and VIP addresses, anchors and nodes need at least a /${maxPrefix}`,
+      );
     }
     const reserved: Array<[Addr, string]> = [
       [subnet.network, 'the network address'],
@@ -98,7 +114,10 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
     // kube-apiserver refuses a service range with more than 20 host bits.
     const svcMin = fam === 'ipv4' ? 12 : 108;
     if (fa.serviceSubnet.prefix < svcMin) {
-      out.add(`cluster.serviceSubnet.${fam}`, `/${fa.serviceSubnet.prefix} is larger than Kubernetes allows for a service range (at most /${svcMin})`);
+      out.add(
+        `cluster.serviceSubnet.${fam}`,
+        `/${fa.serviceSubnet.prefix} is larger than Kubernetes allows for a service range (at most /${svcMin})`,
+      );
     }
     const blockPath = `cluster.podBlockSize.${fam}`;
     if (fa.podBlockSize < fa.podSubnet.prefix) {
@@ -107,7 +126,10 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
       const blocks = cidrSize(fa.podSubnet) / cidrSize({ ...fa.podSubnet, prefix: fa.podBlockSize });
       const nodes = BigInt(spec.cluster.nodes.length);
       if (blocks < nodes) {
-        out.add(`cluster.podSubnet.${fam}`, `${formatCidr(fa.podSubnet)} holds ${blocks} blocks of /${fa.podBlockSize} but there are ${nodes} nodes (one block per node needed)`);
+        out.add(
+          `cluster.podSubnet.${fam}`,
+          `${formatCidr(fa.podSubnet)} holds ${blocks} blocks of /${fa.podBlockSize} but there are ${nodes} nodes (one block per node needed)`,
+        );
       }
     }
   }

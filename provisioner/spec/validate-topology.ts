@@ -34,11 +34,16 @@ export function checkTopology(spec: Spec, out: ProblemList): void {
     else if (c.asn === f.asn) out.add('cluster.asn', `must differ from fabric.asn (${f.asn}): nodes peer with the fabric over eBGP`);
   }
   if (f.vlan < 1 || f.vlan > 4094) out.add('fabric.vlan', `${f.vlan} is outside 1-4094`);
-  if (f.mtu < ACI_MTU.min || f.mtu > ACI_MTU.max) out.add('fabric.mtu', `${f.mtu} is outside what ACI accepts on an SVI (${ACI_MTU.min}-${ACI_MTU.max})`);
-  else if (dual && f.mtu < ACI_MTU.ipv6Min) out.add('fabric.mtu', `${f.mtu} is below the IPv6 minimum of ${ACI_MTU.ipv6Min} and the cluster is dual stack`);
+  if (f.mtu < ACI_MTU.min || f.mtu > ACI_MTU.max)
+    out.add('fabric.mtu', `${f.mtu} is outside what ACI accepts on an SVI (${ACI_MTU.min}-${ACI_MTU.max})`);
+  else if (dual && f.mtu < ACI_MTU.ipv6Min)
+    out.add('fabric.mtu', `${f.mtu} is below the IPv6 minimum of ${ACI_MTU.ipv6Min} and the cluster is dual stack`);
 
   // An L3Out resolves its VRF and contract by name in its own tenant, then in common.
-  for (const [path, tenant] of [['fabric.vrf.tenant', f.vrf.tenant], ['fabric.contract.tenant', f.contract.tenant]] as const) {
+  for (const [path, tenant] of [
+    ['fabric.vrf.tenant', f.vrf.tenant],
+    ['fabric.contract.tenant', f.contract.tenant],
+  ] as const) {
     if (tenant !== undefined && tenant !== f.tenant && tenant !== 'common') {
       out.add(path, `"${tenant}" cannot be referenced from an L3Out in tenant "${f.tenant}": use "${f.tenant}" or "common"`);
     }
@@ -48,14 +53,29 @@ export function checkTopology(spec: Spec, out: ProblemList): void {
     out.add('fabric.anchorLeaves', `${f.anchorLeaves.length} anchor leaves; a floating L3Out takes at most ${MAX_ANCHOR_LEAVES}`);
   }
   const anchors = f.anchorLeaves.map((a, i) => ({ a, p: `fabric.anchorLeaves[${i}]` }));
-  duplicates(out, anchors.map(({ a, p }) => ({ path: `${p}.nodeId`, value: String(a.nodeId) })), 'leaf node ID');
-  duplicates(out, anchors.map(({ a, p }) => ({ path: `${p}.routerId`, value: canon(a.routerId) })), 'router ID');
+  duplicates(
+    out,
+    anchors.map(({ a, p }) => ({ path: `${p}.nodeId`, value: String(a.nodeId) })),
+    'leaf node ID',
+  );
+  duplicates(
+    out,
+    anchors.map(({ a, p }) => ({ path: `${p}.routerId`, value: canon(a.routerId) })),
+    'router ID',
+  );
   const nodes = c.nodes.map((n, i) => ({ n, p: `cluster.nodes[${i}]` }));
-  duplicates(out, nodes.map(({ n, p }) => ({ path: `${p}.name`, value: n.name })), 'node name');
+  duplicates(
+    out,
+    nodes.map(({ n, p }) => ({ path: `${p}.name`, value: n.name })),
+    'node name',
+  );
   for (const fam of ['ipv4', 'ipv6'] as const) {
     duplicates(
       out,
-      [...anchors.map(({ a, p }) => ({ path: `${p}.${fam}`, value: canon(a[fam]) })), ...nodes.map(({ n, p }) => ({ path: `${p}.${fam}`, value: canon(n[fam]) }))],
+      [
+        ...anchors.map(({ a, p }) => ({ path: `${p}.${fam}`, value: canon(a[fam]) })),
+        ...nodes.map(({ n, p }) => ({ path: `${p}.${fam}`, value: canon(n[fam]) })),
+      ],
       'address',
     );
   }
@@ -71,24 +91,34 @@ export function checkTopology(spec: Spec, out: ProblemList): void {
     ...nodes.map(({ n, p }): [string, unknown] => [`${p}.ipv6`, n.ipv6]),
   ];
   if (!dual) {
-    for (const [path, v] of v6Fields) if (v !== undefined) out.add(path, 'is IPv6 but fabric.nodeSubnet.ipv6 is not set (set it to make the cluster dual stack)');
+    for (const [path, v] of v6Fields)
+      if (v !== undefined) out.add(path, 'is IPv6 but fabric.nodeSubnet.ipv6 is not set (set it to make the cluster dual stack)');
   } else {
-    for (const { a, p } of anchors) if (a.ipv6 === undefined) out.add(`${p}.ipv6`, 'is required: fabric.nodeSubnet.ipv6 makes the cluster dual stack');
-    for (const { n, p } of nodes) if (n.ipv6 === undefined) out.add(`${p}.ipv6`, 'is required: fabric.nodeSubnet.ipv6 makes the cluster dual stack');
+    for (const { a, p } of anchors)
+      if (a.ipv6 === undefined) out.add(`${p}.ipv6`, 'is required: fabric.nodeSubnet.ipv6 makes the cluster dual stack');
+    for (const { n, p } of nodes)
+      if (n.ipv6 === undefined) out.add(`${p}.ipv6`, 'is required: fabric.nodeSubnet.ipv6 makes the cluster dual stack');
   }
 
   const anchorRacks = new Set(f.anchorLeaves.map((a) => a.rackId));
   for (const { n, p } of nodes) {
-    if (!anchorRacks.has(n.rack)) out.add(`${p}.rack`, `rack "${n.rack}" has no anchor leaf (anchor racks: ${[...anchorRacks].join(', ')})`);
-    if (n.placement.type === 'vsphere' && c.vsphere === undefined) out.add(`${p}.placement`, 'is a vSphere VM but cluster.vsphere is not set');
+    if (!anchorRacks.has(n.rack))
+      out.add(`${p}.rack`, `rack "${n.rack}" has no anchor leaf (anchor racks: ${[...anchorRacks].join(', ')})`);
+    if (n.placement.type === 'vsphere' && c.vsphere === undefined)
+      out.add(`${p}.placement`, 'is a vSphere VM but cluster.vsphere is not set');
   }
 
   const minor = Number(c.kubernetesVersion.split('.')[1]);
-  if (minor < MIN_K8S_MINOR) out.add('cluster.kubernetesVersion', `${c.kubernetesVersion} is too old: akb renders kubeadm v1beta4 (Kubernetes ≥ 1.${MIN_K8S_MINOR})`);
+  if (minor < MIN_K8S_MINOR)
+    out.add(
+      'cluster.kubernetesVersion',
+      `${c.kubernetesVersion} is too old: akb renders kubeadm v1beta4 (Kubernetes ≥ 1.${MIN_K8S_MINOR})`,
+    );
 
   if (spec.mode === 'full') {
     const masters = c.nodes.filter((n) => n.role === 'master').length;
     if (masters !== 1 && masters !== 3) out.add('cluster.nodes', `has ${masters} masters; a cluster has 1 or 3 (etcd quorum)`);
-    if (c.nodes.length > 0 && c.nodes[0]?.role !== 'master') out.add('cluster.nodes[0].role', 'the first node must be a master (it runs kubeadm init)');
+    if (c.nodes.length > 0 && c.nodes[0]?.role !== 'master')
+      out.add('cluster.nodes[0].role', 'the first node must be a master (it runs kubeadm init)');
   }
 }

@@ -30,7 +30,11 @@ function checkDerivable(spec: Spec, out: ProblemList): void {
     const node = text === undefined ? undefined : parseCidr(text);
     if (!node) continue;
     const d = defaultSubnets(node);
-    const given = { pod: spec.cluster.podSubnet?.[fam], service: spec.cluster.serviceSubnet?.[fam], external: spec.cluster.externalServiceSubnet?.[fam] };
+    const given = {
+      pod: spec.cluster.podSubnet?.[fam],
+      service: spec.cluster.serviceSubnet?.[fam],
+      external: spec.cluster.externalServiceSubnet?.[fam],
+    };
     const paths = { pod: 'podSubnet', service: 'serviceSubnet', external: 'externalServiceSubnet' } as const;
     for (const k of ['pod', 'service', 'external'] as const) {
       if (given[k] === undefined && d[k] === undefined) {
@@ -66,7 +70,10 @@ export function validateSpecText(text: string): ValidationResult {
   try {
     doc = parseYaml(text, { prettyErrors: true });
   } catch (err) {
-    return { ok: false, problems: [{ path: '(root)', message: `not valid YAML/JSON: ${err instanceof Error ? err.message : String(err)}` }] };
+    return {
+      ok: false,
+      problems: [{ path: '(root)', message: `not valid YAML/JSON: ${err instanceof Error ? err.message : String(err)}` }],
+    };
   }
   return validateSpec(doc);
 }

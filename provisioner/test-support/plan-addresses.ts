@@ -52,7 +52,8 @@ export function planAddressLiterals(plan: Plan): AddressLiteral[] {
   for (const m of [...plan.manifests.cni, ...plan.manifests.akb]) {
     for (const s of strings(m)) out.push(...literalsIn(s, `manifest ${m.kind}/${m.metadata?.name ?? '?'}`));
   }
-  for (const [chart, values] of Object.entries(plan.helmValues)) for (const s of strings(values)) out.push(...literalsIn(s, `helm values ${chart}`));
+  for (const [chart, values] of Object.entries(plan.helmValues))
+    for (const s of strings(values)) out.push(...literalsIn(s, `helm values ${chart}`));
   for (const n of plan.nodes) out.push(...literalsIn(n.userData, `user data ${n.node}`));
   return out;
 }

@@ -12,7 +12,9 @@ test.describe.configure({ timeout: 300_000 });
 
 test('npm run bench -- --scale S measures every phase and the invariant holds', async () => {
   const out = 'test-results/bench-smoke.json';
-  const child = spawn('npm', ['run', 'bench', '--', '--scale', 'S', '--storm-seconds', '4', '--out', out], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['run', 'bench', '--', '--scale', 'S', '--storm-seconds', '4', '--out', out], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -3,7 +3,9 @@ import { labEvent } from './ui-support';
 
 const PREFIX = '192.168.39.1/32'; // shop/frontend's load-balancer IP in the demo lab (externalTrafficPolicy: Local)
 
-test('the ECMP page shows the leaves × nodes matrix of a lab service and a churn event appears live after a scale event', async ({ page }) => {
+test('the ECMP page shows the leaves × nodes matrix of a lab service and a churn event appears live after a scale event', async ({
+  page,
+}) => {
   await page.goto(`/ecmp?prefix=${encodeURIComponent(PREFIX)}`);
   const matrix = page.locator(`[data-testid="ecmp-matrix"][data-prefix="${PREFIX}"]`);
   await expect(matrix).toBeVisible();

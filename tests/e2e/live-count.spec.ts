@@ -10,7 +10,7 @@ function labKubeApi(): CoreV1Api {
   return kc.makeApiClient(CoreV1Api);
 }
 
-test('the page shows a live count of the lab\'s Kubernetes nodes that follows the API server without reload', async ({ page }) => {
+test("the page shows a live count of the lab's Kubernetes nodes that follows the API server without reload", async ({ page }) => {
   await page.goto('/');
   await expect(page.getByTestId('lab-banner')).toBeVisible();
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');
@@ -23,7 +23,12 @@ test('the page shows a live count of the lab\'s Kubernetes nodes that follows th
   await page.evaluate(() => Object.assign(window, { __akbNoReload: true }));
   const api = labKubeApi();
   const name = `e2e-added-${Date.now()}`;
-  await api.createNode({ body: { metadata: { name, labels: { 'kubernetes.io/hostname': name } }, status: { addresses: [{ type: 'InternalIP', address: '192.0.2.250' }] } } });
+  await api.createNode({
+    body: {
+      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+      status: { addresses: [{ type: 'InternalIP', address: '192.0.2.250' }] },
+    },
+  });
   try {
     await expect(count).toHaveText(String(before + 1));
     expect(await page.evaluate(() => (window as unknown as { __akbNoReload?: boolean }).__akbNoReload)).toBe(true);

@@ -16,7 +16,13 @@ async function stopGroup(signal: NodeJS.Signals): Promise<number | null> {
 
 async function waitReady(port: number, withinMs: number, started: number): Promise<boolean> {
   while (Date.now() - started < withinMs) {
-    if (await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false)) return true;
+    if (
+      await fetch(`http://127.0.0.1:${port}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return true;
     await new Promise((r) => setTimeout(r, 250));
   }
   return false;
@@ -32,7 +38,11 @@ test('`npm start` with no configuration serves the app on the embedded lab withi
   const labDir = mkdtempSync(join(tmpdir(), 'akb-npm-start-'));
   const started = Date.now();
   // Only the port and lab directory differ from a fresh clone's defaults, so this run does not collide with others.
-  child = spawn('npm', ['start', '--silent'], { env: { ...process.env, AKB_PORT: String(port), AKB_LAB_DIR: labDir, AKB_LOG_LEVEL: 'warn' }, stdio: 'ignore', detached: true });
+  child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, AKB_PORT: String(port), AKB_LAB_DIR: labDir, AKB_LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+    detached: true,
+  });
   expect(await waitReady(port, 30_000, started), 'ready within 30 s').toBe(true);
   await page.goto(`http://127.0.0.1:${port}/`);
   await expect(page.getByTestId('lab-banner')).toBeVisible();
@@ -43,7 +53,10 @@ test('SIGTERM closes sockets, stops the lab and exits 0', async ({ page }) => {
   test.setTimeout(60_000);
   const port = 3192;
   const labDir = mkdtempSync(join(tmpdir(), 'akb-sigterm-'));
-  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--port', String(port), '--lab-dir', labDir, '--log-level', 'warn'], { stdio: 'ignore', detached: true });
+  child = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--port', String(port), '--lab-dir', labDir, '--log-level', 'warn'], {
+    stdio: 'ignore',
+    detached: true,
+  });
   expect(await waitReady(port, 30_000, Date.now())).toBe(true);
   await page.goto(`http://127.0.0.1:${port}/`);
   await expect(page.getByTestId('connection')).toHaveAttribute('data-state', 'open');

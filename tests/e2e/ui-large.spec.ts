@@ -40,7 +40,27 @@ test.beforeAll(async () => {
   await writeFile(scenarioFile, stringify(generateScenario({ leaves: 40, nodes: NODES, pods: PODS, services: 200, seed: 11 })));
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', 'tsx', 'server.ts', '--host', '127.0.0.1', '--port', String(port), '--lab', '--no-lab-demo', '--lab-scenario', scenarioFile, '--lab-dir', join(DIR, 'lab'), '--log-level', 'warn'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  server = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'server.ts',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--lab',
+      '--no-lab-demo',
+      '--lab-scenario',
+      scenarioFile,
+      '--lab-dir',
+      join(DIR, 'lab'),
+      '--log-level',
+      'warn',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
   server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
   await waitReady(baseUrl, 540_000);
@@ -63,7 +83,9 @@ test('a 2,000-node, 50,000-pod lab renders aggregated in the browser without err
   await page.setViewportSize({ width: 1920, height: 1080 });
   await page.goto(baseUrl);
   await expect(page.getByTestId('count-k8s-node')).toHaveText(String(NODES), { timeout: 120_000 });
-  await expect.poll(async () => Number(await page.getByTestId('count-pod').textContent()), { timeout: 60_000 }).toBeGreaterThanOrEqual(PODS);
+  await expect
+    .poll(async () => Number(await page.getByTestId('count-pod').textContent()), { timeout: 60_000 })
+    .toBeGreaterThanOrEqual(PODS);
   const aggregation = page.getByTestId('aggregation');
   await expect(aggregation).toHaveAttribute('data-pods', 'true');
   await expect(aggregation).toHaveAttribute('data-tiers', /k8s-node/);

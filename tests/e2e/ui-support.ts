@@ -14,7 +14,11 @@ async function controlUrl(): Promise<string> {
 
 /** Applies a lab event (scale a deployment, take a session down...) and waits for the lab to accept it. */
 export async function labEvent(event: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${await controlUrl()}/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(event) });
+  const res = await fetch(`${await controlUrl()}/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(event),
+  });
   if (!res.ok) throw new Error(`lab event ${JSON.stringify(event)} failed: ${res.status} ${await res.text()}`);
 }
 

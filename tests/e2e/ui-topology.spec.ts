@@ -47,7 +47,9 @@ test.describe('topology on the demo lab', () => {
     const deployment = loadShippedScenario('demo').cluster.workloads.find((w) => w.kind === 'Deployment')!;
     const before = new Set(podsOf(await servedGraph(baseURL!), deployment.namespace, deployment.name));
     await labEvent({ kind: 'scale-deployment', namespace: deployment.namespace, name: deployment.name, replicas: before.size + 2 });
-    const fresh = page.locator(`.react-flow__node[data-id^="pod:${deployment.namespace}/${deployment.name}-"]`).filter({ has: page.locator('[data-changed="true"]') });
+    const fresh = page
+      .locator(`.react-flow__node[data-id^="pod:${deployment.namespace}/${deployment.name}-"]`)
+      .filter({ has: page.locator('[data-changed="true"]') });
     await expect(fresh.first()).toBeVisible();
     const id = await fresh.first().getAttribute('data-id');
     expect(before.has(id!)).toBe(false);
@@ -67,20 +69,34 @@ test.describe('topology on the demo lab', () => {
       const t = await labTruth();
       const cabled = t.nodes.filter((n) => n.leafPorts.some((p) => p.leaf === leafNo));
       const onHosts = t.nodes.filter((n) => n.hostKind !== 'baremetal' && cabled.some((c) => c.host === n.host));
-      return sorted([`leaf:${leafNo}`, ...cabled.map(hvOf), ...onHosts.map((n) => `node:${n.name}`), ...t.sessions.filter((s) => s.leaf === leafNo).map((s) => `node:${s.node}`)]);
+      return sorted([
+        `leaf:${leafNo}`,
+        ...cabled.map(hvOf),
+        ...onHosts.map((n) => `node:${n.name}`),
+        ...t.sessions.filter((s) => s.leaf === leafNo).map((s) => `node:${s.node}`),
+      ]);
     });
     await page.screenshot({ path: screenshotPath('focus-leaf') });
 
     const node = truth.nodes.find((n) => n.hostKind !== 'baremetal')!;
     const pathOf = (t: GroundTruth, name: string) => {
       const n = t.nodes.find((x) => x.name === name)!;
-      return [`node:${n.name}`, hvOf(n), ...n.leafPorts.map((p) => `leaf:${p.leaf}`), ...t.sessions.filter((s) => s.node === n.name && s.leaf !== null).map((s) => `leaf:${s.leaf}`)];
+      return [
+        `node:${n.name}`,
+        hvOf(n),
+        ...n.leafPorts.map((p) => `leaf:${p.leaf}`),
+        ...t.sessions.filter((s) => s.node === n.name && s.leaf !== null).map((s) => `leaf:${s.leaf}`),
+      ];
     };
-    await check(`node:${node.name}`, async () => sorted([...pathOf(await labTruth(), node.name), ...podsOn(await servedGraph(baseURL!), node.name)]));
+    await check(`node:${node.name}`, async () =>
+      sorted([...pathOf(await labTruth(), node.name), ...podsOn(await servedGraph(baseURL!), node.name)]),
+    );
     await page.screenshot({ path: screenshotPath('focus-node') });
 
     const graph = await servedGraph(baseURL!);
-    const daemonPod = graph.nodes.find((p) => p.kind === 'pod' && p.data.nodeName === node.name && String(p.name).startsWith('calico-node'))!;
+    const daemonPod = graph.nodes.find(
+      (p) => p.kind === 'pod' && p.data.nodeName === node.name && String(p.name).startsWith('calico-node'),
+    )!;
     await check(daemonPod.id, async () => sorted([daemonPod.id, ...pathOf(await labTruth(), node.name)]));
 
     const svc = truth.services.find((s) => s.endpointNodes.length > 0 && s.clusterIP)!;
@@ -136,7 +152,9 @@ test.describe('topology on the demo lab', () => {
     await page.getByTestId('tab-bgp').click();
     await expect(async () => {
       const t = await labTruth();
-      await expect(page.getByTestId('table-bgp')).toHaveAttribute('data-rows', String(t.sessions.filter((s) => s.leaf !== null).length), { timeout: 1000 });
+      await expect(page.getByTestId('table-bgp')).toHaveAttribute('data-rows', String(t.sessions.filter((s) => s.leaf !== null).length), {
+        timeout: 1000,
+      });
     }).toPass({ timeout: 20_000 });
     const session = (await labTruth()).sessions.find((s) => s.leaf !== null)!;
     await page.getByTestId('table-filter-bgp').fill(session.peerIp);
@@ -150,7 +168,12 @@ test.describe('topology on the demo lab', () => {
     }).toPass({ timeout: 20_000 });
     const route = (await labTruth()).routes[0]!;
     await page.getByTestId('table-filter-routes').fill(route.prefix);
-    await expect(page.getByTestId('table-row').filter({ hasText: `leaf-${route.leaf}` }).first()).toContainText(route.nextHops[0]!.addr);
+    await expect(
+      page
+        .getByTestId('table-row')
+        .filter({ hasText: `leaf-${route.leaf}` })
+        .first(),
+    ).toContainText(route.nextHops[0]!.addr);
     await page.screenshot({ path: screenshotPath('table-routes') });
   });
 

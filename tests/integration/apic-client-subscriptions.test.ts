@@ -1,5 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApicClient, ApicError, classQuery, eq, type ApicClientOptionsInput, type ApicEvent, type SubscriptionHandlers } from '../../lib/aci';
+import {
+  ApicClient,
+  ApicError,
+  classQuery,
+  eq,
+  type ApicClientOptionsInput,
+  type ApicEvent,
+  type SubscriptionHandlers,
+} from '../../lib/aci';
 import type { MoAttributes } from '../../lib/aci/mo';
 import { ApicTree, addLabUser, createUserCert, startLabApic, type LabApic } from '../../lib/lab/apic';
 import { createLogger } from '../../lib/logging';
@@ -76,7 +84,11 @@ function mirror() {
   };
 }
 
-const tenantDns = (tree: ApicTree): string[] => tree.byClass('fvTenant').map((m) => m.dn).sort();
+const tenantDns = (tree: ApicTree): string[] =>
+  tree
+    .byClass('fvTenant')
+    .map((m) => m.dn)
+    .sort();
 const tenant = (tree: ApicTree, name: string, descr = ''): void => void tree.upsert(`uni/tn-${name}`, 'fvTenant', { name, descr });
 
 afterEach(async () => {

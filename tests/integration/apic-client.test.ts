@@ -4,8 +4,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  ApicClient, ApicError, ApicUnavailableError, and, bw, classQuery, eq, ge, gt, le, lt, moQuery, ne, nodeClassQuery, not, or, wcard,
-  type ApicClientOptionsInput, type Filter,
+  ApicClient,
+  ApicError,
+  ApicUnavailableError,
+  and,
+  bw,
+  classQuery,
+  eq,
+  ge,
+  gt,
+  le,
+  lt,
+  moQuery,
+  ne,
+  nodeClassQuery,
+  not,
+  or,
+  wcard,
+  type ApicClientOptionsInput,
+  type Filter,
 } from '../../lib/aci';
 import { signatureCookie } from '../../lib/aci/auth-cert';
 import { createTransport } from '../../lib/aci/transport';
@@ -118,7 +135,9 @@ describe('ApicClient against the lab APIC', () => {
     t.close();
 
     const other = createUserCert('akbcert');
-    const wrongKey = client(l, { auth: { type: 'certificate', user: 'akbcert', certName: 'akbcert.crt', privateKey: other.privateKeyPem } });
+    const wrongKey = client(l, {
+      auth: { type: 'certificate', user: 'akbcert', certName: 'akbcert.crt', privateKey: other.privateKeyPem },
+    });
     await expect(wrongKey.query(classQuery('fabricNode'))).rejects.toMatchObject({ httpStatus: 403 });
   });
 
@@ -170,7 +189,12 @@ describe('ApicClient against the lab APIC', () => {
     const c = client(l, { pageSize: 5_000 });
     const got = await c.query(classQuery('fvCEp'));
     expect(got).toHaveLength(12_000);
-    expect(dnsOf(got)).toEqual(l.tree.byClass('fvCEp').map((m) => m.dn).sort());
+    expect(dnsOf(got)).toEqual(
+      l.tree
+        .byClass('fvCEp')
+        .map((m) => m.dn)
+        .sort(),
+    );
     expect(new Set(dnsOf(got)).size).toBe(12_000);
     expect(c.counts).toMatchObject({ login: 1, query: 1, page: 2 });
   });
@@ -187,8 +211,16 @@ describe('ApicClient against the lab APIC', () => {
       ['wcard substring', wcard('fabricNode.name', 'eaf-10'), (n) => n.name.includes('eaf-10')],
       ['wcard regex', wcard('fabricNode.dn', 'node-10[1-3]$'), (n) => /^10[1-3]$/.test(n.id)],
       ['not', not(eq('fabricNode.role', 'leaf')), (n) => n.role !== 'leaf'],
-      ['and/or nesting', and(eq('fabricNode.role', 'leaf'), or(eq('fabricNode.id', 101), eq('fabricNode.id', 106))), (n) => n.role === 'leaf' && ['101', '106'].includes(n.id)],
-      ['or of three', or(eq('fabricNode.id', 101), eq('fabricNode.id', 201), eq('fabricNode.id', 301)), (n) => ['101', '201', '301'].includes(n.id)],
+      [
+        'and/or nesting',
+        and(eq('fabricNode.role', 'leaf'), or(eq('fabricNode.id', 101), eq('fabricNode.id', 106))),
+        (n) => n.role === 'leaf' && ['101', '106'].includes(n.id),
+      ],
+      [
+        'or of three',
+        or(eq('fabricNode.id', 101), eq('fabricNode.id', 201), eq('fabricNode.id', 301)),
+        (n) => ['101', '201', '301'].includes(n.id),
+      ],
       ['quote in value', eq('fabricNode.name', 'spine "quoted" 202'), (n) => n.name === 'spine "quoted" 202'],
       ['backslash in value', eq('fabricNode.name', 'apic\\one'), (n) => n.name === 'apic\\one'],
       ['injection attempt matches nothing', eq('fabricNode.name', 'x"),eq(fabricNode.role,"leaf'), () => false],
@@ -199,7 +231,9 @@ describe('ApicClient against the lab APIC', () => {
       loadNodes(l.tree);
       const c = client(l);
       const got = await c.query(classQuery('fabricNode', { filter }));
-      const want = NODES.filter(expected).map((n) => `topology/pod-1/node-${n.id}`).sort();
+      const want = NODES.filter(expected)
+        .map((n) => `topology/pod-1/node-${n.id}`)
+        .sort();
       expect(dnsOf(got)).toEqual(want);
     });
   });
@@ -218,7 +252,11 @@ describe('ApicClient against the lab APIC', () => {
 
     const onNode = await c.query(nodeClassQuery('topology/pod-1/node-101', 'bgpPeerEntry'));
     expect(dnsOf(onNode)).toEqual(
-      l.tree.byClass('bgpPeerEntry').map((m) => m.dn).filter((dn) => dn.startsWith('topology/pod-1/node-101/')).sort(),
+      l.tree
+        .byClass('bgpPeerEntry')
+        .map((m) => m.dn)
+        .filter((dn) => dn.startsWith('topology/pod-1/node-101/'))
+        .sort(),
     );
     expect(onNode).toHaveLength(2);
 
@@ -228,7 +266,12 @@ describe('ApicClient against the lab APIC', () => {
     expect(subtree.map((mo) => Object.keys(mo)[0]).sort()).toEqual(['bgpPeer', 'bgpPeer', 'bgpPeerEntry', 'bgpPeerEntry']);
 
     const withKids = await c.query(
-      classQuery('bgpPeer', { rspSubtree: 'children', rspSubtreeClass: ['bgpPeerEntry'], rspSubtreeFilter: eq('bgpPeerEntry.operSt', 'established'), rspSubtreeInclude: ['required'] }),
+      classQuery('bgpPeer', {
+        rspSubtree: 'children',
+        rspSubtreeClass: ['bgpPeerEntry'],
+        rspSubtreeFilter: eq('bgpPeerEntry.operSt', 'established'),
+        rspSubtreeInclude: ['required'],
+      }),
     );
     expect(withKids).toHaveLength(2);
     for (const mo of withKids) {
@@ -259,7 +302,9 @@ describe('ApicClient against the lab APIC', () => {
     expect(Object.keys(read ?? {})).toEqual(['fvTenant']);
 
     const err = await c
-      .post('uni/tn-bad', { fvTenant: { attributes: { name: 'bad' }, children: [{ fvCtx: { attributes: { name: 'v', bogusAttr: 'x' } } }] } })
+      .post('uni/tn-bad', {
+        fvTenant: { attributes: { name: 'bad' }, children: [{ fvCtx: { attributes: { name: 'v', bogusAttr: 'x' } } }] },
+      })
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApicError);
     expect(err).toMatchObject({ httpStatus: 400 });

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import {
-  ApicClient, ApicError, ApicUnavailableError, classQuery, type ApicClientOptionsInput, type SubscriptionHandlers,
+  ApicClient,
+  ApicError,
+  ApicUnavailableError,
+  classQuery,
+  type ApicClientOptionsInput,
+  type SubscriptionHandlers,
 } from '../../lib/aci';
 import { LOGOUT_TIMEOUT_MS } from '../../lib/aci/requester';
 import { addLabUser, createUserCert, startLabApic, type LabApic, type LabApicRequestRecord, type UserCert } from '../../lib/lab/apic';
@@ -53,7 +58,13 @@ afterAll(async () => {
 
 function client(auth: ApicClientOptionsInput['auth'], extra: Partial<ApicClientOptionsInput> = {}): ApicClient {
   const c = new ApicClient({
-    controllers: [lab.url], auth, requestTimeoutMs: 5_000, reconnectMinBackoffMs: 20, reconnectMaxBackoffMs: 200, logger, ...extra,
+    controllers: [lab.url],
+    auth,
+    requestTimeoutMs: 5_000,
+    reconnectMinBackoffMs: 20,
+    reconnectMaxBackoffMs: 200,
+    logger,
+    ...extra,
   });
   clients.push(c);
   return c;
@@ -97,7 +108,10 @@ const issuedTokens = (): string[] => defined(wire.map((r) => cookie(r.setCookie,
 
 /** Every secret the lab saw or issued, labelled, for the leak check. */
 function secrets(): Array<[string, string]> {
-  const out: Array<[string, string]> = [['password', PASSWORD], ['wrong password', WRONG_PASSWORD]];
+  const out: Array<[string, string]> = [
+    ['password', PASSWORD],
+    ['wrong password', WRONG_PASSWORD],
+  ];
   for (const t of issuedTokens()) out.push(['issued session token', t]);
   for (const t of defined(wire.map((r) => cookie(r.cookie, 'APIC-cookie')))) out.push(['session token sent', t]);
   for (const t of defined(wire.map((r) => cookie(r.cookie, 'APIC-WebSocket-Session')))) out.push(['websocket session token', t]);
@@ -141,8 +155,7 @@ function leaks(texts: string[], labelled: Array<[string, string]> = secrets()): 
 }
 
 /** Everything an error shows when printed or serialised. */
-const rendered = (err: unknown): string[] =>
-  err instanceof Error ? [String(err), err.stack ?? '', JSON.stringify(err)] : [String(err)];
+const rendered = (err: unknown): string[] => (err instanceof Error ? [String(err), err.stack ?? '', JSON.stringify(err)] : [String(err)]);
 
 async function tokenWorks(token: string): Promise<boolean> {
   return (await apicFetch(lab, 'GET', '/api/class/fabricNode.json', { cookie: `APIC-cookie=${token}` })).status === 200;
@@ -206,7 +219,15 @@ describe('APIC client logs and errors carry no secret', () => {
     // The same failure through a query, which logs in on demand.
     const viaQuery = await c.query(classQuery('fvTenant')).catch((e: unknown) => e);
     expect(viaQuery).toMatchObject({ httpStatus: 401 });
-    expect(leaks([...rendered(err), ...rendered(viaQuery)], [['wrong password', WRONG_PASSWORD], ['password', PASSWORD]])).toEqual([]);
+    expect(
+      leaks(
+        [...rendered(err), ...rendered(viaQuery)],
+        [
+          ['wrong password', WRONG_PASSWORD],
+          ['password', PASSWORD],
+        ],
+      ),
+    ).toEqual([]);
     // The lab logged both refusals, so its logger is captured too.
     expect(withMsg('lab apic login failed')).toHaveLength(failedBefore + 2);
     await c.close();
@@ -304,8 +325,14 @@ it('no secret appears in any captured log line, and the lines that would carry o
   const msgs = new Set(logLines().map((l) => l.msg));
   // Logging must not have gone quiet: each path exercised above left its line, client and lab alike.
   for (const m of [
-    'lab apic listening', 'lab apic login failed', 'APIC login', 'APIC request', 'APIC session rejected; logging in again',
-    'APIC websocket open', 'APIC subscriptions interrupted; reconnecting', 'APIC subscriptions restored',
+    'lab apic listening',
+    'lab apic login failed',
+    'APIC login',
+    'APIC request',
+    'APIC session rejected; logging in again',
+    'APIC websocket open',
+    'APIC subscriptions interrupted; reconnecting',
+    'APIC subscriptions restored',
     'APIC logout failed',
   ]) {
     expect(msgs, m).toContain(m);

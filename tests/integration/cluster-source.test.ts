@@ -46,17 +46,26 @@ function strip(o: KubeObject): unknown {
   const { apiVersion: _a, kind: _k, ...rest } = o;
   return rest;
 }
-const keyOf = (o: unknown) => { const m = (o as KubeObject).metadata; return `${m.namespace ?? ''}/${m.name}`; };
+const keyOf = (o: unknown) => {
+  const m = (o as KubeObject).metadata;
+  return `${m.namespace ?? ''}/${m.name}`;
+};
 const byKey = (a: unknown, b: unknown) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
 function snapshotState(s: ClusterSource): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(s.snapshot()).map(([k, v]) => [k, v.map(strip)]));
 }
 async function waitEqual(s: ClusterSource, store: KubeStore, what: string, timeoutMs = 10_000): Promise<void> {
-  await waitFor(() => (s.status().state === 'synced' && isDeepStrictEqual(snapshotState(s), serverState(store, s.installed())) ? true : undefined), timeoutMs, what);
+  await waitFor(
+    () => (s.status().state === 'synced' && isDeepStrictEqual(snapshotState(s), serverState(store, s.installed())) ? true : undefined),
+    timeoutMs,
+    what,
+  );
 }
 
 const pod = (name: string, ns = 'default', labels: Record<string, string> = {}): KubeObject => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: ns, labels },
   spec: { nodeName: 'worker-1', containers: [{ name: 'c', image: 'busybox' }] },
 });
 
@@ -76,7 +85,12 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     // 1,000 operations across resources: 500 creates, 300 updates, 200 deletes.
     for (let i = 0; i < 400; i++) store.create(pod(`p-${i}`, i % 2 ? 'default' : 'kube-system'));
     for (let i = 0; i < 100; i++) {
-      store.create({ apiVersion: 'crd.projectcalico.org/v1', kind: 'BGPPeer', metadata: { name: `peer-${i}` }, spec: { peerIP: `10.0.0.${i}`, asNumber: 65001 } });
+      store.create({
+        apiVersion: 'crd.projectcalico.org/v1',
+        kind: 'BGPPeer',
+        metadata: { name: `peer-${i}` },
+        spec: { peerIP: `10.0.0.${i}`, asNumber: 65001 },
+      });
     }
     for (let i = 0; i < 300; i++) {
       const p = store.get('pods', `p-${i}`, i % 2 ? 'default' : 'kube-system');
@@ -97,7 +111,11 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     changes.length = 0;
     expect(server.closeWatches()).toBeGreaterThan(0);
     store.create(pod('after-watch-drop'));
-    await waitFor(() => (s.snapshot().pods?.some((p) => p.metadata.name === 'after-watch-drop') ? true : undefined), 5000, 'event after watch drop');
+    await waitFor(
+      () => (s.snapshot().pods?.some((p) => p.metadata.name === 'after-watch-drop') ? true : undefined),
+      5000,
+      'event after watch drop',
+    );
     await waitEqual(s, store, 'equal after watch drop');
     expect(states).toEqual([]);
     expect(changes.map((c) => `${c.type} ${c.object.metadata.name}`)).toEqual(['add after-watch-drop']);
@@ -117,7 +135,9 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     spec.versions = spec.versions.filter((v) => v.name === 'v2alpha1').map((v) => ({ ...v, storage: true }));
     server.store.create(crd);
     server.store.create({
-      apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumBGPClusterConfig', metadata: { name: 'cilium-bgp' },
+      apiVersion: 'cilium.io/v2alpha1',
+      kind: 'CiliumBGPClusterConfig',
+      metadata: { name: 'cilium-bgp' },
       spec: { bgpInstances: [{ name: 'instance-65003', localASN: 65003, peers: [] }] },
     });
     await waitFor(() => (s.snapshot().ciliumbgpclusterconfigs?.length === 1 ? true : undefined), 5000, 'CRD objects to appear');
@@ -129,14 +149,23 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     const deletes: ClusterChange[] = [];
     s.onChange((c) => c.type === 'delete' && deletes.push(c));
     server.store.delete('customresourcedefinitions', 'ciliumbgpclusterconfigs.cilium.io');
-    await waitFor(() => (s.installed().ciliumbgpclusterconfigs === null && s.snapshot().ciliumbgpclusterconfigs?.length === 0 ? true : undefined), 5000, 'CRD removal');
+    await waitFor(
+      () => (s.installed().ciliumbgpclusterconfigs === null && s.snapshot().ciliumbgpclusterconfigs?.length === 0 ? true : undefined),
+      5000,
+      'CRD removal',
+    );
     expect(deletes.map((c) => `${c.resource} ${c.object.metadata.name}`)).toEqual(['ciliumbgpclusterconfigs cilium-bgp']);
   });
 
   it('goes down with stale data when the API server stops, and resyncs (deletes included) when it returns', async () => {
     const first = await lab();
     const { store, port, token } = first;
-    store.create({ apiVersion: 'crd.projectcalico.org/v1', kind: 'BGPConfiguration', metadata: { name: 'default' }, spec: { asNumber: 64512 } });
+    store.create({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'BGPConfiguration',
+      metadata: { name: 'default' },
+      spec: { asNumber: 64512 },
+    });
     for (let i = 0; i < 5; i++) store.create(pod(`keep-${i}`));
     store.create(pod('doomed'));
     const s = source(first);
@@ -146,7 +175,11 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     await waitEqual(s, store, 'initial sync');
 
     await first.stop();
-    const down = await waitFor(() => (s.status().state === 'down' || s.status().state === 'degraded' ? s.status() : undefined), 10_000, 'status down');
+    const down = await waitFor(
+      () => (s.status().state === 'down' || s.status().state === 'degraded' ? s.status() : undefined),
+      10_000,
+      'status down',
+    );
     expect(down.stale).toBe(true);
     expect(down.reason).toBeTruthy();
     expect(down.reason).not.toContain(token);
@@ -186,7 +219,12 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
 
   it('works over TLS with the kubeconfig CA and bearer token', async () => {
     const server = await lab({ tls: true, installedCrds: ['bgpconfigurations'] });
-    server.store.create({ apiVersion: 'crd.projectcalico.org/v1', kind: 'BGPConfiguration', metadata: { name: 'default' }, spec: { asNumber: 65030 } });
+    server.store.create({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'BGPConfiguration',
+      metadata: { name: 'default' },
+      spec: { asNumber: 65030 },
+    });
     const s = source(server);
     await s.start();
     await waitEqual(s, server.store, 'TLS sync');
@@ -199,7 +237,16 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     server.store.create(pod('one'));
     const result = await listClusterResources(kubeConfigFor(server));
     expect(result.installed).toMatchObject({ bgppeers: 'v1', ciliumbgpclusterconfigs: null, nodefabricnetworkattachments: null });
-    expect(Object.keys(result.k8s).sort()).toEqual(['bgpconfigurations', 'bgppeers', 'daemonsets', 'endpointslices', 'ippools', 'nodes', 'pods', 'services']);
+    expect(Object.keys(result.k8s).sort()).toEqual([
+      'bgpconfigurations',
+      'bgppeers',
+      'daemonsets',
+      'endpointslices',
+      'ippools',
+      'nodes',
+      'pods',
+      'services',
+    ]);
     expect(result.k8s.pods?.map((p) => p.metadata.name)).toEqual(['one']);
     // Discovery: calico v1, cilium v2 + v2alpha1 (both absent), aci.fabricattachment v1, kubevirt v1 = 5; lists: 8.
     expect(result.requests).toBe(13);

@@ -18,7 +18,12 @@ interface Container {
   livenessProbe?: { httpGet: { path: string } };
   readinessProbe?: { httpGet: { path: string } };
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
-  securityContext?: { runAsNonRoot?: boolean; readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean; capabilities?: { drop?: string[] } };
+  securityContext?: {
+    runAsNonRoot?: boolean;
+    readOnlyRootFilesystem?: boolean;
+    allowPrivilegeEscalation?: boolean;
+    capabilities?: { drop?: string[] };
+  };
   volumeMounts?: { name: string; mountPath: string }[];
 }
 interface PodSpec {
@@ -27,7 +32,11 @@ interface PodSpec {
   containers: Container[];
   volumes: { name: string; secret?: { secretName: string }; emptyDir?: object }[];
 }
-interface Rule { apiGroups: string[]; resources: string[]; verbs: string[] }
+interface Rule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+}
 
 let dir: string;
 let objects: KubeObject[];
@@ -48,10 +57,20 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('kubectl kustomize deploy/overlays/example', () => {
   it('renders every install object, all namespaced ones in the akb namespace', () => {
     expect(objects.map((o) => o.kind).sort()).toEqual([
-      'ClusterRole', 'ClusterRoleBinding', 'ConfigMap', 'Deployment', 'Ingress', 'Namespace', 'Secret', 'Secret', 'Service', 'ServiceAccount',
+      'ClusterRole',
+      'ClusterRoleBinding',
+      'ConfigMap',
+      'Deployment',
+      'Ingress',
+      'Namespace',
+      'Secret',
+      'Secret',
+      'Service',
+      'ServiceAccount',
     ]);
     const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
-    for (const o of objects.filter((x) => !clusterScoped.has(x.kind ?? ''))) expect({ kind: o.kind, ns: o.metadata.namespace }).toEqual({ kind: o.kind, ns: 'akb' });
+    for (const o of objects.filter((x) => !clusterScoped.has(x.kind ?? '')))
+      expect({ kind: o.kind, ns: o.metadata.namespace }).toEqual({ kind: o.kind, ns: 'akb' });
   });
 
   it('grants get/list/watch on exactly the resources akb reads, and nothing on Secrets', () => {
@@ -60,7 +79,10 @@ describe('kubectl kustomize deploy/overlays/example', () => {
     const granted = rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${res}.${g}`))).sort();
     expect(granted).toEqual(CLUSTER_RESOURCES.map((r) => `${r.plural}.${r.group}`).sort());
     expect(granted.some((g) => g.startsWith('secrets.') || g.includes('*'))).toBe(false);
-    const binding = one('ClusterRoleBinding') as unknown as { roleRef: { name: string }; subjects: { kind: string; name: string; namespace: string }[] };
+    const binding = one('ClusterRoleBinding') as unknown as {
+      roleRef: { name: string };
+      subjects: { kind: string; name: string; namespace: string }[];
+    };
     expect(binding.roleRef.name).toBe(one('ClusterRole').metadata.name);
     expect(binding.subjects).toEqual([{ kind: 'ServiceAccount', name: one('ServiceAccount').metadata.name, namespace: 'akb' }]);
     expect(podSpec().serviceAccountName).toBe(one('ServiceAccount').metadata.name);
@@ -71,7 +93,12 @@ describe('kubectl kustomize deploy/overlays/example', () => {
     expect([...(c.command ?? []), ...(c.args ?? [])]).toEqual(['node', '--import', 'tsx', 'server.ts', '--in-cluster']);
     expect(c.image).toBe('registry.example.com/akb:0.1.0');
     expect(podSpec().securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 10001 });
-    expect(c.securityContext).toEqual({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(c.securityContext).toEqual({
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(c.ports).toEqual([{ name: 'http', containerPort: 3000 }]);
     expect(c.startupProbe?.httpGet.path).toBe('/healthz');
     expect(c.livenessProbe?.httpGet.path).toBe('/healthz');
@@ -80,7 +107,10 @@ describe('kubectl kustomize deploy/overlays/example', () => {
     expect(c.resources?.limits?.memory).toBe('1Gi');
     // The only writable mounts are emptyDirs for /tmp and Next's cache.
     const volumes = new Map(podSpec().volumes.map((v) => [v.name, v]));
-    const writable = (c.volumeMounts ?? []).filter((m) => volumes.get(m.name)?.emptyDir).map((m) => m.mountPath).sort();
+    const writable = (c.volumeMounts ?? [])
+      .filter((m) => volumes.get(m.name)?.emptyDir)
+      .map((m) => m.mountPath)
+      .sort();
     expect(writable).toEqual(['/app/.next/cache', '/tmp']);
   });
 
@@ -96,19 +126,28 @@ describe('kubectl kustomize deploy/overlays/example', () => {
 
   it('points every *_FILE setting at a key of a Secret mounted at that path', () => {
     const data = (one('ConfigMap') as KubeObject & { data: Record<string, string> }).data;
-    const secrets = new Map(objects.filter((o) => o.kind === 'Secret').map((s) => [s.metadata.name, Object.keys((s as { data?: object }).data ?? {})]));
+    const secrets = new Map(
+      objects.filter((o) => o.kind === 'Secret').map((s) => [s.metadata.name, Object.keys((s as { data?: object }).data ?? {})]),
+    );
     const volumes = new Map(podSpec().volumes.map((v) => [v.name, v.secret?.secretName]));
-    const files = Object.entries(data).filter(([k]) => k.endsWith('_FILE')).map(([, v]) => v);
+    const files = Object.entries(data)
+      .filter(([k]) => k.endsWith('_FILE'))
+      .map(([, v]) => v);
     expect(files.length).toBeGreaterThanOrEqual(2);
     for (const file of files) {
       const mount = container().volumeMounts?.find((m) => file.startsWith(`${m.mountPath}/`));
       const secretName = mount ? volumes.get(mount.name) : undefined;
-      expect({ file, key: secretName && secrets.get(secretName)?.includes(file.slice(mount!.mountPath.length + 1)) }).toEqual({ file, key: true });
+      expect({ file, key: secretName && secrets.get(secretName)?.includes(file.slice(mount!.mountPath.length + 1)) }).toEqual({
+        file,
+        key: true,
+      });
     }
   });
 
   it('exposes the http port through the Service and the Ingress', () => {
-    const svc = one('Service') as KubeObject & { spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] } };
+    const svc = one('Service') as KubeObject & {
+      spec: { selector: Record<string, string>; ports: { port: number; targetPort: string }[] };
+    };
     expect(svc.spec.ports).toEqual([expect.objectContaining({ port: 80, targetPort: 'http' })]);
     const template = (one('Deployment').spec as { template: { metadata: { labels: Record<string, string> } } }).template;
     expect(template.metadata.labels).toMatchObject(svc.spec.selector);
@@ -131,7 +170,10 @@ describe('Dockerfile', () => {
     expect(text).toMatch(/next build/);
     expect(text).toMatch(/^USER 10001:10001$/m);
     expect(text).toMatch(/^ENTRYPOINT \["node", "--import", "tsx", "server.ts"\]$/m);
-    const settings = text.split('\n').filter((l) => /^\s*(ENV|ARG)\b|^\s+[A-Z_]+=/.test(l)).join('\n');
+    const settings = text
+      .split('\n')
+      .filter((l) => /^\s*(ENV|ARG)\b|^\s+[A-Z_]+=/.test(l))
+      .join('\n');
     expect(settings).not.toMatch(/PASSWORD|TOKEN|SECRET|KEY/i);
     const ignore = await readFile(join(REPO, '.dockerignore'), 'utf8');
     for (const entry of ['node_modules', '.akb', 'deploy', '**/secrets', '*.key', '.env']) expect(ignore.split('\n')).toContain(entry);

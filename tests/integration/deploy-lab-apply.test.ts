@@ -28,21 +28,33 @@ afterAll(async () => {
 describe('kubectl apply --server-side -k deploy/overlays/example', () => {
   it('creates every object and the lab runs the akb pod', async () => {
     const out = await kubectl(dir, ['apply', '--server-side', '-k', EXAMPLE_OVERLAY], kubeconfig);
-    for (const line of ['namespace/akb serverside-applied', 'serviceaccount/akb serverside-applied', 'clusterrole.rbac.authorization.k8s.io/akb-reader serverside-applied',
-      'clusterrolebinding.rbac.authorization.k8s.io/akb-reader serverside-applied', 'service/akb serverside-applied', 'deployment.apps/akb serverside-applied',
-      'ingress.networking.k8s.io/akb serverside-applied']) {
+    for (const line of [
+      'namespace/akb serverside-applied',
+      'serviceaccount/akb serverside-applied',
+      'clusterrole.rbac.authorization.k8s.io/akb-reader serverside-applied',
+      'clusterrolebinding.rbac.authorization.k8s.io/akb-reader serverside-applied',
+      'service/akb serverside-applied',
+      'deployment.apps/akb serverside-applied',
+      'ingress.networking.k8s.io/akb serverside-applied',
+    ]) {
       expect(out).toContain(line);
     }
     expect(out).toMatch(/secret\/akb-ui-auth-[a-z0-9]+ serverside-applied/);
 
     const store = lab.k8s.store;
     const deployment = store.get('deployments', 'akb', 'akb');
-    expect((deployment.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image).toBe('registry.example.com/akb:0.1.0');
+    expect((deployment.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0]?.image).toBe(
+      'registry.example.com/akb:0.1.0',
+    );
 
-    const running = await waitFor(async () => {
-      const rows = (await kubectl(dir, ['get', 'pods', '-n', 'akb', '--no-headers'], kubeconfig)).trim().split('\n').filter(Boolean);
-      return rows.length === 1 && rows[0]!.includes('Running') ? rows[0]! : undefined;
-    }, 20_000, 'the akb pod Running');
+    const running = await waitFor(
+      async () => {
+        const rows = (await kubectl(dir, ['get', 'pods', '-n', 'akb', '--no-headers'], kubeconfig)).trim().split('\n').filter(Boolean);
+        return rows.length === 1 && rows[0]!.includes('Running') ? rows[0]! : undefined;
+      },
+      20_000,
+      'the akb pod Running',
+    );
     expect(running.split(/\s+/).slice(0, 3)).toEqual([expect.stringMatching(/^akb-[a-z0-9]+-[a-z0-9]+$/), '1/1', 'Running']);
   });
 

@@ -45,7 +45,7 @@ async function startHarness(scenario?: StartLabOptions['scenario']): Promise<Har
   });
   await service.start();
   // The first graph comes once both sources have finished their initial listing.
-  for (const deadline = Date.now() + 20_000; !service.ready(); ) {
+  for (const deadline = Date.now() + 20_000; !service.ready();) {
     if (Date.now() > deadline) throw new Error('the live service did not become ready');
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -90,7 +90,8 @@ const FRONTEND = 'service:shop/frontend';
 const FRONTEND_LB = '192.168.39.1/32';
 const readyNodes = (w: LabWorld) => new Set(w.pods.filter((p) => p.workload === 'shop/frontend' && p.ready).map((p) => p.node));
 const nodeIp = (w: LabWorld, name: string) => w.nodes.find((n) => n.name === name)!.ip;
-const anchorsOf = (w: LabWorld, node: string) => w.scenario.l3out.anchors.filter((a) => a.rack === w.nodes.find((n) => n.name === node)!.rack).map((a) => `leaf:${a.leaf}`);
+const anchorsOf = (w: LabWorld, node: string) =>
+  w.scenario.l3out.anchors.filter((a) => a.rack === w.nodes.find((n) => n.name === node)!.rack).map((a) => `leaf:${a.leaf}`);
 
 describe('ECMP and BGP API on the demo lab', () => {
   let h: Harness;
@@ -105,12 +106,17 @@ describe('ECMP and BGP API on the demo lab', () => {
 
   it('scaling a Local service onto a new node: a churn event on every leaf of its rack, with the rehash estimate', async () => {
     await h.lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 3 });
-    const before = await until(ecmp, (r) => frontendPrefix(r)?.advertisers.length === readyNodes(h.lab.world()).size && frontendPrefix(r)!.cells.every((c) => c.state === 'installed'),
+    const before = await until(
+      ecmp,
+      (r) =>
+        frontendPrefix(r)?.advertisers.length === readyNodes(h.lab.world()).size &&
+        frontendPrefix(r)!.cells.every((c) => c.state === 'installed'),
       'frontend at 3 replicas, fully installed',
     );
     const had = readyNodes(h.lab.world());
     let replicas = 3;
-    while (readyNodes(h.lab.world()).size === had.size) await h.lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: ++replicas });
+    while (readyNodes(h.lab.world()).size === had.size)
+      await h.lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: ++replicas });
     const fresh = [...readyNodes(h.lab.world())].find((n) => !had.has(n))!;
     const ip = nodeIp(h.lab.world(), fresh);
     const leaves = anchorsOf(h.lab.world(), fresh);
@@ -132,9 +138,20 @@ describe('ECMP and BGP API on the demo lab', () => {
     const node = [...readyNodes(h.lab.world())][0]!;
     const leaf = anchorsOf(h.lab.world(), node)[0]!;
     await h.lab.event({ kind: 'session-down', leaf: Number(leaf.slice(5)), node });
-    const r = await until(ecmp, (x) => x.findings.some((f) => f.code === 'ecmp-advertiser-missing' && f.node === `node:${node}` && f.leaf === leaf && f.prefix === FRONTEND_LB), `missing ${node} on ${leaf}`);
-    expect(frontendPrefix(r)!.cells.find((c) => c.leaf === leaf && c.node === `node:${node}`)).toMatchObject({ state: 'missing', cause: 'session-down' });
-    const withdrawn = (x: EcmpResponse): ChurnEvent | undefined => x.churn.find((e) => e.prefix === FRONTEND_LB && e.leaf === leaf && e.removed.includes(nodeIp(h.lab.world(), node)));
+    const r = await until(
+      ecmp,
+      (x) =>
+        x.findings.some(
+          (f) => f.code === 'ecmp-advertiser-missing' && f.node === `node:${node}` && f.leaf === leaf && f.prefix === FRONTEND_LB,
+        ),
+      `missing ${node} on ${leaf}`,
+    );
+    expect(frontendPrefix(r)!.cells.find((c) => c.leaf === leaf && c.node === `node:${node}`)).toMatchObject({
+      state: 'missing',
+      cause: 'session-down',
+    });
+    const withdrawn = (x: EcmpResponse): ChurnEvent | undefined =>
+      x.churn.find((e) => e.prefix === FRONTEND_LB && e.leaf === leaf && e.removed.includes(nodeIp(h.lab.world(), node)));
     const e = withdrawn(await until(ecmp, (x) => withdrawn(x) !== undefined, 'the withdrawal churn event'))!;
     expect(e.causes.some((c) => c.kind === 'session-state-change' && c.node === `node:${node}` && c.from === 'established')).toBe(true);
     expect(e.movedShare).toBe(rehashShare(e.before, e.after));
@@ -160,8 +177,17 @@ describe('ECMP and BGP API on the demo lab', () => {
     });
     expect(lingering.length).toBeGreaterThan(0);
     h.lab.apic[0]!.tree.load(lingering);
-    const r = await until(ecmp, (x) => gone.every((n) => x.findings.some((f) => f.code === 'ecmp-blackhole-risk' && f.node === `node:${n}` && f.prefix === FRONTEND_LB)), 'blackhole findings');
-    expect(frontendPrefix(r)!.cells.filter((c) => c.state === 'stale').every((c) => c.cause === 'no-ready-endpoint')).toBe(true);
+    const r = await until(
+      ecmp,
+      (x) =>
+        gone.every((n) => x.findings.some((f) => f.code === 'ecmp-blackhole-risk' && f.node === `node:${n}` && f.prefix === FRONTEND_LB)),
+      'blackhole findings',
+    );
+    expect(
+      frontendPrefix(r)!
+        .cells.filter((c) => c.state === 'stale')
+        .every((c) => c.cause === 'no-ready-endpoint'),
+    ).toBe(true);
   });
 
   it('Cluster policy: every peering node is expected for the service, as the configured CIDR', async () => {
@@ -169,7 +195,12 @@ describe('ECMP and BGP API on the demo lab', () => {
     const r = await until(ecmp, (x) => x.prefixes.some((p) => p.prefix === '192.168.39.0/24'), 'the frontend under the LB CIDR');
     const p = r.prefixes.find((x) => x.prefix === '192.168.39.0/24')!;
     expect(p.policy).toBe('Cluster');
-    expect(p.advertisers).toEqual(h.lab.world().nodes.map((n) => `node:${n.name}`).sort());
+    expect(p.advertisers).toEqual(
+      h.lab
+        .world()
+        .nodes.map((n) => `node:${n.name}`)
+        .sort(),
+    );
     expect(r.ips.find((i) => i.ip === '192.168.39.1')).toMatchObject({ policy: 'Cluster', prefix: '192.168.39.0/24', advertised: true });
   });
 });

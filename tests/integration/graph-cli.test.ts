@@ -20,7 +20,8 @@ function akb(args: string[], stdin?: string): Promise<{ code: number | null; std
 }
 
 const good = readFileSync(fixture('esxi-lldp'), 'utf8');
-function mutated(f: (b: any) => void): string { // eslint-disable-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function mutated(f: (b: any) => void): string {
   const b = JSON.parse(good);
   f(b);
   return JSON.stringify(b);
@@ -46,8 +47,16 @@ describe('akb graph', () => {
     ['empty input', '', /not valid JSON/],
     ['wrong type', mutated((b) => (b.apic.fvCEp[1].fvCEp.attributes.mac = 7)), /apic\.fvCEp\[1\]\.fvCEp\.attributes\.mac: expected string/],
     ['missing field', mutated((b) => delete b.fabric.tenant), /fabric\.tenant: expected string/],
-    ['non-IP', mutated((b) => (b.apic.bgpPeerEntry[0].bgpPeerEntry.attributes.addr = 'leaf')), /apic\.bgpPeerEntry\[0\]\.bgpPeerEntry\.attributes\.addr: expected an IP address/],
-    ['gigantic number', mutated((b) => (b.apic.fabricNode[1].fabricNode.attributes.id = '1e400')), /apic\.fabricNode\[1\]\.fabricNode\.attributes\.id: expected an integer/],
+    [
+      'non-IP',
+      mutated((b) => (b.apic.bgpPeerEntry[0].bgpPeerEntry.attributes.addr = 'leaf')),
+      /apic\.bgpPeerEntry\[0\]\.bgpPeerEntry\.attributes\.addr: expected an IP address/,
+    ],
+    [
+      'gigantic number',
+      mutated((b) => (b.apic.fabricNode[1].fabricNode.attributes.id = '1e400')),
+      /apic\.fabricNode\[1\]\.fabricNode\.attributes\.id: expected an integer/,
+    ],
     ['other format', mutated((b) => (b.format = 'akb-bundle/v9')), /format: expected "akb-bundle\/v1"/],
     ['array instead of object', '[]', /expected object/],
     ['pod IP', mutated((b) => (b.k8s.pods[0].status.podIP = '10.0.0.300')), /k8s\.pods\[0\]\.status\.podIP: expected an IP address/],

@@ -25,7 +25,9 @@ function signedCookie(c: UserCert, method: string, pathWithQuery: string, body =
 
 describe('password login', () => {
   it('login returns the aaaLogin record and sets APIC-cookie', async () => {
-    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json', { body: { aaaUser: { attributes: { name: 'admin', pwd: apic.credentials.password } } } });
+    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json', {
+      body: { aaaUser: { attributes: { name: 'admin', pwd: apic.credentials.password } } },
+    });
     expect(res.status).toBe(200);
     expect(res.body.totalCount).toBe('1');
     const a = res.body.imdata![0]!['aaaLogin']!.attributes;
@@ -36,9 +38,14 @@ describe('password login', () => {
   });
 
   it('bad credentials: 401 with the APIC error text; the password never echoes back', async () => {
-    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json', { body: { aaaUser: { attributes: { name: 'admin', pwd: 'WRONG-pass-123' } } } });
+    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json', {
+      body: { aaaUser: { attributes: { name: 'admin', pwd: 'WRONG-pass-123' } } },
+    });
     expect(res.status).toBe(401);
-    expect(res.body).toEqual({ totalCount: '1', imdata: [{ error: { attributes: { code: '401', text: 'Username or password is incorrect - FAILED local authentication' } } }] });
+    expect(res.body).toEqual({
+      totalCount: '1',
+      imdata: [{ error: { attributes: { code: '401', text: 'Username or password is incorrect - FAILED local authentication' } } }],
+    });
     const malformed = await apicFetch(apic, 'POST', '/api/aaaLogin.json', { body: { aaaUser: { attributes: { name: 'admin' } } } });
     expect(malformed.status).toBe(400);
     expect(malformed.body.imdata![0]!['error']!.attributes['text']).toContain('aaaUser.attributes.pwd');
@@ -59,16 +66,26 @@ describe('password login', () => {
       expect(refreshed.body.imdata![0]!['aaaLogin']!.attributes['token']).toBe(token);
     }
     expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie })).status).toBe(200);
-    const expired = await waitFor(async () => {
-      const r = await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie });
-      return r.status === 403 ? r : undefined;
-    }, 3000, 'token expiry');
-    expect(expired.body).toEqual({ imdata: [{ error: { attributes: { code: '403', text: 'Token was invalid (Error: Token timeout)' } } }], totalCount: '1' });
+    const expired = await waitFor(
+      async () => {
+        const r = await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie });
+        return r.status === 403 ? r : undefined;
+      },
+      3000,
+      'token expiry',
+    );
+    expect(expired.body).toEqual({
+      imdata: [{ error: { attributes: { code: '403', text: 'Token was invalid (Error: Token timeout)' } } }],
+      totalCount: '1',
+    });
   });
 
   it('logout ends the session; expireAllTokens fault expires live ones', async () => {
     const a = await labLogin(apic);
-    expect((await apicFetch(apic, 'POST', '/api/aaaLogout.json', { cookie: a.cookie, body: { aaaUser: { attributes: { name: 'admin' } } } })).body).toEqual({ totalCount: '0', imdata: [] });
+    expect(
+      (await apicFetch(apic, 'POST', '/api/aaaLogout.json', { cookie: a.cookie, body: { aaaUser: { attributes: { name: 'admin' } } } }))
+        .body,
+    ).toEqual({ totalCount: '0', imdata: [] });
     expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie: a.cookie })).status).toBe(403);
     const b = await labLogin(apic);
     apic.faults.expireAllTokens();
@@ -76,11 +93,15 @@ describe('password login', () => {
   });
 
   it('gui-token-request=yes requires the APIC-challenge header', async () => {
-    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json?gui-token-request=yes', { body: { aaaUser: { attributes: { name: 'admin', pwd: apic.credentials.password } } } });
+    const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json?gui-token-request=yes', {
+      body: { aaaUser: { attributes: { name: 'admin', pwd: apic.credentials.password } } },
+    });
     const a = res.body.imdata![0]!['aaaLogin']!.attributes;
     const cookie = `APIC-cookie=${a['token']}`;
     expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie })).status).toBe(403);
-    expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie, headers: { 'APIC-challenge': a['urlToken']! } })).status).toBe(200);
+    expect(
+      (await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie, headers: { 'APIC-challenge': a['urlToken']! } })).status,
+    ).toBe(200);
   });
 });
 
@@ -115,7 +136,10 @@ describe('certificate (signature) auth', () => {
 
   it('a signed user without the admin role cannot write configuration', async () => {
     const body = JSON.stringify({ fvTenant: { attributes: { name: 'ro' } } });
-    const res = await apicFetch(apic, 'POST', '/api/mo/uni/tn-ro.json', { cookie: signedCookie(cert, 'POST', '/api/mo/uni/tn-ro.json', body), body });
+    const res = await apicFetch(apic, 'POST', '/api/mo/uni/tn-ro.json', {
+      cookie: signedCookie(cert, 'POST', '/api/mo/uni/tn-ro.json', body),
+      body,
+    });
     expect(res.status).toBe(400);
     expect(res.body.imdata![0]!['error']!.attributes['text']).toContain('write privilege');
     expect(apic.tree.get('uni/tn-ro')).toBeUndefined();

@@ -17,66 +17,128 @@ function l3outPayload(overrides: { mtu?: string } = {}) {
   return {
     polUni: {
       attributes: {},
-      children: [{
-        fvTenant: {
-          attributes: { name: 'calico' },
-          children: [
-            { fvCtx: { attributes: { name: 'vrf' }, children: [{ fvRsCtxToBgpCtxAfPol: { attributes: { tnBgpCtxAfPolName: 'K8s_L3OUT', af: 'ipv4-ucast' } } }] } },
-            { bgpCtxPol: { attributes: { name: 'K8s_L3OUT-Timers', kaIntvl: '1', holdIntvl: '3', staleIntvl: '6', grCtrl: 'helper', maxAsLimit: '1' } } },
-            { bgpCtxAfPol: { attributes: { name: 'K8s_L3OUT', maxEcmp: '64', maxEcmpIbgp: '64' } } },
-            { bgpPeerPfxPol: { attributes: { name: 'K8s_L3OUT', maxPfx: '500', action: 'reject' } } },
-            {
-              l3extOut: {
-                attributes: { name: 'K8s_L3OUT', enforceRtctrl: 'export,import' },
-                children: [
-                  { l3extRsEctx: { attributes: { tnFvCtxName: 'vrf' } } },
-                  { l3extRsL3DomAtt: { attributes: { tDn: 'uni/l3dom-calico' } } },
-                  { bgpExtP: { attributes: {} } },
-                  {
-                    l3extLNodeP: {
-                      attributes: { name: 'node_profile_FL3out' },
-                      children: [
-                        { l3extRsNodeL3OutAtt: { attributes: { tDn: 'topology/pod-1/node-101', rtrId: '1.1.1.101', rtrIdLoopBack: 'no' } } },
-                        { bgpProtP: { attributes: {}, children: [{ bgpRsBgpNodeCtxPol: { attributes: { tnBgpCtxPolName: 'K8s_L3OUT-Timers' } } }] } },
-                        {
-                          l3extLIfP: {
-                            attributes: { name: 'int_profile_FL3out' },
-                            children: [{
-                              l3extVirtualLIfP: {
-                                attributes: { nodeDn: 'topology/pod-1/node-101', encap: 'vlan-12', addr: '192.168.35.201/24', ifInstT: 'ext-svi', encapScope: 'local', autostate: 'enabled', mtu: overrides.mtu ?? '9000' },
-                                children: [
-                                  { l3extRsDynPathAtt: { attributes: { tDn: 'uni/phys-Fab1', floatingAddr: '192.168.35.254/24', forgedTransmit: 'Disabled', macChange: 'Disabled', promMode: 'Disabled' } } },
-                                  { l3extIp: { attributes: { addr: '192.168.35.253/24' } } },
-                                  {
-                                    bgpPeerP: {
-                                      attributes: { addr: '192.168.35.0/24', ctrl: 'as-override,dis-peer-as-check', password: '123Cisco123' },
-                                      children: [{ bgpAsP: { attributes: { asn: '65003' } } }, { bgpRsPeerPfxPol: { attributes: { tnBgpPeerPfxPolName: 'K8s_L3OUT' } } }],
-                                    },
-                                  },
-                                ],
-                              },
-                            }],
-                          },
-                        },
-                      ],
-                    },
-                  },
-                  {
-                    l3extInstP: {
-                      attributes: { name: 'catch_all' },
-                      children: [
-                        { fvRsProv: { attributes: { tnVzBrCPName: 'calico_dev' } } },
-                        { fvRsCons: { attributes: { tnVzBrCPName: 'calico_dev' } } },
-                        { l3extSubnet: { attributes: { ip: '192.168.36.0/24', scope: 'import-security,shared-rtctrl,shared-security', aggregate: 'shared-rtctrl' } } },
-                      ],
-                    },
-                  },
-                ],
+      children: [
+        {
+          fvTenant: {
+            attributes: { name: 'calico' },
+            children: [
+              {
+                fvCtx: {
+                  attributes: { name: 'vrf' },
+                  children: [{ fvRsCtxToBgpCtxAfPol: { attributes: { tnBgpCtxAfPolName: 'K8s_L3OUT', af: 'ipv4-ucast' } } }],
+                },
               },
-            },
-          ],
+              {
+                bgpCtxPol: {
+                  attributes: {
+                    name: 'K8s_L3OUT-Timers',
+                    kaIntvl: '1',
+                    holdIntvl: '3',
+                    staleIntvl: '6',
+                    grCtrl: 'helper',
+                    maxAsLimit: '1',
+                  },
+                },
+              },
+              { bgpCtxAfPol: { attributes: { name: 'K8s_L3OUT', maxEcmp: '64', maxEcmpIbgp: '64' } } },
+              { bgpPeerPfxPol: { attributes: { name: 'K8s_L3OUT', maxPfx: '500', action: 'reject' } } },
+              {
+                l3extOut: {
+                  attributes: { name: 'K8s_L3OUT', enforceRtctrl: 'export,import' },
+                  children: [
+                    { l3extRsEctx: { attributes: { tnFvCtxName: 'vrf' } } },
+                    { l3extRsL3DomAtt: { attributes: { tDn: 'uni/l3dom-calico' } } },
+                    { bgpExtP: { attributes: {} } },
+                    {
+                      l3extLNodeP: {
+                        attributes: { name: 'node_profile_FL3out' },
+                        children: [
+                          {
+                            l3extRsNodeL3OutAtt: {
+                              attributes: { tDn: 'topology/pod-1/node-101', rtrId: '1.1.1.101', rtrIdLoopBack: 'no' },
+                            },
+                          },
+                          {
+                            bgpProtP: {
+                              attributes: {},
+                              children: [{ bgpRsBgpNodeCtxPol: { attributes: { tnBgpCtxPolName: 'K8s_L3OUT-Timers' } } }],
+                            },
+                          },
+                          {
+                            l3extLIfP: {
+                              attributes: { name: 'int_profile_FL3out' },
+                              children: [
+                                {
+                                  l3extVirtualLIfP: {
+                                    attributes: {
+                                      nodeDn: 'topology/pod-1/node-101',
+                                      encap: 'vlan-12',
+                                      addr: '192.168.35.201/24',
+                                      ifInstT: 'ext-svi',
+                                      encapScope: 'local',
+                                      autostate: 'enabled',
+                                      mtu: overrides.mtu ?? '9000',
+                                    },
+                                    children: [
+                                      {
+                                        l3extRsDynPathAtt: {
+                                          attributes: {
+                                            tDn: 'uni/phys-Fab1',
+                                            floatingAddr: '192.168.35.254/24',
+                                            forgedTransmit: 'Disabled',
+                                            macChange: 'Disabled',
+                                            promMode: 'Disabled',
+                                          },
+                                        },
+                                      },
+                                      { l3extIp: { attributes: { addr: '192.168.35.253/24' } } },
+                                      {
+                                        bgpPeerP: {
+                                          attributes: {
+                                            addr: '192.168.35.0/24',
+                                            ctrl: 'as-override,dis-peer-as-check',
+                                            password: '123Cisco123',
+                                          },
+                                          children: [
+                                            { bgpAsP: { attributes: { asn: '65003' } } },
+                                            { bgpRsPeerPfxPol: { attributes: { tnBgpPeerPfxPolName: 'K8s_L3OUT' } } },
+                                          ],
+                                        },
+                                      },
+                                    ],
+                                  },
+                                },
+                              ],
+                            },
+                          },
+                        ],
+                      },
+                    },
+                    {
+                      l3extInstP: {
+                        attributes: { name: 'catch_all' },
+                        children: [
+                          { fvRsProv: { attributes: { tnVzBrCPName: 'calico_dev' } } },
+                          { fvRsCons: { attributes: { tnVzBrCPName: 'calico_dev' } } },
+                          {
+                            l3extSubnet: {
+                              attributes: {
+                                ip: '192.168.36.0/24',
+                                scope: 'import-security,shared-rtctrl,shared-security',
+                                aggregate: 'shared-rtctrl',
+                              },
+                            },
+                          },
+                        ],
+                      },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
         },
-      }],
+      ],
     },
   };
 }

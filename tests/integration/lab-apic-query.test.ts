@@ -38,7 +38,12 @@ beforeAll(async () => {
   // 12,000 routes on one leaf, for paging.
   apic.tree.load(
     Array.from({ length: 12_000 }, (_, i) => ({
-      uribv4Route: { attributes: { dn: `topology/pod-1/node-103/sys/uribv4/dom-k8s:v/db-rt/rt-[10.${i >> 8}.${i & 255}.0/24]`, prefix: `10.${i >> 8}.${i & 255}.0/24` } },
+      uribv4Route: {
+        attributes: {
+          dn: `topology/pod-1/node-103/sys/uribv4/dom-k8s:v/db-rt/rt-[10.${i >> 8}.${i & 255}.0/24]`,
+          prefix: `10.${i >> 8}.${i & 255}.0/24`,
+        },
+      },
     })),
   );
 });
@@ -74,7 +79,11 @@ describe('lab APIC queries', () => {
     const children = await get(`/api/mo/${CEP}.json?query-target=children`);
     expect(attrsOf(children.body).map((a) => a['dn'])).toEqual([`${CEP}/ip-[10.0.0.11]`, `${CEP}/rscEpToPathEp-[${PATH}]`]);
     const sub = await get('/api/mo/uni/tn-k8s.json?query-target=subtree&target-subtree-class=fvIp&target-subtree-class=fvTenant');
-    expect(attrsOf(sub.body).map((a) => a['dn'])).toEqual(['uni/tn-k8s', `${CEP}/ip-[10.0.0.11]`, 'uni/tn-k8s/ap-a/epg-e/cep-00:00:00:00:00:02/ip-[10.9.0.12]']);
+    expect(attrsOf(sub.body).map((a) => a['dn'])).toEqual([
+      'uni/tn-k8s',
+      `${CEP}/ip-[10.0.0.11]`,
+      'uni/tn-k8s/ap-a/epg-e/cep-00:00:00:00:00:02/ip-[10.9.0.12]',
+    ]);
     const byList = await get('/api/mo/uni/tn-k8s.json?query-target=subtree&target-subtree-class=fvIp,fvTenant');
     expect(byList.body).toEqual(sub.body);
     // Class query with subtree: descendants of every fvCEp
@@ -87,7 +96,9 @@ describe('lab APIC queries', () => {
     expect(attrsOf(res.body).map((a) => a['mac'])).toEqual(['00:00:00:00:00:02']);
     const encoded = await get(`/api/class/lldpIf.json?query-target-filter=${encodeURIComponent(`eq(lldpIf.portDesc,"${PATH}")`)}`);
     expect(attrsOf(encoded.body).map((a) => a['dn'])).toEqual(['topology/pod-1/node-101/sys/lldp/inst/if-[eth1/1]']);
-    const wcard = await get('/api/class/uribv4Route.json?query-target-filter=and(wcard(uribv4Route.dn,"dom-k8s:v/db-rt"),eq(uribv4Route.prefix,"10.1.2.0/24"))');
+    const wcard = await get(
+      '/api/class/uribv4Route.json?query-target-filter=and(wcard(uribv4Route.dn,"dom-k8s:v/db-rt"),eq(uribv4Route.prefix,"10.1.2.0/24"))',
+    );
     expect(wcard.body.totalCount).toBe('1');
   });
 
@@ -98,7 +109,8 @@ describe('lab APIC queries', () => {
     const full = await get('/api/mo/uni/tn-k8s.json?rsp-subtree=full&rsp-subtree-class=fvIp');
     // The containers on the way (ap, epg, cep) are kept so the nesting stays intact; other children are not.
     const path: string[] = [];
-    let node = full.body.imdata![0]!['fvTenant'] as { children?: Array<Record<string, { attributes: Record<string, string>; children?: unknown[] }>> } | undefined;
+    let node = full.body.imdata![0]!['fvTenant'] as
+      { children?: Array<Record<string, { attributes: Record<string, string>; children?: unknown[] }>> } | undefined;
     while (node?.children) {
       const [cls, child] = Object.entries(node.children[0]!)[0]!;
       path.push(`${cls}:${child.attributes['rn']}`);
@@ -111,12 +123,16 @@ describe('lab APIC queries', () => {
   });
 
   it('rsp-subtree-filter + rsp-subtree-include=required returns only parents with a match (VKACI A1)', async () => {
-    const res = await get('/api/class/fvCEp.json?rsp-subtree=full&rsp-subtree-filter=eq(fvIp.vrfDn,"uni/tn-k8s/ctx-v")&rsp-subtree-include=required');
+    const res = await get(
+      '/api/class/fvCEp.json?rsp-subtree=full&rsp-subtree-filter=eq(fvIp.vrfDn,"uni/tn-k8s/ctx-v")&rsp-subtree-include=required',
+    );
     expect(res.body.imdata).toHaveLength(1);
     expect(res.body.totalCount).toBe('1');
     const cep = res.body.imdata![0]!['fvCEp']!;
     expect(cep.attributes['mac']).toBe('00:00:00:00:00:01');
-    expect(cep.children).toEqual([{ fvIp: { attributes: { addr: '10.0.0.11', rn: 'ip-[10.0.0.11]', status: '', vrfDn: 'uni/tn-k8s/ctx-v' } } }]);
+    expect(cep.children).toEqual([
+      { fvIp: { attributes: { addr: '10.0.0.11', rn: 'ip-[10.0.0.11]', status: '', vrfDn: 'uni/tn-k8s/ctx-v' } } },
+    ]);
   });
 
   it('rsp-subtree-include=count and relations', async () => {

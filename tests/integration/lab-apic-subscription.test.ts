@@ -25,7 +25,9 @@ async function openSocket(apic: LabApic, token: string): Promise<{ ws: WebSocket
 }
 
 const events = (frames: EventFrame[], id: string): Array<Record<string, string>> =>
-  frames.filter((f) => f.subscriptionId.includes(id)).flatMap((f) => f.imdata.map((i) => ({ cls: Object.keys(i)[0]!, ...Object.values(i)[0]!.attributes })));
+  frames
+    .filter((f) => f.subscriptionId.includes(id))
+    .flatMap((f) => f.imdata.map((i) => ({ cls: Object.keys(i)[0]!, ...Object.values(i)[0]!.attributes })));
 
 let apic: LabApic;
 const tree = new ApicTree();
@@ -46,24 +48,43 @@ describe('websocket subscriptions', () => {
     const classId = classSub.body['subscriptionId'];
     expect(typeof classId).toBe('string');
     expect(String(classId)).toMatch(/^\d{17}$/);
-    const moSub = await apicFetch(apic, 'GET', '/api/mo/uni/tn-k8s.json?subscription=yes&refresh-timeout=60&query-target=subtree&target-subtree-class=fvCtx', { cookie });
+    const moSub = await apicFetch(
+      apic,
+      'GET',
+      '/api/mo/uni/tn-k8s.json?subscription=yes&refresh-timeout=60&query-target=subtree&target-subtree-class=fvCtx',
+      { cookie },
+    );
     const moId = String(moSub.body['subscriptionId']);
-    const filtered = await apicFetch(apic, 'GET', '/api/class/fvTenant.json?subscription=yes&refresh-timeout=60&query-target-filter=eq(fvTenant.name,"other")', { cookie });
+    const filtered = await apicFetch(
+      apic,
+      'GET',
+      '/api/class/fvTenant.json?subscription=yes&refresh-timeout=60&query-target-filter=eq(fvTenant.name,"other")',
+      { cookie },
+    );
     const filteredId = String(filtered.body['subscriptionId']);
 
     // Via REST config and in-process: both reach subscribers.
-    await apicFetch(apic, 'POST', '/api/mo/uni/tn-k8s.json', { cookie, body: { fvTenant: { attributes: { descr: 'after' }, children: [{ fvCtx: { attributes: { name: 'v1' } } }] } } });
+    await apicFetch(apic, 'POST', '/api/mo/uni/tn-k8s.json', {
+      cookie,
+      body: { fvTenant: { attributes: { descr: 'after' }, children: [{ fvCtx: { attributes: { name: 'v1' } } }] } },
+    });
     tree.upsert('uni/tn-k8s/ctx-v1', 'fvCtx', { pcEnfPref: 'unenforced' });
     tree.delete('uni/tn-k8s');
 
-    await waitFor(() => (events(sock.frames, classId as string).length >= 2 && events(sock.frames, moId).length >= 3 ? true : undefined), 3000, 'events');
+    await waitFor(
+      () => (events(sock.frames, classId as string).length >= 2 && events(sock.frames, moId).length >= 3 ? true : undefined),
+      3000,
+      'events',
+    );
     expect(events(sock.frames, classId as string)).toEqual([
       expect.objectContaining({ cls: 'fvTenant', dn: 'uni/tn-k8s', status: 'modified', descr: 'after' }),
       expect.objectContaining({ cls: 'fvTenant', dn: 'uni/tn-k8s', status: 'deleted' }),
     ]);
     expect(events(sock.frames, classId as string)[0]).not.toHaveProperty('name'); // modified events carry changed properties only
     expect(events(sock.frames, moId).map((e) => [e['cls'], e['status']])).toEqual([
-      ['fvCtx', 'created'], ['fvCtx', 'modified'], ['fvCtx', 'deleted'],
+      ['fvCtx', 'created'],
+      ['fvCtx', 'modified'],
+      ['fvCtx', 'deleted'],
     ]);
     expect(events(sock.frames, moId)[0]).toMatchObject({ dn: 'uni/tn-k8s/ctx-v1', name: 'v1', rn: '', childAction: '' });
     expect(events(sock.frames, filteredId)).toEqual([]);
@@ -75,7 +96,11 @@ describe('websocket subscriptions', () => {
     const { token, cookie } = await labLogin(apic);
     const sock = await openSocket(apic, token);
     const kept = String((await apicFetch(apic, 'GET', '/api/class/fvBD.json?subscription=yes', { cookie })).body['subscriptionId']);
-    const lapsed = String((await apicFetch(apic, 'GET', '/api/class/fvBD.json?subscription=yes&query-target-filter=ne(fvBD.name,"zz")', { cookie })).body['subscriptionId']);
+    const lapsed = String(
+      (await apicFetch(apic, 'GET', '/api/class/fvBD.json?subscription=yes&query-target-filter=ne(fvBD.name,"zz")', { cookie })).body[
+        'subscriptionId'
+      ],
+    );
     // Default lifetime is 1 s here: refresh `kept` every 300 ms for ~1.5 s, let `lapsed` run out.
     const until = Date.now() + 1500;
     while (Date.now() < until) {
@@ -103,15 +128,21 @@ describe('websocket subscriptions', () => {
 
     const second = await labLogin(apic);
     const sock2 = await openSocket(apic, second.token);
-    const id2 = String((await apicFetch(apic, 'GET', '/api/class/fvTenant.json?subscription=yes', { cookie: second.cookie })).body['subscriptionId']);
+    const id2 = String(
+      (await apicFetch(apic, 'GET', '/api/class/fvTenant.json?subscription=yes', { cookie: second.cookie })).body['subscriptionId'],
+    );
     expect((await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id2}`, { cookie: second.cookie })).status).toBe(200);
     apic.faults.dropWebsockets();
     await waitFor(() => (sock2.closed() ? true : undefined), 3000, 'socket drop');
     // Subscriptions live on the token's websocket: with it gone, refreshing fails (the session itself is still valid).
-    const afterDrop = await waitFor(async () => {
-      const r = await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id2}`, { cookie: second.cookie });
-      return r.status === 400 ? r : undefined;
-    }, 3000, 'subscription to end with its socket');
+    const afterDrop = await waitFor(
+      async () => {
+        const r = await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id2}`, { cookie: second.cookie });
+        return r.status === 400 ? r : undefined;
+      },
+      3000,
+      'subscription to end with its socket',
+    );
     expect(afterDrop.body.imdata![0]!['error']!.attributes['text']).toContain(id2);
     expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie: second.cookie })).status).toBe(200);
     // An unknown token cannot open a socket.
@@ -164,7 +195,10 @@ describe('TLS websocket with certificate auth (aci-containers flow)', () => {
       return `APIC-Certificate-Algorithm=v1.0; APIC-Certificate-DN=${cert.certDn}; APIC-Certificate-Fingerprint=fingerprint; APIC-Request-Signature=${signer.sign(cert.privateKeyPem, 'base64')}${extra}`;
     };
     const httpsGet = (path: string, cookie: string) =>
-      new Promise<{ status: number; body: Record<string, unknown> & { imdata: Array<Record<string, { attributes: Record<string, string> }>> } }>((resolve, reject) => {
+      new Promise<{
+        status: number;
+        body: Record<string, unknown> & { imdata: Array<Record<string, { attributes: Record<string, string> }>> };
+      }>((resolve, reject) => {
         const req = request(`${tls.url}${path}`, { ca: tls.caPem, headers: { Cookie: cookie } }, (res) => {
           let text = '';
           res.on('data', (c: Buffer) => (text += c.toString()));

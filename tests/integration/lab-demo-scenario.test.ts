@@ -90,7 +90,10 @@ describe('demo scenario, as served', () => {
   it('has 3 ESXi hosts and 2 bare-metal servers as LLDP neighbours, the bare-metal ones being cluster nodes', () => {
     // What the leaves hear on their host ports is the only fabric-side view of the servers: ESXi's vDS announces
     // "VMware ESX", lldpd on the bare-metal Linux nodes announces the distribution and kernel.
-    const adjacencies = fabric.lldpIf!.flatMap(childrenOf).filter((mo) => 'lldpAdjEp' in mo).map(attrs);
+    const adjacencies = fabric
+      .lldpIf!.flatMap(childrenOf)
+      .filter((mo) => 'lldpAdjEp' in mo)
+      .map(attrs);
     expect(adjacencies.length).toBeGreaterThan(0);
     const esxi = new Set<string>();
     const linux = new Set<string>();
@@ -115,7 +118,11 @@ describe('demo scenario, as served', () => {
     expect(nodes.filter(labelled)).toHaveLength(3);
     expect(nodes.filter((n) => !labelled(n))).toHaveLength(6);
     // Masters are tainted off ordinary workloads, as kubeadm does; a label without the taint would mislead.
-    for (const n of nodes.filter(labelled)) expect(n.spec?.taints?.map((t) => t.key), n.metadata?.name).toContain(CONTROL_PLANE);
+    for (const n of nodes.filter(labelled))
+      expect(
+        n.spec?.taints?.map((t) => t.key),
+        n.metadata?.name,
+      ).toContain(CONTROL_PLANE);
     const notReady = nodes.filter((n) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status !== 'True');
     expect(notReady.map((n) => n.metadata?.name)).toEqual([]);
   });
@@ -151,11 +158,13 @@ describe('demo scenario, as served', () => {
       'externalTrafficPolicy Local': (svc) => svc.spec?.externalTrafficPolicy === 'Local',
       'externalTrafficPolicy Cluster': (svc) => svc.spec?.externalTrafficPolicy === 'Cluster',
     };
-    const missing = Object.entries(kinds).filter(([, is]) => !demo.some(is)).map(([kind]) => kind);
+    const missing = Object.entries(kinds)
+      .filter(([, is]) => !demo.some(is))
+      .map(([kind]) => kind);
     expect(missing).toEqual([]);
   });
 
-  it('peers every node over Calico BGP with its rack\'s anchor leaves on the floating L3Out, sessions established', () => {
+  it("peers every node over Calico BGP with its rack's anchor leaves on the floating L3Out, sessions established", () => {
     // The floating L3Out: one floating SVI per anchor leaf, all four leaves anchoring.
     const anchorLeafByIp = new Map<string, number>();
     for (const mo of fabric.l3extVirtualLIfP!) anchorLeafByIp.set((attrs(mo).addr ?? '').split('/')[0]!, nodeIdOf(attrs(mo).nodeDn ?? ''));

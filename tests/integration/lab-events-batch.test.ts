@@ -16,7 +16,11 @@ beforeAll(async () => {
 afterAll(cleanup);
 
 async function postBatch(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${lab.controlUrl}/events/batch`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${lab.controlUrl}/events/batch`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 

@@ -28,9 +28,14 @@ beforeAll(async () => {
   await source.start();
   await waitUntil('the cluster source to sync', () => source.status().state === 'synced');
   // Calico keeps BGP passwords in a Secret, which akb's cluster source does not read: watch it directly.
-  const secrets = await new Watch(kubeConfigOf(lab)).watch('/api/v1/namespaces/kube-system/secrets', {}, (type: string, object: KubeObject) => {
-    k8sChanges.push({ resource: 'secrets', type: type === 'ADDED' ? 'add' : type === 'DELETED' ? 'delete' : 'update', object });
-  }, () => undefined);
+  const secrets = await new Watch(kubeConfigOf(lab)).watch(
+    '/api/v1/namespaces/kube-system/secrets',
+    {},
+    (type: string, object: KubeObject) => {
+      k8sChanges.push({ resource: 'secrets', type: type === 'ADDED' ? 'add' : type === 'DELETED' ? 'delete' : 'update', object });
+    },
+    () => undefined,
+  );
   onCleanup(async () => secrets.abort());
   apic = apicClientOf(lab);
   for (const cls of CLASSES) {
@@ -62,26 +67,68 @@ const leafOf = (dn: string): number => Number(/\/node-(\d+)\//.exec(dn)?.[1]);
 function inconsistency(): string | undefined {
   const store = lab.k8s.store;
   for (const key of ['nodes', 'pods', 'services', 'endpointslices', 'bgppeers']) {
-    const seen = source.snapshot()[key]!.map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
-    const held = store.list(key).items.map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+    const snapshot = source.snapshot();
+    const seen = snapshot[key]!.map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`).sort();
+    const held = store
+      .list(key)
+      .items.map((o) => `${o.metadata.namespace}/${o.metadata.name}@${o.metadata.resourceVersion}`)
+      .sort();
     if (JSON.stringify(seen) !== JSON.stringify(held)) return `watch of ${key} differs from the server`;
   }
   const tree = lab.apic[0]!.tree;
   for (const cls of CLASSES) {
     const seen = [...mirror.get(cls)!.entries()].map(([dn, a]) => `${dn} ${a.operSt ?? ''}${a.tDn ?? ''}`).sort();
-    const held = tree.byClass(cls).map((mo) => `${mo.dn} ${mo.attrs.operSt ?? ''}${mo.attrs.tDn ?? ''}`).sort();
+    const held = tree
+      .byClass(cls)
+      .map((mo) => `${mo.dn} ${mo.attrs.operSt ?? ''}${mo.attrs.tDn ?? ''}`)
+      .sort();
     if (JSON.stringify(seen) !== JSON.stringify(held)) return `subscription to ${cls} differs from the APIC`;
   }
   const world = lab.world();
   const truth = lab.truth();
-  const pods = store.list('pods').items.map((p) => p.metadata.name).sort();
+  const pods = store
+    .list('pods')
+    .items.map((p) => p.metadata.name)
+    .sort();
   if (JSON.stringify(pods) !== JSON.stringify(world.pods.map((p) => p.name).sort())) return 'pods differ from the world';
-  const notReady = store.list('nodes').items.filter((n) => !JSON.stringify(n.status).includes('"KubeletReady"')).map((n) => n.metadata.name).sort();
-  if (JSON.stringify(notReady) !== JSON.stringify(world.nodes.filter((n) => !n.ready).map((n) => n.name).sort())) return 'node readiness differs from the world';
-  const paths = tree.byClass('fvRsCEpToPathEp').map((mo) => mo.attrs.tDn).sort();
-  if (JSON.stringify(paths) !== JSON.stringify(truth.nodes.filter((n) => n.ready && n.pathDn).map((n) => n.pathDn).sort())) return 'endpoint paths differ from the truth';
-  const up = tree.byClass('bgpPeerEntry').filter((mo) => mo.attrs.operSt === 'established').map((mo) => `${leafOf(mo.dn)} ${mo.attrs.addr}`).sort();
-  const truthUp = truth.sessions.filter((s) => s.state === 'established' && s.leaf !== null).map((s) => `${s.leaf} ${s.nodeIp}`).sort();
+  const notReady = store
+    .list('nodes')
+    .items.filter((n) => !JSON.stringify(n.status).includes('"KubeletReady"'))
+    .map((n) => n.metadata.name)
+    .sort();
+  if (
+    JSON.stringify(notReady) !==
+    JSON.stringify(
+      world.nodes
+        .filter((n) => !n.ready)
+        .map((n) => n.name)
+        .sort(),
+    )
+  )
+    return 'node readiness differs from the world';
+  const paths = tree
+    .byClass('fvRsCEpToPathEp')
+    .map((mo) => mo.attrs.tDn)
+    .sort();
+  if (
+    JSON.stringify(paths) !==
+    JSON.stringify(
+      truth.nodes
+        .filter((n) => n.ready && n.pathDn)
+        .map((n) => n.pathDn)
+        .sort(),
+    )
+  )
+    return 'endpoint paths differ from the truth';
+  const up = tree
+    .byClass('bgpPeerEntry')
+    .filter((mo) => mo.attrs.operSt === 'established')
+    .map((mo) => `${leafOf(mo.dn)} ${mo.attrs.addr}`)
+    .sort();
+  const truthUp = truth.sessions
+    .filter((s) => s.state === 'established' && s.leaf !== null)
+    .map((s) => `${s.leaf} ${s.nodeIp}`)
+    .sort();
   if (JSON.stringify(up) !== JSON.stringify(truthUp)) return 'established sessions differ from the truth';
   const hops = tree.byClass('uribv4Nexthop').length;
   const truthHops = truth.routes.reduce((n, r) => n + r.nextHops.length, 0);
@@ -90,13 +137,21 @@ function inconsistency(): string | undefined {
 }
 
 /** Plays an event and waits until both mirrors are consistent and the expected change has arrived on each side. */
-async function play(ev: LabEventInput, expectK8s: (c: ClusterChange) => boolean, expectApic: ((e: ApicEvent) => boolean) | 'none'): Promise<void> {
+async function play(
+  ev: LabEventInput,
+  expectK8s: (c: ClusterChange) => boolean,
+  expectApic: ((e: ApicEvent) => boolean) | 'none',
+): Promise<void> {
   const k0 = k8sChanges.length;
   const a0 = apicEvents.length;
   await lab.event(ev);
   let why = '';
   await waitUntil(`${ev.kind} to reach both clients (${why})`, () => {
-    why = !k8sChanges.slice(k0).some(expectK8s) ? 'no expected watch event' : expectApic !== 'none' && !apicEvents.slice(a0).some(expectApic) ? 'no expected APIC event' : inconsistency() ?? '';
+    why = !k8sChanges.slice(k0).some(expectK8s)
+      ? 'no expected watch event'
+      : expectApic !== 'none' && !apicEvents.slice(a0).some(expectApic)
+        ? 'no expected APIC event'
+        : (inconsistency() ?? '');
     return why === '';
   }).catch((e: Error) => {
     throw new Error(`${e.message}: ${why}`);
@@ -109,12 +164,16 @@ async function playApicOnly(ev: LabEventInput, expectApic: (e: ApicEvent) => boo
   const k0 = k8sChanges.length;
   const a0 = apicEvents.length;
   await lab.event(ev);
-  await waitUntil(`${ev.kind} to reach the APIC subscription`, () => apicEvents.slice(a0).some(expectApic) && inconsistency() === undefined);
+  await waitUntil(
+    `${ev.kind} to reach the APIC subscription`,
+    () => apicEvents.slice(a0).some(expectApic) && inconsistency() === undefined,
+  );
   expect(k8sChanges.slice(k0)).toEqual([]);
 }
 
 const nodeIp = (name: string): string => lab.world().nodes.find((n) => n.name === name)!.ip;
-const isPod = (app: string, type?: string) => (c: ClusterChange) => c.resource === 'pods' && c.object.metadata.labels?.app === app && (!type || c.type === type);
+const isPod = (app: string, type?: string) => (c: ClusterChange) =>
+  c.resource === 'pods' && c.object.metadata.labels?.app === app && (!type || c.type === type);
 
 describe('lab events reach a Kubernetes watch and an APIC subscription consistently', () => {
   it('starts consistent', async () => {
@@ -123,19 +182,34 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
   });
 
   it('scale-deployment: a Local service scaled to zero loses its pods and its next hops', async () => {
-    await play({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 0 }, isPod('frontend', 'delete'), (e) => e.className === 'uribv4Nexthop' && e.type === 'deleted');
+    await play(
+      { kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 0 },
+      isPod('frontend', 'delete'),
+      (e) => e.className === 'uribv4Nexthop' && e.type === 'deleted',
+    );
     expect(lab.k8s.store.list('pods', { labelSelector: 'app=frontend' }).items).toHaveLength(0);
-    await play({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 24 }, isPod('frontend', 'add'), (e) => e.className === 'uribv4Nexthop' && e.type === 'created');
+    await play(
+      { kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 24 },
+      isPod('frontend', 'add'),
+      (e) => e.className === 'uribv4Nexthop' && e.type === 'created',
+    );
   });
 
   it('kill-pod: the pod is replaced under a new name', async () => {
     const victim = lab.world().pods.find((p) => p.workload === 'shop/db')!;
-    await play({ kind: 'kill-pod', namespace: 'shop', name: victim.name }, (c) => c.resource === 'pods' && c.type === 'delete' && c.object.metadata.name === victim.name, 'none');
+    await play(
+      { kind: 'kill-pod', namespace: 'shop', name: victim.name },
+      (c) => c.resource === 'pods' && c.type === 'delete' && c.object.metadata.name === victim.name,
+      'none',
+    );
     expect(lab.world().pods.filter((p) => p.workload === 'shop/db')).toHaveLength(3);
   });
 
   it('drain-node and uncordon-node', async () => {
-    const isNode = (name: string, unschedulable: boolean) => (c: ClusterChange) => c.resource === 'nodes' && c.object.metadata.name === name && ((c.object.spec as { unschedulable?: boolean }).unschedulable === true) === unschedulable;
+    const isNode = (name: string, unschedulable: boolean) => (c: ClusterChange) =>
+      c.resource === 'nodes' &&
+      c.object.metadata.name === name &&
+      ((c.object.spec as { unschedulable?: boolean }).unschedulable === true) === unschedulable;
     await play({ kind: 'drain-node', node: 'worker-4' }, isNode('worker-4', true), (e) => e.className === 'uribv4Nexthop');
     expect(lab.world().pods.filter((p) => p.node === 'worker-4' && !p.hostNetwork && p.workload.startsWith('shop/'))).toEqual([]);
     await play({ kind: 'uncordon-node', node: 'worker-4' }, isNode('worker-4', false), 'none');
@@ -143,51 +217,97 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
 
   it('fail-node and recover-node: the endpoint ages out and the sessions drop, then come back', async () => {
     const ip = nodeIp('worker-2');
-    await play({ kind: 'fail-node', node: 'worker-2' }, (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('NodeStatusUnknown'),
-      (e) => e.className === 'bgpPeerEntry' && e.dn.includes(`ent-[${ip}]`));
+    await play(
+      { kind: 'fail-node', node: 'worker-2' },
+      (c) =>
+        c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('NodeStatusUnknown'),
+      (e) => e.className === 'bgpPeerEntry' && e.dn.includes(`ent-[${ip}]`),
+    );
     expect([...mirror.get('fvCEp')!.values()].some((a) => a.mac === lab.world().nodes.find((n) => n.name === 'worker-2')!.mac)).toBe(false);
-    await play({ kind: 'recover-node', node: 'worker-2' }, (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('KubeletReady'),
-      (e) => e.className === 'fvCEp' && e.type === 'created');
+    await play(
+      { kind: 'recover-node', node: 'worker-2' },
+      (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('KubeletReady'),
+      (e) => e.className === 'fvCEp' && e.type === 'created',
+    );
   });
 
   it('session-down and session-up', async () => {
     const ip = nodeIp('master-1');
-    const entry = (state: string) => (e: ApicEvent) => e.className === 'bgpPeerEntry' && e.dn.includes(`/node-101/`) && e.dn.includes(`ent-[${ip}]`) && attrs(e.mo).operSt === state;
+    const entry = (state: string) => (e: ApicEvent) =>
+      e.className === 'bgpPeerEntry' && e.dn.includes(`/node-101/`) && e.dn.includes(`ent-[${ip}]`) && attrs(e.mo).operSt === state;
     await playApicOnly({ kind: 'session-down', leaf: 101, node: 'master-1' }, entry('idle'));
     await playApicOnly({ kind: 'session-up', leaf: 101, node: 'master-1' }, entry('established'));
   });
 
   it('misconfigure-session and fix-session: the node side of rack 2 expects another AS, its sessions go down, then recover', async () => {
-    const rack2 = lab.world().nodes.filter((n) => n.rack === 2).map((n) => n.ip);
-    const down = (e: ApicEvent) => e.className === 'bgpPeerEntry' && rack2.some((ip) => e.dn.includes(`ent-[${ip}]`)) && attrs(e.mo).operSt !== undefined && attrs(e.mo).operSt !== 'established';
+    const rack2 = lab
+      .world()
+      .nodes.filter((n) => n.rack === 2)
+      .map((n) => n.ip);
+    const down = (e: ApicEvent) =>
+      e.className === 'bgpPeerEntry' &&
+      rack2.some((ip) => e.dn.includes(`ent-[${ip}]`)) &&
+      attrs(e.mo).operSt !== undefined &&
+      attrs(e.mo).operSt !== 'established';
     await play({ kind: 'misconfigure-session', rack: 2, what: 'as' }, (c) => c.resource === 'bgppeers', down);
     expect(lab.truth().sessions.filter((s) => s.node && rack2.includes(s.nodeIp) && s.state === 'established')).toEqual([]);
-    await play({ kind: 'fix-session', rack: 2 }, (c) => c.resource === 'bgppeers', (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'established');
-    await play({ kind: 'misconfigure-session', rack: 1, what: 'password' }, (c) => c.resource === 'secrets' && c.type === 'update', (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'active');
-    await play({ kind: 'fix-session', rack: 1 }, (c) => c.resource === 'secrets' && c.type === 'update', (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'established');
+    await play(
+      { kind: 'fix-session', rack: 2 },
+      (c) => c.resource === 'bgppeers',
+      (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'established',
+    );
+    await play(
+      { kind: 'misconfigure-session', rack: 1, what: 'password' },
+      (c) => c.resource === 'secrets' && c.type === 'update',
+      (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'active',
+    );
+    await play(
+      { kind: 'fix-session', rack: 1 },
+      (c) => c.resource === 'secrets' && c.type === 'update',
+      (e) => e.className === 'bgpPeerEntry' && attrs(e.mo).operSt === 'established',
+    );
   });
 
   it('move-cable: the endpoint is learned on the new path', async () => {
-    await playApicOnly({ kind: 'move-cable', host: 'worker-6', leaves: [104], ports: ['eth1/20'] }, (e) => e.className === 'fvRsCEpToPathEp' && e.type === 'created' && e.dn.endsWith('[topology/pod-1/paths-104/pathep-[eth1/20]]'));
+    await playApicOnly(
+      { kind: 'move-cable', host: 'worker-6', leaves: [104], ports: ['eth1/20'] },
+      (e) => e.className === 'fvRsCEpToPathEp' && e.type === 'created' && e.dn.endsWith('[topology/pod-1/paths-104/pathep-[eth1/20]]'),
+    );
     expect(lab.truth().nodes.find((n) => n.name === 'worker-6')!.pathDn).toBe('topology/pod-1/paths-104/pathep-[eth1/20]');
   });
 
   it('add-leaf: a new switch joins the fabric', async () => {
-    await playApicOnly({ kind: 'add-leaf', id: 105, rack: 3 }, (e) => e.className === 'fabricNode' && e.type === 'created' && e.dn === 'topology/pod-1/node-105');
+    await playApicOnly(
+      { kind: 'add-leaf', id: 105, rack: 3 },
+      (e) => e.className === 'fabricNode' && e.type === 'created' && e.dn === 'topology/pod-1/node-105',
+    );
   });
 
   it('set-traffic-policy: a Cluster service turned Local is advertised only from nodes with endpoints', async () => {
-    await play({ kind: 'set-traffic-policy', namespace: 'shop', name: 'cache', policy: 'Local' },
-      (c) => c.resource === 'services' && c.object.metadata.name === 'cache' && (c.object.spec as { externalTrafficPolicy?: string }).externalTrafficPolicy === 'Local',
-      (e) => e.className === 'uribv4Nexthop');
+    await play(
+      { kind: 'set-traffic-policy', namespace: 'shop', name: 'cache', policy: 'Local' },
+      (c) =>
+        c.resource === 'services' &&
+        c.object.metadata.name === 'cache' &&
+        (c.object.spec as { externalTrafficPolicy?: string }).externalTrafficPolicy === 'Local',
+      (e) => e.className === 'uribv4Nexthop',
+    );
     const cache = lab.truth().services.find((s) => s.name === 'cache')!;
     expect(cache.externalTrafficPolicy).toBe('Local');
   });
 
   it('rejects bad events naming the field or the unknown object, changing nothing', async () => {
     const generation = lab.world().generation;
-    const reject = async (ev: unknown): Promise<LabEventError> => lab.event(ev).then(() => { throw new Error('accepted'); }, (e: unknown) => e as LabEventError);
-    expect((await reject({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: -1 })).issues).toEqual([expect.stringMatching(/^replicas: /)]);
+    const reject = async (ev: unknown): Promise<LabEventError> =>
+      lab.event(ev).then(
+        () => {
+          throw new Error('accepted');
+        },
+        (e: unknown) => e as LabEventError,
+      );
+    expect((await reject({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: -1 })).issues).toEqual([
+      expect.stringMatching(/^replicas: /),
+    ]);
     expect((await reject({ kind: 'explode' })).issues).toEqual([expect.stringMatching(/^kind: must be one of scale-deployment, /)]);
     const unknown = await reject({ kind: 'fail-node', node: 'no-such-node' });
     expect([unknown.status, unknown.issues]).toEqual([404, ['no node no-such-node']]);

@@ -13,13 +13,20 @@ import { attrs, childrenOf, cleanup, kubeConfigOf, readFabric, startTestLab } fr
  */
 afterEach(cleanup);
 
-interface K8sNode { name: string; ip: string; rack: number; ready: boolean }
+interface K8sNode {
+  name: string;
+  ip: string;
+  rack: number;
+  ready: boolean;
+}
 
 function k8sNodes(items: KubeObject[]): K8sNode[] {
   return items.map((n) => {
     const status = n.status as { addresses: { type: string; address: string }[]; conditions: { type: string; status: string }[] };
     return {
-      name: n.metadata.name, ip: status.addresses.find((a) => a.type === 'InternalIP')!.address, rack: Number(n.metadata.labels?.rack_id),
+      name: n.metadata.name,
+      ip: status.addresses.find((a) => a.type === 'InternalIP')!.address,
+      rack: Number(n.metadata.labels?.rack_id),
       ready: status.conditions.some((c) => c.type === 'Ready' && c.status === 'True'),
     };
   });
@@ -34,7 +41,12 @@ function agreedSessions(s: Scenario, nodes: K8sNode[]): string[] {
     if (!n.ready) continue;
     for (const peer of s.cluster.cni.peers.filter((p) => p.rack === n.rack)) {
       const anchor = s.l3out.anchors.find((a) => a.ip === peer.ip);
-      const agrees = anchor && anchor.rack === n.rack && (peer.password ?? '') === (s.l3out.password ?? '') && s.cluster.cni.as === s.l3out.peerAs && peer.as === s.l3out.fabricAs;
+      const agrees =
+        anchor &&
+        anchor.rack === n.rack &&
+        (peer.password ?? '') === (s.l3out.password ?? '') &&
+        s.cluster.cni.as === s.l3out.peerAs &&
+        peer.as === s.l3out.fabricAs;
       if (agrees) out.push(`${anchor.leaf} ${n.ip}`);
     }
   }
@@ -42,7 +54,11 @@ function agreedSessions(s: Scenario, nodes: K8sNode[]): string[] {
 }
 
 function established(fabric: Record<string, WireMo[]>): string[] {
-  return fabric.bgpPeerEntry!.map(attrs).filter((a) => a.operSt === 'established').map((a) => `${leafOf(a.dn!)} ${a.addr}`).sort();
+  return fabric
+    .bgpPeerEntry!.map(attrs)
+    .filter((a) => a.operSt === 'established')
+    .map((a) => `${leafOf(a.dn!)} ${a.addr}`)
+    .sort();
 }
 
 async function checkScenario(name: string, scenario: string | Scenario = name): Promise<void> {
@@ -104,7 +120,13 @@ async function checkScenario(name: string, scenario: string | Scenario = name): 
   checkLocalServices(name, s, nodes, listing.k8s, fabric);
 }
 
-function checkLocalServices(name: string, s: Scenario, nodes: K8sNode[], k8s: Record<string, KubeObject[]>, fabric: Record<string, WireMo[]>): void {
+function checkLocalServices(
+  name: string,
+  s: Scenario,
+  nodes: K8sNode[],
+  k8s: Record<string, KubeObject[]>,
+  fabric: Record<string, WireMo[]>,
+): void {
   const ipOf = new Map(nodes.map((n) => [n.name, n.ip]));
   const peersOf = new Map<number, Set<string>>();
   for (const e of established(fabric)) {
@@ -122,13 +144,23 @@ function checkLocalServices(name: string, s: Scenario, nodes: K8sNode[], k8s: Re
   for (const svc of k8s.services ?? []) {
     const spec = svc.spec as { type: string; externalTrafficPolicy?: string; externalIPs?: string[]; loadBalancerIP?: string };
     if (spec.externalTrafficPolicy !== 'Local' || (spec.type !== 'LoadBalancer' && spec.type !== 'NodePort')) continue;
-    const ingress = ((svc.status as { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : []));
+    const ingress = ((svc.status as { loadBalancer?: { ingress?: { ip?: string }[] } } | undefined)?.loadBalancer?.ingress ?? []).flatMap(
+      (i) => (i.ip ? [i.ip] : []),
+    );
     const prefixes = [
-      ...(s.cluster.cni.advertise.externalIPs ? spec.externalIPs ?? [] : []),
+      ...(s.cluster.cni.advertise.externalIPs ? (spec.externalIPs ?? []) : []),
       ...(s.cluster.cni.advertise.loadBalancerIPs ? [...ingress, ...(spec.loadBalancerIP ? [spec.loadBalancerIP] : [])] : []),
     ];
-    const slices = (k8s.endpointslices ?? []).filter((e) => e.metadata.namespace === svc.metadata.namespace && e.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name);
-    const readyNodes = new Set(slices.flatMap((e) => (e.endpoints as { nodeName?: string; conditions?: { ready?: boolean } }[]).filter((x) => x.conditions?.ready && x.nodeName).map((x) => ipOf.get(x.nodeName!)!)));
+    const slices = (k8s.endpointslices ?? []).filter(
+      (e) => e.metadata.namespace === svc.metadata.namespace && e.metadata.labels?.['kubernetes.io/service-name'] === svc.metadata.name,
+    );
+    const readyNodes = new Set(
+      slices.flatMap((e) =>
+        (e.endpoints as { nodeName?: string; conditions?: { ready?: boolean } }[])
+          .filter((x) => x.conditions?.ready && x.nodeName)
+          .map((x) => ipOf.get(x.nodeName!)!),
+      ),
+    );
     for (const prefix of new Set(prefixes)) {
       for (const [leaf, peers] of peersOf) {
         const eligible = [...readyNodes].filter((ip) => peers.has(ip));
@@ -140,7 +172,8 @@ function checkLocalServices(name: string, s: Scenario, nodes: K8sNode[], k8s: Re
       }
     }
   }
-  if (s.cluster.services.some((x) => x.externalTrafficPolicy === 'Local' && x.type !== 'ClusterIP')) expect(checked, `${name}: Local services checked`).toBeGreaterThan(0);
+  if (s.cluster.services.some((x) => x.externalTrafficPolicy === 'Local' && x.type !== 'ClusterIP'))
+    expect(checked, `${name}: Local services checked`).toBeGreaterThan(0);
 }
 
 describe('lab invariants for every shipped scenario, read through akb clients', () => {

@@ -13,7 +13,11 @@ afterEach(async () => {
 
 const TABLE_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
 const pod = (name: string, namespace: string, labels: Record<string, string>, nodeName = 'n1', phase = 'Running') => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace, labels }, spec: { nodeName, containers: [{ name: 'c', image: 'i' }] }, status: { phase },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace, labels },
+  spec: { nodeName, containers: [{ name: 'c', image: 'i' }] },
+  status: { phase },
 });
 const names = (body: Record<string, unknown>) => (body['items'] as { metadata: { name: string } }[]).map((i) => i.metadata.name);
 
@@ -21,7 +25,12 @@ describe('lab k8s server: list', () => {
   it('pages with limit/continue at one resourceVersion, across namespaces', async () => {
     server = await startLabK8s();
     server.store.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'b' } });
-    for (const [ns, n] of [['default', 'p1'], ['b', 'p2'], ['default', 'p3']] as const) server.store.create(pod(n, ns, {}));
+    for (const [ns, n] of [
+      ['default', 'p1'],
+      ['b', 'p2'],
+      ['default', 'p3'],
+    ] as const)
+      server.store.create(pod(n, ns, {}));
     const first = await kubeFetch(server, 'GET', '/api/v1/pods?limit=2');
     const meta = first.body['metadata'] as { resourceVersion: string; continue: string; remainingItemCount: number };
     expect(first.body['kind']).toBe('PodList');
@@ -30,7 +39,7 @@ describe('lab k8s server: list', () => {
     server.store.create(pod('p0', 'default', {}));
     const second = await kubeFetch(server, 'GET', `/api/v1/pods?limit=2&continue=${meta.continue}`);
     expect(names(second.body)).toEqual(['p3']);
-    expect((second.body['metadata'] as { resourceVersion: string; continue?: string })).toEqual({ resourceVersion: meta.resourceVersion });
+    expect(second.body['metadata'] as { resourceVersion: string; continue?: string }).toEqual({ resourceVersion: meta.resourceVersion });
   });
 
   it('filters by label selector (=, !=, in, notin, exists, !key) and field selector', async () => {
@@ -97,7 +106,8 @@ describe('lab k8s server: watch', () => {
   it('a too-old resourceVersion gets HTTP 200, one ERROR 410 Expired event, then the stream ends', async () => {
     server = await startLabK8s({ watchWindow: 3 });
     const rv = server.store.resourceVersion;
-    for (let i = 0; i < 5; i++) server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'default' } });
+    for (let i = 0; i < 5; i++)
+      server.store.create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `c${i}`, namespace: 'default' } });
     const w = await openWatch(server, `/api/v1/namespaces/default/configmaps?watch=true&resourceVersion=${rv}`);
     await w.ended;
     expect(w.status).toBe(200);
@@ -109,11 +119,17 @@ describe('lab k8s server: watch', () => {
   it('sends BOOKMARKs when allowed and ends the stream after timeoutSeconds', async () => {
     server = await startLabK8s({ bookmarkIntervalMs: 50 });
     const started = Date.now();
-    const w = await openWatch(server, `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${server.store.resourceVersion}&allowWatchBookmarks=true&timeoutSeconds=1`);
+    const w = await openWatch(
+      server,
+      `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${server.store.resourceVersion}&allowWatchBookmarks=true&timeoutSeconds=1`,
+    );
     await w.ended;
     expect(Date.now() - started).toBeGreaterThanOrEqual(900);
     expect(w.events.length).toBeGreaterThan(0);
-    expect(w.events[0]).toEqual({ type: 'BOOKMARK', object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: server.store.resourceVersion } } });
+    expect(w.events[0]).toEqual({
+      type: 'BOOKMARK',
+      object: { kind: 'Pod', apiVersion: 'v1', metadata: { resourceVersion: server.store.resourceVersion } },
+    });
   });
 
   it('resourceVersion 0 starts with the current objects; Table watches carry one-row tables', async () => {
@@ -123,7 +139,10 @@ describe('lab k8s server: watch', () => {
     server.store.create(pod('new', 'default', {}));
     await waitFor(() => (w.events.length === 2 ? true : undefined), 5000, 'two table events');
     const tables = w.events.map((e) => e.object as { kind: string; columnDefinitions: unknown[]; rows: { cells: unknown[] }[] });
-    expect(tables.map((t) => [t.kind, t.rows[0]!.cells[0]])).toEqual([['Table', 'existing'], ['Table', 'new']]);
+    expect(tables.map((t) => [t.kind, t.rows[0]!.cells[0]])).toEqual([
+      ['Table', 'existing'],
+      ['Table', 'new'],
+    ]);
     expect(tables[0]!.columnDefinitions.length).toBeGreaterThan(0);
     expect(tables[1]!.columnDefinitions).toEqual([]);
     w.abort();
@@ -142,7 +161,9 @@ describe('lab k8s server: watch', () => {
 describe('lab k8s server: writes, CRDs, discovery', () => {
   it('create sets uid, creationTimestamp, resourceVersion, generation and supports generateName', async () => {
     server = await startLabK8s();
-    const res = await kubeFetch(server, 'POST', '/api/v1/namespaces/default/configmaps', { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } } });
+    const res = await kubeFetch(server, 'POST', '/api/v1/namespaces/default/configmaps', {
+      body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { generateName: 'gen-' } },
+    });
     expect(res.status).toBe(201);
     const meta = res.body['metadata'] as Record<string, unknown>;
     expect(meta['name']).toMatch(/^gen-[a-z0-9]{5}$/);
@@ -155,12 +176,24 @@ describe('lab k8s server: writes, CRDs, discovery', () => {
     server = await startLabK8s();
     server.store.create(pod('p', 'default', { a: '1' }, 'n1', 'Pending'));
     const path = '/api/v1/namespaces/default/pods/p';
-    const jp = await kubeFetch(server, 'PATCH', path, { contentType: 'application/json-patch+json', body: [{ op: 'add', path: '/metadata/labels/b', value: '2' }, { op: 'remove', path: '/metadata/labels/a' }] });
+    const jp = await kubeFetch(server, 'PATCH', path, {
+      contentType: 'application/json-patch+json',
+      body: [
+        { op: 'add', path: '/metadata/labels/b', value: '2' },
+        { op: 'remove', path: '/metadata/labels/a' },
+      ],
+    });
     expect((jp.body['metadata'] as { labels: unknown }).labels).toEqual({ b: '2' });
     // The main endpoint keeps status; /status changes only status.
-    await kubeFetch(server, 'PATCH', path, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Failed' }, spec: { nodeName: 'n2' } } });
+    await kubeFetch(server, 'PATCH', path, {
+      contentType: 'application/merge-patch+json',
+      body: { status: { phase: 'Failed' }, spec: { nodeName: 'n2' } },
+    });
     expect(server.store.get('pods', 'p', 'default')).toMatchObject({ spec: { nodeName: 'n2' }, status: { phase: 'Pending' } });
-    await kubeFetch(server, 'PATCH', `${path}/status`, { contentType: 'application/merge-patch+json', body: { status: { phase: 'Running' }, spec: { nodeName: 'n3' } } });
+    await kubeFetch(server, 'PATCH', `${path}/status`, {
+      contentType: 'application/merge-patch+json',
+      body: { status: { phase: 'Running' }, spec: { nodeName: 'n3' } },
+    });
     expect(server.store.get('pods', 'p', 'default')).toMatchObject({ spec: { nodeName: 'n2' }, status: { phase: 'Running' } });
   });
 
@@ -171,15 +204,25 @@ describe('lab k8s server: writes, CRDs, discovery', () => {
     const crd = (await import('../../lib/lab/k8s')).crdManifest('ciliumbgpclusterconfigs');
     expect((await kubeFetch(server, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: crd })).status).toBe(201);
     expect(await groups()).toContain('cilium.io');
-    const resources = (await kubeFetch(server, 'GET', '/apis/cilium.io/v2alpha1')).body['resources'] as { name: string; namespaced: boolean }[];
+    const resources = (await kubeFetch(server, 'GET', '/apis/cilium.io/v2alpha1')).body['resources'] as {
+      name: string;
+      namespaced: boolean;
+    }[];
     expect(resources).toContainEqual(expect.objectContaining({ name: 'ciliumbgpclusterconfigs', namespaced: false }));
-    const created = await kubeFetch(server, 'POST', '/apis/cilium.io/v2alpha1/ciliumbgpclusterconfigs', { body: { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumBGPClusterConfig', metadata: { name: 'bgp' }, spec: { bgpInstances: [] } } });
+    const created = await kubeFetch(server, 'POST', '/apis/cilium.io/v2alpha1/ciliumbgpclusterconfigs', {
+      body: { apiVersion: 'cilium.io/v2alpha1', kind: 'CiliumBGPClusterConfig', metadata: { name: 'bgp' }, spec: { bgpInstances: [] } },
+    });
     expect(created.status).toBe(201);
     expect((await kubeFetch(server, 'GET', '/apis/cilium.io/v2/ciliumbgpclusterconfigs/bgp')).body['apiVersion']).toBe('cilium.io/v2');
-    const bad = await kubeFetch(server, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', { body: { ...crd, metadata: { name: 'wrong.name' } } });
+    const bad = await kubeFetch(server, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', {
+      body: { ...crd, metadata: { name: 'wrong.name' } },
+    });
     expect(bad.status).toBe(422);
     expect(bad.body).toMatchObject({ details: { causes: [{ field: 'metadata.name' }] } });
-    expect((await kubeFetch(server, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/ciliumbgpclusterconfigs.cilium.io')).status).toBe(200);
+    expect(
+      (await kubeFetch(server, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/ciliumbgpclusterconfigs.cilium.io'))
+        .status,
+    ).toBe(200);
     expect(await groups()).not.toContain('cilium.io');
     expect((await kubeFetch(server, 'GET', '/apis/cilium.io/v2/ciliumbgpclusterconfigs')).status).toBe(404);
   });
@@ -190,7 +233,10 @@ describe('lab k8s server: writes, CRDs, discovery', () => {
     server.store.create(pod('x', 'gone', {}));
     server.store.delete('namespaces', 'gone');
     expect(server.store.list('pods', { namespace: 'gone' }).items).toEqual([]);
-    expect((await kubeFetch(server, 'POST', '/api/v1/namespaces/gone/pods', { body: pod('y', 'gone', {}) })).body).toMatchObject({ code: 404, message: 'namespaces "gone" not found' });
+    expect((await kubeFetch(server, 'POST', '/api/v1/namespaces/gone/pods', { body: pod('y', 'gone', {}) })).body).toMatchObject({
+      code: 404,
+      message: 'namespaces "gone" not found',
+    });
   });
 
   it('client-node KubernetesObjectApi creates, reads and server-side-applies a Calico BGPPeer', async () => {
@@ -198,12 +244,28 @@ describe('lab k8s server: writes, CRDs, discovery', () => {
     const kc = new KubeConfig();
     kc.loadFromString(server.kubeconfigYaml());
     const api = KubernetesObjectApi.makeApiClient(kc);
-    const peer = { apiVersion: 'crd.projectcalico.org/v1', kind: 'BGPPeer', metadata: { name: '2-100-101-201' }, spec: { peerIP: '2.100.101.201', asNumber: 2, nodeSelector: 'rack_id == "1"' } };
+    const peer = {
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'BGPPeer',
+      metadata: { name: '2-100-101-201' },
+      spec: { peerIP: '2.100.101.201', asNumber: 2, nodeSelector: 'rack_id == "1"' },
+    };
     await api.create(peer);
-    const read = (await api.read({ apiVersion: peer.apiVersion, kind: peer.kind, metadata: { name: peer.metadata.name } })) as { spec?: unknown };
+    const read = (await api.read({ apiVersion: peer.apiVersion, kind: peer.kind, metadata: { name: peer.metadata.name } })) as {
+      spec?: unknown;
+    };
     expect(read.spec).toEqual(peer.spec);
-    const applied = await api.patch({ ...peer, spec: { ...peer.spec, asNumber: 65002 } }, undefined, undefined, 'akb', true, PatchStrategy.ServerSideApply);
+    const applied = await api.patch(
+      { ...peer, spec: { ...peer.spec, asNumber: 65002 } },
+      undefined,
+      undefined,
+      'akb',
+      true,
+      PatchStrategy.ServerSideApply,
+    );
     expect((applied as { spec: { asNumber: number } }).spec.asNumber).toBe(65002);
-    expect(server.store.get('bgppeers.crd.projectcalico.org', '2-100-101-201').metadata.managedFields).toMatchObject([{ manager: 'akb', operation: 'Apply' }]);
+    expect(server.store.get('bgppeers.crd.projectcalico.org', '2-100-101-201').metadata.managedFields).toMatchObject([
+      { manager: 'akb', operation: 'Apply' },
+    ]);
   });
 });

@@ -11,7 +11,11 @@ describe('akb lab k8s', () => {
   it('serves until SIGTERM with a working kubeconfig', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'akb-lab-k8s-cli-'));
     const kubeconfig = join(dir, 'kc.yaml');
-    const child = spawn(process.execPath, ['bin/akb.mjs', 'lab', 'k8s', '--port', '0', '--kubeconfig', kubeconfig, '--token', 'cli-secret-token'], { cwd: process.cwd() });
+    const child = spawn(
+      process.execPath,
+      ['bin/akb.mjs', 'lab', 'k8s', '--port', '0', '--kubeconfig', kubeconfig, '--token', 'cli-secret-token'],
+      { cwd: process.cwd() },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -20,7 +24,10 @@ describe('akb lab k8s', () => {
       const url = await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 20_000, 'the listening line');
       await waitFor(() => (out.includes(`kubeconfig: ${kubeconfig}`) ? true : undefined), 5000, 'the kubeconfig line');
       expect(out).not.toContain('cli-secret-token');
-      const config = parse(await readFile(kubeconfig, 'utf8')) as { clusters: { cluster: { server: string } }[]; users: { user: { token: string } }[] };
+      const config = parse(await readFile(kubeconfig, 'utf8')) as {
+        clusters: { cluster: { server: string } }[];
+        users: { user: { token: string } }[];
+      };
       expect(config.clusters[0]?.cluster.server).toBe(url);
       const res = await fetch(`${url}/api/v1/namespaces`, { headers: { Authorization: `Bearer ${config.users[0]?.user.token}` } });
       expect(res.status).toBe(200);

@@ -21,7 +21,11 @@ describe('lab k8s server errors', () => {
       expect(res.status).toBe(401);
       expect(res.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'Unauthorized', code: 401 });
     }
-    expect((await kubeFetch(server, 'GET', '/version', { token: null })).body).toMatchObject({ major: '1', minor: '32', gitVersion: 'v1.32.4' });
+    expect((await kubeFetch(server, 'GET', '/version', { token: null })).body).toMatchObject({
+      major: '1',
+      minor: '32',
+      gitVersion: 'v1.32.4',
+    });
     expect((await fetch(`${server.url}/readyz`)).status).toBe(200);
   });
 
@@ -40,12 +44,19 @@ describe('lab k8s server errors', () => {
     expect((await kubeFetch(server, 'GET', '/apis/crd.projectcalico.org/v1/bgppeers')).status).toBe(200);
     const missing = await kubeFetch(server, 'GET', '/apis/apps/v1/namespaces/default/deployments/nope');
     expect(missing.status).toBe(404);
-    expect(missing.body).toMatchObject({ reason: 'NotFound', message: 'deployments.apps "nope" not found', details: { name: 'nope', group: 'apps', kind: 'deployments' } });
+    expect(missing.body).toMatchObject({
+      reason: 'NotFound',
+      message: 'deployments.apps "nope" not found',
+      details: { name: 'nope', group: 'apps', kind: 'deployments' },
+    });
   });
 
   it('405 for a method the URL does not support', async () => {
     server = await startLabK8s();
-    expect((await kubeFetch(server, 'PUT', '/api/v1/namespaces/default/configmaps', { body: cm('x') })).body).toMatchObject({ reason: 'MethodNotAllowed', code: 405 });
+    expect((await kubeFetch(server, 'PUT', '/api/v1/namespaces/default/configmaps', { body: cm('x') })).body).toMatchObject({
+      reason: 'MethodNotAllowed',
+      code: 405,
+    });
     expect((await kubeFetch(server, 'POST', '/api/v1/namespaces/default/configmaps/x', { body: cm('x') })).status).toBe(405);
   });
 
@@ -72,9 +83,13 @@ describe('lab k8s server errors', () => {
     expect(created.status).toBe(201);
     expect((await kubeFetch(server, 'POST', path, { body: cm('c') })).body).toMatchObject({ reason: 'AlreadyExists', code: 409 });
     const meta = created.body['metadata'] as { resourceVersion: string };
-    const first = await kubeFetch(server, 'PUT', `${path}/c`, { body: { ...cm('c', { a: '2' }), metadata: { name: 'c', resourceVersion: meta.resourceVersion } } });
+    const first = await kubeFetch(server, 'PUT', `${path}/c`, {
+      body: { ...cm('c', { a: '2' }), metadata: { name: 'c', resourceVersion: meta.resourceVersion } },
+    });
     expect(first.status).toBe(200);
-    const stale = await kubeFetch(server, 'PUT', `${path}/c`, { body: { ...cm('c', { a: '3' }), metadata: { name: 'c', resourceVersion: meta.resourceVersion } } });
+    const stale = await kubeFetch(server, 'PUT', `${path}/c`, {
+      body: { ...cm('c', { a: '3' }), metadata: { name: 'c', resourceVersion: meta.resourceVersion } },
+    });
     expect(stale.status).toBe(409);
     expect(stale.body).toMatchObject({ reason: 'Conflict' });
     expect(server.store.get('configmaps', 'c', 'default').data).toEqual({ a: '2' });
@@ -84,7 +99,10 @@ describe('lab k8s server errors', () => {
     server = await startLabK8s();
     server.store.create(cm('p'));
     const path = '/api/v1/namespaces/default/configmaps/p';
-    expect((await kubeFetch(server, 'PATCH', path, { body: { data: {} }, contentType: 'application/xml' })).body).toMatchObject({ reason: 'UnsupportedMediaType', code: 415 });
+    expect((await kubeFetch(server, 'PATCH', path, { body: { data: {} }, contentType: 'application/xml' })).body).toMatchObject({
+      reason: 'UnsupportedMediaType',
+      code: 415,
+    });
     const res = await kubeFetch(server, 'PATCH', path, { body: cm('p'), contentType: 'application/apply-patch+yaml' });
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ details: { causes: [{ field: 'fieldManager' }] } });
@@ -94,20 +112,28 @@ describe('lab k8s server errors', () => {
     server = await startLabK8s();
     const path = '/api/v1/namespaces/default/configmaps/shared';
     const apply = (manager: string, value: string, force = false) =>
-      kubeFetch(server!, 'PATCH', `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`, { body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  owner: "${value}"\n`, contentType: 'application/apply-patch+yaml' });
+      kubeFetch(server!, 'PATCH', `${path}?fieldManager=${manager}${force ? '&force=true' : ''}`, {
+        body: `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  owner: "${value}"\n`,
+        contentType: 'application/apply-patch+yaml',
+      });
     expect((await apply('alice', 'a')).status).toBe(201);
     expect((await apply('alice', 'a2')).status).toBe(200);
     expect((await apply('bob', 'a2')).status).toBe(200); // same value: shared ownership, no conflict
     const conflict = await apply('carol', 'c');
     expect(conflict.status).toBe(409);
-    expect(conflict.body).toMatchObject({ reason: 'Conflict', details: { causes: [
-      { type: 'FieldManagerConflict', field: '.data.owner', message: expect.stringMatching(/^conflict with "alice"/) },
-      { type: 'FieldManagerConflict', field: '.data.owner', message: expect.stringMatching(/^conflict with "bob"/) },
-    ] } });
+    expect(conflict.body).toMatchObject({
+      reason: 'Conflict',
+      details: {
+        causes: [
+          { type: 'FieldManagerConflict', field: '.data.owner', message: expect.stringMatching(/^conflict with "alice"/) },
+          { type: 'FieldManagerConflict', field: '.data.owner', message: expect.stringMatching(/^conflict with "bob"/) },
+        ],
+      },
+    });
     expect(conflict.body['message']).toMatch(/^Apply failed with 2 conflicts: conflict with "alice" using v1 at /);
     const forced = await apply('carol', 'c', true);
     expect(forced.status).toBe(200);
-    const managers = ((forced.body['metadata'] as { managedFields: { manager: string }[] }).managedFields).map((m) => m.manager);
+    const managers = (forced.body['metadata'] as { managedFields: { manager: string }[] }).managedFields.map((m) => m.manager);
     expect(managers).toEqual(['carol']);
   });
 

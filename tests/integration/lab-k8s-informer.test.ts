@@ -6,7 +6,10 @@ import { waitFor } from '../../lib/lab/k8s/test-support';
 /** client-node 2.0.1 informers (WIRE.md B7) against the lab API server over real sockets. */
 
 const pod = (name: string, labels: Record<string, string> = {}) => ({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default', labels }, spec: { containers: [{ name: 'c', image: 'busybox' }] },
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, namespace: 'default', labels },
+  spec: { containers: [{ name: 'c', image: 'busybox' }] },
 });
 
 let server: LabK8sServer | undefined;
@@ -81,7 +84,12 @@ describe('lab k8s server with client-node informers', () => {
     await waitFor(() => (lists() === 2 ? true : undefined), 5000, 'relist after 410');
     await waitFor(() => (informer.list('default').length === 8 ? true : undefined), 5000, 'cache after relist');
     expect(seen).toContain('delete old');
-    expect(informer.list('default').map((p) => p.metadata?.name).sort()).toEqual([...Array(8).keys()].map((i) => `churn-${i}`));
+    expect(
+      informer
+        .list('default')
+        .map((p) => p.metadata?.name)
+        .sort(),
+    ).toEqual([...Array(8).keys()].map((i) => `churn-${i}`));
   });
 
   it('recovers when the API server is stopped and restarted on the same port with the same store', async () => {

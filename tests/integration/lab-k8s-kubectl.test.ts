@@ -19,27 +19,56 @@ let dir: string;
 const kubectlEnv = (): NodeJS.ProcessEnv => ({ ...process.env, HOME: dir, KUBECONFIG: join(dir, 'kubeconfig') });
 
 async function kubectl(...args: string[]): Promise<string> {
-  const { stdout } = await run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args], { timeout: 30_000, env: kubectlEnv() });
+  const { stdout } = await run('kubectl', ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), ...args], {
+    timeout: 30_000,
+    env: kubectlEnv(),
+  });
   return stdout;
 }
 
-const lines = (text: string) => text.trim().split('\n').map((l) => l.trim().split(/\s{2,}/));
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'akb-lab-kubectl-'));
   server = await startLabK8s({ tls: true });
   await server.writeKubeconfig(join(dir, 'kubeconfig'));
   const { store } = server;
-  store.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } },
-    status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.32.4' } } });
-  store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'coredns-1', namespace: 'kube-system' },
+  store.create({
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: 'worker-1', labels: { 'node-role.kubernetes.io/worker': '' } },
+    status: { conditions: [{ type: 'Ready', status: 'True' }], nodeInfo: { kubeletVersion: 'v1.32.4' } },
+  });
+  store.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'coredns-1', namespace: 'kube-system' },
     spec: { nodeName: 'worker-1', containers: [{ name: 'coredns', image: 'coredns' }] },
-    status: { phase: 'Running', containerStatuses: [{ name: 'coredns', ready: true, restartCount: 2 }] } });
-  store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'default' },
-    spec: { containers: [{ name: 'a', image: 'nginx' }, { name: 'b', image: 'envoy' }] }, status: { phase: 'Pending' } });
-  store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' },
+    status: { phase: 'Running', containerStatuses: [{ name: 'coredns', ready: true, restartCount: 2 }] },
+  });
+  store.create({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'web-1', namespace: 'default' },
+    spec: {
+      containers: [
+        { name: 'a', image: 'nginx' },
+        { name: 'b', image: 'envoy' },
+      ],
+    },
+    status: { phase: 'Pending' },
+  });
+  store.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
     spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }] },
-    status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } } });
+    status: { loadBalancer: { ingress: [{ ip: '192.0.2.10' }] } },
+  });
 });
 
 afterAll(async () => {
@@ -67,13 +96,22 @@ describe('kubectl against the lab k8s server', () => {
   });
 
   it('get pods -w prints an event made after the watch started', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'pods', '-n', 'default', '-w'],
-      { env: kubectlEnv() });
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', join(dir, 'kubeconfig'), '--cache-dir', join(dir, 'cache'), 'get', 'pods', '-n', 'default', '-w'],
+      { env: kubectlEnv() },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor(() => (out.includes('web-1') ? true : undefined), 20_000, 'initial list of kubectl get -w');
-      server.store.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late-arrival', namespace: 'default' }, spec: { containers: [{ name: 'a', image: 'x' }] }, status: { phase: 'Pending' } });
+      server.store.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'late-arrival', namespace: 'default' },
+        spec: { containers: [{ name: 'a', image: 'x' }] },
+        status: { phase: 'Pending' },
+      });
       const row = await waitFor(() => out.split('\n').find((l) => l.startsWith('late-arrival')), 20_000, 'watch event in kubectl output');
       expect(row.split(/\s+/).slice(0, 3)).toEqual(['late-arrival', '0/1', 'Pending']);
     } finally {
@@ -116,7 +154,11 @@ spec:
     await writeFile(file, manifest(2));
     // Default --validate=strict: kubectl finds `fieldValidation` in the lab's OpenAPI v3 and leaves validation to the server.
     const first = await kubectl('apply', '--server-side', '-f', file);
-    expect(first.trim().split('\n')).toEqual(['namespace/shop serverside-applied', 'configmap/settings serverside-applied', 'deployment.apps/cart serverside-applied']);
+    expect(first.trim().split('\n')).toEqual([
+      'namespace/shop serverside-applied',
+      'configmap/settings serverside-applied',
+      'deployment.apps/cart serverside-applied',
+    ]);
     const created = server.store.get('deployments.apps', 'cart', 'shop');
     expect((created.spec as { replicas: number }).replicas).toBe(2);
     expect(created.metadata.managedFields).toMatchObject([{ manager: 'kubectl', operation: 'Apply' }]);
@@ -150,7 +192,10 @@ spec:
     await writeFile(file, manifest('api:2'));
     expect(await kubectl('apply', '-f', file)).toContain('deployment.apps/api configured');
     expect(await kubectl('scale', 'deployment/api', '--replicas=4')).toContain('scaled');
-    const spec = server.store.get('deployments.apps', 'api', 'default').spec as { replicas: number; template: { spec: { containers: unknown[] } } };
+    const spec = server.store.get('deployments.apps', 'api', 'default').spec as {
+      replicas: number;
+      template: { spec: { containers: unknown[] } };
+    };
     expect(spec.replicas).toBe(4);
     expect(spec.template.spec.containers).toEqual([
       { name: 'api', image: 'api:2', ports: [{ containerPort: 8080 }] },

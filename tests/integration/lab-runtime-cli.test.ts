@@ -19,7 +19,11 @@ const ENTRY = [
   'try { await program.parseAsync(process.argv.slice(1), { from: "user" }); } catch (err) { if (err?.code?.startsWith?.("commander.")) process.exitCode = 2; else { console.error(err instanceof Error ? err.message : String(err)); process.exitCode = 1; } }',
 ].join('\n');
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 function akb(args: string[]): { done: Promise<Run>; kill: (signal: NodeJS.Signals) => void; output: () => string } {
   const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', ENTRY, ...args], { cwd: process.cwd() });
@@ -60,7 +64,11 @@ describe('akb lab start / akb lab event', () => {
     const run = await akb(['lab', 'event', 'scale-deployment', 'namespace=shop', 'name=db', 'replicas=5', '--lab-dir', labDir]).done;
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    const result = JSON.parse(run.stdout) as { event: { kind: string; replicas: number }; generation: number; kubernetes: { created: number } };
+    const result = JSON.parse(run.stdout) as {
+      event: { kind: string; replicas: number };
+      generation: number;
+      kubernetes: { created: number };
+    };
     expect(result.event).toMatchObject({ kind: 'scale-deployment', replicas: 5 });
     expect(result.kubernetes.created).toBe(2);
     const file = await readLabFile(labDir);

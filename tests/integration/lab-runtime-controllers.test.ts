@@ -9,14 +9,25 @@ afterEach(cleanup);
 const inCidr = (ip: string, cidr: string): boolean => ipaddr.IPv4.parse(ip).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
 
 const userNode = (name: string, podCIDR: string): KubeObject => ({
-  apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+  apiVersion: 'v1',
+  kind: 'Node',
+  metadata: { name, labels: { 'kubernetes.io/hostname': name } },
   spec: { podCIDR, podCIDRs: [podCIDR] },
-  status: { addresses: [{ type: 'InternalIP', address: '192.168.35.99' }], conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }] },
+  status: {
+    addresses: [{ type: 'InternalIP', address: '192.168.35.99' }],
+    conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady' }],
+  },
 });
 
 const deployment = (name: string, replicas: number): KubeObject => ({
-  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
-  spec: { replicas, selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1` }] } } },
+  apiVersion: 'apps/v1',
+  kind: 'Deployment',
+  metadata: { name, namespace: 'default' },
+  spec: {
+    replicas,
+    selector: { matchLabels: { app: name } },
+    template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image: `registry.example/${name}:1` }] } },
+  },
 });
 
 describe('lab controllers', () => {
@@ -37,7 +48,10 @@ describe('lab controllers', () => {
     const apps = kc.makeApiClient(AppsV1Api);
     const core = kc.makeApiClient(CoreV1Api);
     await apps.createNamespacedDeployment({ namespace: 'default', body: deployment('akb', 3) as never });
-    await core.createNamespacedService({ namespace: 'default', body: { metadata: { name: 'akb' }, spec: { selector: { app: 'akb' }, ports: [{ name: 'http', port: 80, targetPort: 3000 }] } } });
+    await core.createNamespacedService({
+      namespace: 'default',
+      body: { metadata: { name: 'akb' }, spec: { selector: { app: 'akb' }, ports: [{ name: 'http', port: 80, targetPort: 3000 }] } },
+    });
     const pods = await waitUntil('three running akb pods', async () => {
       const items = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=akb' })).items;
       return items.length === 3 && items.every((p) => p.status?.phase === 'Running') ? items : undefined;
@@ -55,7 +69,9 @@ describe('lab controllers', () => {
       const eps = (items[0]?.endpoints as { addresses: string[] }[] | undefined) ?? [];
       return eps.length === 3 ? items[0] : undefined;
     });
-    expect((slice.endpoints as { addresses: string[] }[]).map((e) => e.addresses[0]).sort()).toEqual(pods.map((p) => p.status!.podIP).sort());
+    expect((slice.endpoints as { addresses: string[] }[]).map((e) => e.addresses[0]).sort()).toEqual(
+      pods.map((p) => p.status!.podIP).sort(),
+    );
     expect(slice.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 3000 }]);
     const status = await waitUntil('deployment status', async () => {
       const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'akb' });
@@ -64,8 +80,15 @@ describe('lab controllers', () => {
     expect(status.replicas).toBe(3);
 
     // Scaling down through the API removes pods; a node failing moves its pods elsewhere.
-    await apps.patchNamespacedDeploymentScale({ namespace: 'default', name: 'akb', body: [{ op: 'replace', path: '/spec/replicas', value: 2 }] });
-    await waitUntil('two akb pods', () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 2);
+    await apps.patchNamespacedDeploymentScale({
+      namespace: 'default',
+      name: 'akb',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 2 }],
+    });
+    await waitUntil(
+      'two akb pods',
+      () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 2,
+    );
     const victim = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items[0]!;
     const node = (victim.spec as { nodeName: string }).nodeName;
     await lab.event({ kind: 'fail-node', node });
@@ -74,7 +97,10 @@ describe('lab controllers', () => {
       return items.length === 2 && items.every((p) => (p.spec as { nodeName: string }).nodeName !== node);
     });
     await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'akb' });
-    await waitUntil('akb pods gone', () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 0);
+    await waitUntil(
+      'akb pods gone',
+      () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 0,
+    );
   });
 
   it('turns kubectl-style edits of world objects into world events: delete node, cordon, delete pod, scale', async () => {
@@ -84,7 +110,10 @@ describe('lab controllers', () => {
     const apps = kc.makeApiClient(AppsV1Api);
     await core.deleteNode({ name: 'worker-6' });
     await waitUntil('worker-6 to leave the world', () => !lab.world().nodes.some((n) => n.name === 'worker-6'));
-    await waitUntil('worker-6 pods gone', () => !lab.k8s.store.list('pods').items.some((p) => (p.spec as { nodeName: string }).nodeName === 'worker-6'));
+    await waitUntil(
+      'worker-6 pods gone',
+      () => !lab.k8s.store.list('pods').items.some((p) => (p.spec as { nodeName: string }).nodeName === 'worker-6'),
+    );
     expect(lab.truth().sessions.some((s) => s.node === 'worker-6')).toBe(false);
     expect(lab.k8s.store.tryGet('nodes', 'worker-6')).toBeUndefined();
 
@@ -95,15 +124,24 @@ describe('lab controllers', () => {
 
     const pod = lab.world().pods.find((p) => p.workload === 'shop/db')!;
     await core.deleteNamespacedPod({ namespace: 'shop', name: pod.name });
-    await waitUntil('a replacement db pod', () => !lab.world().pods.some((p) => p.name === pod.name) && lab.world().pods.filter((p) => p.workload === 'shop/db').length === 3);
+    await waitUntil(
+      'a replacement db pod',
+      () => !lab.world().pods.some((p) => p.name === pod.name) && lab.world().pods.filter((p) => p.workload === 'shop/db').length === 3,
+    );
 
-    await apps.patchNamespacedDeploymentScale({ namespace: 'shop', name: 'db', body: [{ op: 'replace', path: '/spec/replicas', value: 5 }] });
+    await apps.patchNamespacedDeploymentScale({
+      namespace: 'shop',
+      name: 'db',
+      body: [{ op: 'replace', path: '/spec/replicas', value: 5 }],
+    });
     await waitUntil('db scaled in the world', () => lab.world().pods.filter((p) => p.workload === 'shop/db').length === 5);
     expect(lab.k8s.store.list('pods', { namespace: 'shop', labelSelector: 'app=db' }).items).toHaveLength(5);
 
     // A node reported NotReady through the status subresource (as a node lifecycle controller would) fails in the world.
     const node = await core.readNodeStatus({ name: 'worker-2' });
-    node.status!.conditions = node.status!.conditions!.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c));
+    node.status!.conditions = node.status!.conditions!.map((c) =>
+      c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c,
+    );
     await core.replaceNodeStatus({ name: 'worker-2', body: node });
     await waitUntil('worker-2 failed in the world', () => lab.world().nodes.find((n) => n.name === 'worker-2')?.ready === false);
     expect(lab.truth().sessions.filter((x) => x.node === 'worker-2' && x.state === 'established')).toEqual([]);

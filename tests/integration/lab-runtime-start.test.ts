@@ -22,9 +22,22 @@ describe('startLab', () => {
 
     const fabric = await readFabric(lab);
     const endpointIps = fabric.fvCEp!.map((mo) => attrs(mo).mac);
-    expect(endpointIps.sort()).toEqual(world.nodes.filter((n) => n.ready).map((n) => n.mac).sort());
-    const established = fabric.bgpPeerEntry!.filter((mo) => attrs(mo).operSt === 'established').map((mo) => attrs(mo).addr).sort();
-    expect(established).toEqual(truth.sessions.filter((s) => s.state === 'established' && s.leaf !== null).map((s) => s.nodeIp).sort());
+    expect(endpointIps.sort()).toEqual(
+      world.nodes
+        .filter((n) => n.ready)
+        .map((n) => n.mac)
+        .sort(),
+    );
+    const established = fabric
+      .bgpPeerEntry!.filter((mo) => attrs(mo).operSt === 'established')
+      .map((mo) => attrs(mo).addr)
+      .sort();
+    expect(established).toEqual(
+      truth.sessions
+        .filter((s) => s.state === 'established' && s.leaf !== null)
+        .map((s) => s.nodeIp)
+        .sort(),
+    );
     expect(established.length).toBeGreaterThan(0);
     expect(lab.fabric).toEqual({ tenant: 'k8s', vrf: 'vrf1', l3out: 'K8s_L3OUT' });
   });
@@ -36,7 +49,14 @@ describe('startLab', () => {
       expect(lab.k8s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       expect(lab.apicConnection.urls[0]).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const file = await readLabFile(dir);
-      expect(file).toMatchObject({ k8sUrl: lab.k8s.url, apicUrls: lab.apicConnection.urls, controlUrl: lab.controlUrl, tenant: 'k8s', vrf: 'vrf1', apicUser: 'admin' });
+      expect(file).toMatchObject({
+        k8sUrl: lab.k8s.url,
+        apicUrls: lab.apicConnection.urls,
+        controlUrl: lab.controlUrl,
+        tenant: 'k8s',
+        vrf: 'vrf1',
+        apicUser: 'admin',
+      });
       const text = await readFile(join(dir, 'lab.json'), 'utf8');
       expect(text).not.toContain(lab.apicConnection.password);
       expect((await readFile(file.apicPasswordFile, 'utf8')).trim()).toBe(lab.apicConnection.password);
@@ -69,7 +89,10 @@ describe('startLab', () => {
     doc.cluster.podSubnet = '10.244.0.0';
     const path = join(dir, 'bad.yaml');
     await writeFile(path, stringify(doc));
-    const err = await startLab({ scenario: path, labDir: join(dir, 'lab') }).then(() => undefined, (e: unknown) => e);
+    const err = await startLab({ scenario: path, labDir: join(dir, 'lab') }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ScenarioError);
     const issues = (err as ScenarioError).issues.join('\n');
     expect(issues).toMatch(/^l3out\.vlan: /m);
@@ -87,7 +110,10 @@ describe('startLab with a scenario object', () => {
   it('checks its cross-references too', async () => {
     const s = structuredClone(loadShippedScenario('demo'));
     s.l3out.anchors[0]!.leaf = 999;
-    const err = await startLab({ scenario: s }).then(() => undefined, (e: unknown) => e);
+    const err = await startLab({ scenario: s }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ScenarioError);
     expect((err as ScenarioError).issues).toEqual(['l3out.anchors.0.leaf: leaf 999 is not in fabric.leaves']);
   });

@@ -35,8 +35,12 @@ export function kubeConfigOf(lab: Lab): KubeConfig {
 export function apicClientOf(lab: Lab): ApicClient {
   const c = lab.apicConnection;
   const client = new ApicClient({
-    controllers: c.urls, auth: { type: 'password', user: c.user, password: c.password }, tls: c.caPem ? { ca: c.caPem } : {},
-    requestTimeoutMs: 5_000, reconnectMinBackoffMs: 20, reconnectMaxBackoffMs: 200,
+    controllers: c.urls,
+    auth: { type: 'password', user: c.user, password: c.password },
+    tls: c.caPem ? { ca: c.caPem } : {},
+    requestTimeoutMs: 5_000,
+    reconnectMinBackoffMs: 20,
+    reconnectMaxBackoffMs: 200,
   });
   running.push({ stop: async () => client.close() });
   return client;
@@ -58,7 +62,11 @@ export async function readFabric(lab: Lab, client = apicClientOf(lab)): Promise<
 }
 
 /** Polls `check` until it returns something other than undefined/false, or fails naming `what`. */
-export async function waitUntil<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

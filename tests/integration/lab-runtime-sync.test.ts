@@ -2,7 +2,15 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { classQuery, type ApicEvent } from '../../lib/aci';
 import { ApicTree } from '../../lib/lab/apic';
 import { KubeStore, type StoreEvent } from '../../lib/lab/k8s';
-import { createWorld, deriveApic, deriveKubernetes, failNode, generateScenario, loadShippedScenario, setSessionDown } from '../../lib/lab/model';
+import {
+  createWorld,
+  deriveApic,
+  deriveKubernetes,
+  failNode,
+  generateScenario,
+  loadShippedScenario,
+  setSessionDown,
+} from '../../lib/lab/model';
 import { ApicSync, KubeSync } from '../../lib/lab/sync';
 import { apicClientOf, cleanup, startTestLab, waitUntil } from './lab-runtime-support';
 
@@ -50,7 +58,11 @@ describe('world sync', () => {
     const lab = await startTestLab();
     const client = apicClientOf(lab);
     const events: ApicEvent[] = [];
-    await client.subscribe(classQuery('bgpPeerEntry'), { onEvent: (e) => events.push(e), onResync: () => undefined, onError: () => undefined });
+    await client.subscribe(classQuery('bgpPeerEntry'), {
+      onEvent: (e) => events.push(e),
+      onResync: () => undefined,
+      onError: () => undefined,
+    });
     lab.setWorld(lab.world());
     const r = lab.setWorld(setSessionDown(lab.world(), 102, 'worker-1', true));
     expect(r.apic.upserted).toBeGreaterThan(0);

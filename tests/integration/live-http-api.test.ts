@@ -64,10 +64,14 @@ describe('GET /api/v1/graph', () => {
     expect(await same.text()).toBe('');
 
     h.kube.set(sourceStatus('synced'), kubeData(['web-1', 'web-2']));
-    const next = await waitFor(async () => {
-      const r = await get('/api/v1/graph', { headers: { 'If-None-Match': `"${graph.revision}"` } });
-      return r.status === 200 ? r : undefined;
-    }, 5000, 'a new revision');
+    const next = await waitFor(
+      async () => {
+        const r = await get('/api/v1/graph', { headers: { 'If-None-Match': `"${graph.revision}"` } });
+        return r.status === 200 ? r : undefined;
+      },
+      5000,
+      'a new revision',
+    );
     const newer = (await next.json()) as TopologyGraph;
     expect(newer.revision).toBeGreaterThan(graph.revision);
     expect(next.headers.get('etag')).toBe(`"${newer.revision}"`);
@@ -83,8 +87,17 @@ describe('GET /api/v1/graph', () => {
 
   it('is 503 with a JSON reason before the first graph', async () => {
     const api = createHttpApi({
-      service: { graph: () => null, bundle: () => { throw new Error('unused'); }, ready: () => false, sourceStatuses: () => ({ apic: sourceStatus('starting') }) },
-      metrics: createMetrics({ processMetrics: false }), auth: null, lab: true,
+      service: {
+        graph: () => null,
+        bundle: () => {
+          throw new Error('unused');
+        },
+        ready: () => false,
+        sourceStatuses: () => ({ apic: sourceStatus('starting') }),
+      },
+      metrics: createMetrics({ processMetrics: false }),
+      auth: null,
+      lab: true,
     });
     const server = createServer((req, res) => {
       if (!api.handle(req, res)) res.end('page');
@@ -124,7 +137,13 @@ describe('GET /metrics', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await res.text();
-    const value = (series: string) => Number(text.split('\n').find((l) => l.startsWith(`${series} `))?.slice(series.length + 1));
+    const value = (series: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(`${series} `))
+          ?.slice(series.length + 1),
+      );
     expect(value('akb_graph_revision')).toBe(h.service.graph()?.revision);
     expect(value('akb_source_state{source="kubernetes",state="synced"}')).toBe(1);
     expect(value('akb_apic_requests_total{kind="query"}')).toBe(13);
@@ -138,7 +157,10 @@ describe('routing', () => {
   it('unknown API paths are 404 JSON; writes are 405; other paths go to the pages', async () => {
     const missing = await get('/api/v2/graph');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: 'not_found', message: 'no API route /api/v2/graph; available: /api/v1/bundle, /api/v1/graph' });
+    expect(await missing.json()).toEqual({
+      error: 'not_found',
+      message: 'no API route /api/v2/graph; available: /api/v1/bundle, /api/v1/graph',
+    });
     const post = await get('/api/v1/graph', { method: 'POST', body: '{}' });
     expect(post.status).toBe(405);
     expect(post.headers.get('allow')).toBe('GET, HEAD');

@@ -6,7 +6,16 @@ import { startHarness, type Harness } from './live-http-support';
 
 const TOKEN = 'e3b0c44298fc1c149afbf4c8996fb924';
 /** Every kind of path a browser or script reaches: pages, Next assets, API, metrics, unknown API. */
-const GUARDED = ['/', '/fabric/leaf-101', '/_next/static/chunks/main.js', '/api/v1/graph', '/api/v1/bundle', '/metrics', '/api/nope', '/extra'];
+const GUARDED = [
+  '/',
+  '/fabric/leaf-101',
+  '/_next/static/chunks/main.js',
+  '/api/v1/graph',
+  '/api/v1/bundle',
+  '/metrics',
+  '/api/nope',
+  '/extra',
+];
 
 type WsOutcome = { refused: number } | { messages: ServerMessage['type'][] };
 
@@ -37,7 +46,10 @@ const extraRoutes = { '/extra': (_req: unknown, res: { end(body: string): void }
 describe('token mode', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ auth: createUiAuth({ uiAuth: 'token', uiAuthHeader: 'x-forwarded-user' }, { AKB_UI_TOKEN: TOKEN }), extraRoutes });
+    h = await startHarness({
+      auth: createUiAuth({ uiAuth: 'token', uiAuthHeader: 'x-forwarded-user' }, { AKB_UI_TOKEN: TOKEN }),
+      extraRoutes,
+    });
   });
   afterAll(() => h.close());
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${h.url}${path}`, { headers, redirect: 'manual' });
@@ -84,7 +96,9 @@ describe('token mode', () => {
 describe('basic mode', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ auth: createUiAuth({ uiAuth: 'basic', uiAuthHeader: 'x-forwarded-user' }, { AKB_UI_BASIC: 'ops:correct horse battery' }) });
+    h = await startHarness({
+      auth: createUiAuth({ uiAuth: 'basic', uiAuthHeader: 'x-forwarded-user' }, { AKB_UI_BASIC: 'ops:correct horse battery' }),
+    });
   });
   afterAll(() => h.close());
   const basic = (cred: string) => ({ Authorization: `Basic ${Buffer.from(cred).toString('base64')}` });

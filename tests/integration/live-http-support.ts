@@ -18,7 +18,10 @@ export class ScriptedSource implements LiveSource {
   private listeners = new Set<() => void>();
   private state: SourceStatus = sourceStatus('starting');
 
-  constructor(readonly name: string, private data: (bundle: Bundle) => void) {}
+  constructor(
+    readonly name: string,
+    private data: (bundle: Bundle) => void,
+  ) {}
 
   status(): SourceStatus {
     return this.state;
@@ -49,7 +52,9 @@ export const PLANTED_SECRET = 'planted-db-password-0451';
 
 export function pods(names: string[]): KubeObject[] {
   return names.map((name) => ({
-    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
     spec: { nodeName: 'worker-1', containers: [{ name: 'app', image: 'web', env: [{ name: 'DB_PASSWORD', value: PLANTED_SECRET }] }] },
     status: { phase: 'Running', podIP: '10.1.0.5' },
   }));
@@ -57,14 +62,37 @@ export function pods(names: string[]): KubeObject[] {
 
 export function kubeData(podNames: string[]): (bundle: Bundle) => void {
   return (bundle) => {
-    bundle.k8s.nodes = [{ apiVersion: 'v1', kind: 'Node', metadata: { name: 'worker-1' }, status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] } }];
+    bundle.k8s.nodes = [
+      {
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: 'worker-1' },
+        status: { addresses: [{ type: 'InternalIP', address: '10.0.0.11' }] },
+      },
+    ];
     bundle.k8s.pods = pods(podNames);
-    bundle.k8s.secrets = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'default' }, data: { password: Buffer.from(PLANTED_SECRET).toString('base64') } }];
+    bundle.k8s.secrets = [
+      {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'db', namespace: 'default' },
+        data: { password: Buffer.from(PLANTED_SECRET).toString('base64') },
+      },
+    ];
   };
 }
 
 export function apicData(bundle: Bundle): void {
-  bundle.apic.fabricNode = [wireMo('fabricNode', { dn: 'topology/pod-1/node-101', id: '101', name: 'leaf-101', role: 'leaf', nodeType: 'unspecified', fabricSt: 'active' })];
+  bundle.apic.fabricNode = [
+    wireMo('fabricNode', {
+      dn: 'topology/pod-1/node-101',
+      id: '101',
+      name: 'leaf-101',
+      role: 'leaf',
+      nodeType: 'unspecified',
+      fabricSt: 'active',
+    }),
+  ];
 }
 
 export interface Harness {
@@ -78,7 +106,9 @@ export interface Harness {
 }
 
 /** `startingSources`: the sources begin as 'starting' and the test marks them synced (readiness tests). */
-export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean; startingSources?: boolean } & Pick<HttpApiContext, 'metricsOpen' | 'extraRoutes'> = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { auth?: UiAuth | null; lab?: boolean; startingSources?: boolean } & Pick<HttpApiContext, 'metricsOpen' | 'extraRoutes'> = {},
+): Promise<Harness> {
   const metrics = createMetrics({ processMetrics: false });
   const auth = opts.auth ?? null;
   const hub = new LiveHub({ lab: opts.lab ?? false, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
@@ -93,7 +123,11 @@ export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean; 
     onPublish: ({ latencyMs, patch }) => metrics.observePublish({ latencyMs, patchBytes: patchBytes(patch) }),
   });
   const api = createHttpApi({
-    service, metrics, auth, lab: opts.lab ?? false, metricsOpen: opts.metricsOpen,
+    service,
+    metrics,
+    auth,
+    lab: opts.lab ?? false,
+    metricsOpen: opts.metricsOpen,
     onScrape: () => {
       metrics.setWebsocketClients(hub.clientCount());
       metrics.setApicRequestCounts({ login: 1, query: 13 });
@@ -118,7 +152,12 @@ export async function startHarness(opts: { auth?: UiAuth | null; lab?: boolean; 
   await service.start();
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, service, hub, metrics, kube, apic,
+    url: `http://127.0.0.1:${port}`,
+    service,
+    hub,
+    metrics,
+    kube,
+    apic,
     close: async () => {
       await service.stop();
       await hub.close();

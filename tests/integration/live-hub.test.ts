@@ -96,7 +96,10 @@ describe('live hub and graph client over a real websocket', () => {
     await new Promise((r) => ws.once('open', r));
     ws.send('{"type":"drop-tables"}');
     ws.send('not json');
-    const errors = await waitFor(() => { const e = messages.filter((m) => m.type === 'error'); return e.length === 2 && e; });
+    const errors = await waitFor(() => {
+      const e = messages.filter((m) => m.type === 'error');
+      return e.length === 2 && e;
+    });
     expect(errors[0]!.message).toMatch(/expected \{"type":"resync"\}/);
     expect(errors[1]!.message).toMatch(/not valid JSON/);
     expect(ws.readyState).toBe(WebSocket.OPEN);
@@ -113,7 +116,10 @@ describe('live hub and graph client over a real websocket', () => {
     expect(refused).toBe(401);
     const accepted = await new Promise<number>((resolve) => {
       const ws = new WebSocket(url, { headers: { authorization: 'Bearer ok' } });
-      ws.on('open', () => { ws.close(); resolve(101); });
+      ws.on('open', () => {
+        ws.close();
+        resolve(101);
+      });
       ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
     });
     expect(accepted).toBe(101);

@@ -14,7 +14,11 @@ beforeAll(async () => {
 afterAll(async () => lab?.stop());
 
 /** Async spawn: the lab servers live in this process, so a blocking spawnSync would starve them. */
-function run(command: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(command, args, { env: { NODE_ENV: 'test', ...env } });
     let stdout = '';

@@ -45,7 +45,8 @@ async function waitFor(what: string, probe: () => boolean | Promise<boolean>, ti
   }
 }
 
-const podCount = (): number => client.getState().graph?.nodes.filter((n) => n.kind === 'pod' && n.name.startsWith('frontend-')).length ?? -1;
+const podCount = (): number =>
+  client.getState().graph?.nodes.filter((n) => n.kind === 'pod' && n.name.startsWith('frontend-')).length ?? -1;
 const sessionState = (node: string, leaf: string): unknown =>
   client.getState().graph?.edges.find((e) => e.kind === 'bgp' && e.source === node && e.target === leaf)?.data?.state;
 
@@ -113,9 +114,12 @@ describe('safety resync', () => {
       try {
         await lab.event({ kind: 'fail-node', node });
         // No event can deliver these changes: only the periodic re-read can.
-        const ready = (): unknown => JSON.stringify(cluster.snapshot().nodes?.find((n) => n.metadata.name === node)?.status ?? {}).includes('"type":"Ready","status":"True"');
+        const ready = (): unknown =>
+          JSON.stringify(cluster.snapshot().nodes?.find((n) => n.metadata.name === node)?.status ?? {}).includes(
+            '"type":"Ready","status":"True"',
+          );
         await waitFor('the Kubernetes resync to see the failed node', () => ready() === false);
-        await waitFor('the APIC resync to see the node\'s sessions go down', () => sessionsUp(apic) < sessionsUpBefore);
+        await waitFor("the APIC resync to see the node's sessions go down", () => sessionsUp(apic) < sessionsUpBefore);
       } finally {
         lab.k8s.store.faults.loseWatchEvents = false;
         for (const c of lab.apic) c.faults.losePushes(false);

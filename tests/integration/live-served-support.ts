@@ -26,10 +26,16 @@ export async function serveRuntime(lab: Lab, overrides: Omit<RuntimeOverrides, '
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const factory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
-  const client = new GraphClient({ url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
+  const client = new GraphClient({
+    url: `ws://127.0.0.1:${(server.address() as AddressInfo).port}/ws`,
+    socketFactory: factory,
+    reconnectMinMs: 50,
+  });
   client.start();
   return {
-    runtime, server, client,
+    runtime,
+    server,
+    client,
     async stop() {
       client.stop();
       await runtime.stop();

@@ -40,7 +40,9 @@ async function writeSiteOverlay(dir: string, r: ResolvedSpec, secretText: Record
   const literals = [
     `AKB_APIC_URLS=${f.apic.urls.join(',')}`,
     `AKB_APIC_USER=${f.apic.username}`,
-    ...(cert ? [`AKB_APIC_CERT_NAME=${cert}`, 'AKB_APIC_KEY_FILE=/var/run/secrets/akb/apic/key'] : ['AKB_APIC_PASSWORD_FILE=/var/run/secrets/akb/apic/password']),
+    ...(cert
+      ? [`AKB_APIC_CERT_NAME=${cert}`, 'AKB_APIC_KEY_FILE=/var/run/secrets/akb/apic/key']
+      : ['AKB_APIC_PASSWORD_FILE=/var/run/secrets/akb/apic/password']),
     `AKB_TENANT=${f.vrf.tenant ?? f.tenant}`,
     `AKB_VRF=${f.vrf.name}`,
     `AKB_L3OUT=${f.l3out.name}`,
@@ -92,7 +94,10 @@ const variants: Array<[string, (d: ReturnType<typeof workedExampleDoc>) => void]
   [
     'another host, a registry with a port, a VRF in common, three APICs',
     (d) => {
-      (d.cluster.visualiser as Record<string, unknown>) = { ingressHost: 'akb.lab.example.net', image: 'registry.example.net:5000/team/akb:1.2.3' };
+      (d.cluster.visualiser as Record<string, unknown>) = {
+        ingressHost: 'akb.lab.example.net',
+        image: 'registry.example.net:5000/team/akb:1.2.3',
+      };
       (d.fabric.vrf as Record<string, unknown>).tenant = 'common';
       (d.fabric.apic as Record<string, unknown>).urls = ['https://a.example.com', 'https://b.example.com:8443', 'https://c.example.com'];
     },
@@ -121,7 +126,10 @@ describe('akb manifests equal kubectl kustomize of a site overlay with the same 
     const ours = buildPlan(r).manifests.akb;
     // The overlay's secret files hold exactly the plan's placeholders, so the stringData must match too.
     const secrets = Object.fromEntries(
-      ours.filter((m) => m.kind === 'Secret').flatMap((m) => Object.entries(m.stringData as Record<string, string>)).map(([key, v]) => [{ password: 'apic-password', key: 'apic-key', token: 'ui-token' }[key]!, v]),
+      ours
+        .filter((m) => m.kind === 'Secret')
+        .flatMap((m) => Object.entries(m.stringData as Record<string, string>))
+        .map(([key, v]) => [{ password: 'apic-password', key: 'apic-key', token: 'ui-token' }[key]!, v]),
     );
     const dir = join(root, label.replace(/\W+/g, '-'));
     await writeSiteOverlay(dir, r, secrets);

@@ -25,7 +25,11 @@ async function applyAll(lab: LabApic, cookie: string, payloads: AciPayload[]): P
   const changed = [];
   for (const p of payloads) {
     const body = fillSecrets(JSON.stringify(p.body), { 'bgp-password': 'lab-bgp-secret' });
-    const res = await fetch(`${lab.url}${p.url}?rsp-subtree=modified`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body });
+    const res = await fetch(`${lab.url}${p.url}?rsp-subtree=modified`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/json' },
+      body,
+    });
     const text = await res.text();
     expect(res.status, `${p.dn}: ${text}`).toBe(200);
     changed.push(...(JSON.parse(text) as { imdata: ChangedMo[] }).imdata);
@@ -34,7 +38,11 @@ async function applyAll(lab: LabApic, cookie: string, payloads: AciPayload[]): P
 }
 
 const createdDns = (changed: ChangedMo[]) =>
-  changed.map((mo) => Object.values(mo)[0]!).filter((b) => b.attributes.status === 'created').map((b) => b.attributes.dn).sort();
+  changed
+    .map((mo) => Object.values(mo)[0]!)
+    .filter((b) => b.attributes.status === 'created')
+    .map((b) => b.attributes.dn)
+    .sort();
 
 async function readBack(lab: LabApic, cookie: string, path: string): Promise<Imdata> {
   const res = await fetch(`${lab.url}${path}`, { headers: { cookie } });
@@ -62,9 +70,13 @@ describe('plan payloads against the lab APIC', () => {
     const changed = await applyAll(lab, cookie, payloads);
     const r = validateSpecText(readFileSync(SPEC, 'utf8'));
     if (!r.ok) throw new Error('unreachable');
-    const planned = buildPlan(r.resolved).aci.objects.map((o) => o.dn).sort();
+    const planned = buildPlan(r.resolved)
+      .aci.objects.map((o) => o.dn)
+      .sort();
     expect(createdDns(changed)).toEqual(planned);
-    const svi = await mo('uni/tn-calico_dev_v46/out-K8s_L3OUT/lnodep-node_profile_FL3out/lifp-int_profile_FL3out/vlifp-[topology/pod-1/node-101]-[vlan-12]');
+    const svi = await mo(
+      'uni/tn-calico_dev_v46/out-K8s_L3OUT/lnodep-node_profile_FL3out/lifp-int_profile_FL3out/vlifp-[topology/pod-1/node-101]-[vlan-12]',
+    );
     expect(svi.imdata[0]?.l3extVirtualLIfP?.attributes).toMatchObject({ addr: '192.168.35.201/24', encap: 'vlan-12', mtu: '9000' });
   });
 

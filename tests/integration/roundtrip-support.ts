@@ -30,7 +30,8 @@ export async function serveLab(scenario: string | Scenario, mutate?: (w: LabWorl
   const lab = await startLab({ scenario, labDir: dir, demo: false });
   if (mutate) lab.setWorld(mutate(lab.world()));
   return {
-    lab, dir,
+    lab,
+    dir,
     connect() {
       const kubeConfig = new KubeConfig();
       kubeConfig.loadFromString(lab.kubeconfigYaml());
@@ -66,7 +67,8 @@ export function truthMismatches(graph: TopologyGraph, truth: GroundTruth): strin
       // A failed node is powered off: its endpoint ages out of the fabric, so nothing places it on a port.
       // The truth still names its cable (physical fact); the graph must say the endpoint is not learned.
       if (paths.length > 0) out.push(`${id}: not ready, yet placed on ${JSON.stringify(paths)}`);
-      if (!graph.problems.some((p) => p.code === 'node-endpoint-not-learned' && p.subject === id)) out.push(`${id}: not ready, no node-endpoint-not-learned problem`);
+      if (!graph.problems.some((p) => p.code === 'node-endpoint-not-learned' && p.subject === id))
+        out.push(`${id}: not ready, no node-endpoint-not-learned problem`);
       continue;
     }
     const wantPaths = t.pathDn ? [t.pathDn] : [];
@@ -79,7 +81,9 @@ export function truthMismatches(graph: TopologyGraph, truth: GroundTruth): strin
       if (node.data.bareMetal !== bareMetal) out.push(`${id}: bareMetal ${String(node.data.bareMetal)}, truth ${String(bareMetal)}`);
       const runsOn = edgesFrom(id, 'runs-on').map((e) => e.target);
       if (!bareMetal && !sameList(runsOn, [cabled])) out.push(`${id}: runs on ${JSON.stringify(runsOn)}, truth ${cabled}`);
-      const ports = edgesFrom(cabled, 'link').filter((e) => e.data.path === t.pathDn).map((e) => `${e.target}|${String(e.data.leafPort)}`);
+      const ports = edgesFrom(cabled, 'link')
+        .filter((e) => e.data.path === t.pathDn)
+        .map((e) => `${e.target}|${String(e.data.leafPort)}`);
       const wantPorts = t.leafPorts.map((p) => `leaf:${p.leaf}|${p.port}`);
       if (!sameList(ports, wantPorts)) out.push(`${id}: leaf ports ${JSON.stringify(ports)}, truth ${JSON.stringify(wantPorts)}`);
     }
@@ -91,15 +95,20 @@ export function truthMismatches(graph: TopologyGraph, truth: GroundTruth): strin
   for (const s of difference(sessions, wantSessions)) out.push(`session ${s}: in the graph, not in the truth`);
 
   const routeKey = (leaf: string, prefix: string) => `${leaf} ${prefix}`;
-  const routes = new Map(graph.routes.map((r) => [routeKey(r.leaf, r.prefix), r.nextHops.map((h) => `${h.ip}|${h.node ?? h.fabricNode ?? '-'}`)]));
-  const wantRoutes = new Map(truth.routes.map((r) => [
-    routeKey(`leaf:${r.leaf}`, r.prefix),
-    r.nextHops.map((h) => `${h.addr}|${h.node !== null ? `node:${h.node}` : h.viaLeaf !== null ? `leaf:${h.viaLeaf}` : '-'}`),
-  ]));
+  const routes = new Map(
+    graph.routes.map((r) => [routeKey(r.leaf, r.prefix), r.nextHops.map((h) => `${h.ip}|${h.node ?? h.fabricNode ?? '-'}`)]),
+  );
+  const wantRoutes = new Map(
+    truth.routes.map((r) => [
+      routeKey(`leaf:${r.leaf}`, r.prefix),
+      r.nextHops.map((h) => `${h.addr}|${h.node !== null ? `node:${h.node}` : h.viaLeaf !== null ? `leaf:${h.viaLeaf}` : '-'}`),
+    ]),
+  );
   for (const [key, hops] of wantRoutes) {
     const got = routes.get(key);
     if (!got) out.push(`route ${key}: missing from the graph`);
-    else if (!sameList(got, hops)) out.push(`route ${key}: next hops ${JSON.stringify(got.sort())}, truth ${JSON.stringify([...hops].sort())}`);
+    else if (!sameList(got, hops))
+      out.push(`route ${key}: next hops ${JSON.stringify(got.sort())}, truth ${JSON.stringify([...hops].sort())}`);
   }
   for (const key of routes.keys()) if (!wantRoutes.has(key)) out.push(`route ${key}: in the graph, not in the truth`);
   return out;

@@ -6,7 +6,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createWorld, failNode, loadShippedScenario, moveCable, setRackPeering, setSessionDown, shippedScenarioNames, type LabWorld,
+  createWorld,
+  failNode,
+  loadShippedScenario,
+  moveCable,
+  setRackPeering,
+  setSessionDown,
+  shippedScenarioNames,
+  type LabWorld,
 } from '../../lib/lab/model';
 import { captureBundle } from '../../lib/live/capture';
 import { correlate, parseBundleJson } from '../../lib/topology';
@@ -43,7 +50,8 @@ describe('capture → graph matches the lab ground truth', () => {
       // Host routes of service IPs name their service.
       for (const svc of truth.services) {
         for (const ip of [...svc.externalIPs, ...(svc.loadBalancerIP ? [svc.loadBalancerIP] : [])]) {
-          for (const r of graph.routes.filter((x) => x.prefix === `${ip}/32`)) expect(r.services).toContain(`service:${svc.namespace}/${svc.name}`);
+          for (const r of graph.routes.filter((x) => x.prefix === `${ip}/32`))
+            expect(r.services).toContain(`service:${svc.namespace}/${svc.name}`);
         }
       }
       // The comparison covered real content, not empty lists.

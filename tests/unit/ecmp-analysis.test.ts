@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { createWorld, generateScenario, loadShippedScenario, scaleDeployment, setExternalTrafficPolicy, setSessionDown, type LabWorld } from '../../lib/lab/model';
+import {
+  createWorld,
+  generateScenario,
+  loadShippedScenario,
+  scaleDeployment,
+  setExternalTrafficPolicy,
+  setSessionDown,
+  type LabWorld,
+} from '../../lib/lab/model';
 import { analyseBgp, analyseEcmp, EXCLUDE_LABEL, findingsAsProblems, withEcmpProblems, type EcmpAnalysis } from '../../lib/topology/ecmp';
 import { labBundle } from './ecmp-support';
 
 const demo = createWorld(await loadShippedScenario('demo'));
 const FRONTEND_LB = '192.168.39.1/32';
 
-const readyNodes = (w: LabWorld, workload: string) => [...new Set(w.pods.filter((p) => p.workload === workload && p.ready).map((p) => `node:${p.node}`))].sort();
+const readyNodes = (w: LabWorld, workload: string) =>
+  [...new Set(w.pods.filter((p) => p.workload === workload && p.ready).map((p) => `node:${p.node}`))].sort();
 const prefix = (a: EcmpAnalysis, p: string) => a.prefixes.find((x) => x.prefix === p) ?? expect.fail(`no analysis for ${p}`);
 const codes = (a: EcmpAnalysis, code: string) => a.findings.filter((f) => f.code === code);
 
@@ -35,7 +44,12 @@ describe('expected advertisement', () => {
     // Each leaf expects exactly the nodes of its rack (the BGPPeer nodeSelector), and has them all.
     for (const l of p.leaves) {
       const rack = w.scenario.l3out.anchors.find((x) => `leaf:${x.leaf}` === l.leaf)!.rack;
-      expect(l.expected).toEqual(w.nodes.filter((n) => n.rack === rack).map((n) => `node:${n.name}`).sort());
+      expect(l.expected).toEqual(
+        w.nodes
+          .filter((n) => n.rack === rack)
+          .map((n) => `node:${n.name}`)
+          .sort(),
+      );
       expect(l.installed).toEqual(l.expected);
     }
   });
@@ -109,7 +123,10 @@ describe('findings', () => {
     const missing = codes(a, 'ecmp-advertiser-missing').filter((f) => f.prefix === FRONTEND_LB);
     expect(missing).toEqual([expect.objectContaining({ leaf: `leaf:${leafId}`, node: `node:${node}`, severity: 'error' })]);
     expect(missing[0]!.message).toMatch(/not established/);
-    expect(prefix(a, FRONTEND_LB).cells.find((c) => c.node === `node:${node}` && c.leaf === `leaf:${leafId}`)).toMatchObject({ state: 'missing', cause: 'session-down' });
+    expect(prefix(a, FRONTEND_LB).cells.find((c) => c.node === `node:${node}` && c.leaf === `leaf:${leafId}`)).toMatchObject({
+      state: 'missing',
+      cause: 'session-down',
+    });
     const bgp = analyseBgp(bundle, graph);
     const s = bgp.sessions.find((x) => x.node === `node:${node}` && x.leaf === `leaf:${leafId}`);
     expect(s).toMatchObject({ expectedBy: ['cni', 'fabric'] });
@@ -144,7 +161,11 @@ describe('findings', () => {
     routes[1]!.nextHops = routes[1]!.nextHops.slice(0, 1);
     const a = analyseEcmp(bundle, graph);
     expect(codes(a, 'ecmp-leaves-disagree').filter((f) => f.prefix === '10.96.0.0/16').length).toBe(1);
-    expect(codes(a, 'ecmp-single-path').filter((f) => f.prefix === '10.96.0.0/16').map((f) => f.leaf)).toEqual([routes[1]!.leaf]);
+    expect(
+      codes(a, 'ecmp-single-path')
+        .filter((f) => f.prefix === '10.96.0.0/16')
+        .map((f) => f.leaf),
+    ).toEqual([routes[1]!.leaf]);
   });
 });
 
@@ -170,8 +191,16 @@ describe('max paths from the policy the VRF names', () => {
   it('follows fvRsCtxToBgpCtxAfPol, falling back to tenant common', () => {
     const { bundle, graph } = labBundle(demo);
     const pol = (dn: string, maxEcmp: string) => ({ bgpCtxAfPol: { attributes: { dn, name: dn.split('-').pop()!, maxEcmp } } });
-    bundle.apic.bgpCtxAfPol = [pol('uni/tn-k8s/bgpCtxAfP-a', '8'), pol('uni/tn-k8s/bgpCtxAfP-b', '32'), pol('uni/tn-common/bgpCtxAfP-c', '64')];
-    const rel = (name: string) => ({ fvRsCtxToBgpCtxAfPol: { attributes: { dn: `uni/tn-k8s/ctx-vrf1/rsctxToBgpCtxAfPol-[${name}]-ipv4-ucast`, tnBgpCtxAfPolName: name, af: 'ipv4-ucast' } } });
+    bundle.apic.bgpCtxAfPol = [
+      pol('uni/tn-k8s/bgpCtxAfP-a', '8'),
+      pol('uni/tn-k8s/bgpCtxAfP-b', '32'),
+      pol('uni/tn-common/bgpCtxAfP-c', '64'),
+    ];
+    const rel = (name: string) => ({
+      fvRsCtxToBgpCtxAfPol: {
+        attributes: { dn: `uni/tn-k8s/ctx-vrf1/rsctxToBgpCtxAfPol-[${name}]-ipv4-ucast`, tnBgpCtxAfPolName: name, af: 'ipv4-ucast' },
+      },
+    });
     bundle.apic.fvRsCtxToBgpCtxAfPol = [rel('b')];
     expect(analyseEcmp(bundle, graph).maxPaths).toEqual({ value: 32, source: 'bgpCtxAfPol', policy: 'uni/tn-k8s/bgpCtxAfP-b' });
     bundle.apic.fvRsCtxToBgpCtxAfPol = [rel('c')];

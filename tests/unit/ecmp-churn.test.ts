@@ -10,7 +10,13 @@ const readyNodes = (w: LabWorld) => new Set(w.pods.filter((p) => p.workload === 
 function churn(before: LabWorld, after: LabWorld) {
   const a = labBundle(before);
   const b = labBundle(after);
-  return diffPathSets(pathSets(a.graph), pathSets(b.graph), churnSignals(a.bundle, a.graph), churnSignals(b.bundle, b.graph), '2026-11-25T06:00:01.000Z');
+  return diffPathSets(
+    pathSets(a.graph),
+    pathSets(b.graph),
+    churnSignals(a.bundle, a.graph),
+    churnSignals(b.bundle, b.graph),
+    '2026-11-25T06:00:01.000Z',
+  );
 }
 
 describe('churn between two graphs', () => {
@@ -30,7 +36,12 @@ describe('churn between two graphs', () => {
       expect(e.model).toBe(REHASH_MODEL);
       expect(e.movedShare).toBe(rehashShare(e.before, e.after));
       expect(e.added.length).toBeGreaterThan(0);
-      expect(e.causes.filter((c) => c.kind === 'endpoint-added').map((c) => (c.kind === 'endpoint-added' ? c.node : '')).every((n) => fresh.includes(n.slice(5)))).toBe(true);
+      expect(
+        e.causes
+          .filter((c) => c.kind === 'endpoint-added')
+          .map((c) => (c.kind === 'endpoint-added' ? c.node : ''))
+          .every((n) => fresh.includes(n.slice(5))),
+      ).toBe(true);
       expect(e.causes.some((c) => c.kind === 'endpoint-added')).toBe(true);
     }
   });

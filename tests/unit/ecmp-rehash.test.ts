@@ -34,7 +34,10 @@ describe('rehashShare under modulo hashing over the ordered next hops', () => {
     expect(REHASH_MODEL).toMatch(/not resilient/);
   });
 
-  const hopSet = fc.uniqueArray(fc.integer({ min: 1, max: 64 }).map((n) => `10.1.0.${n}`), { maxLength: 16 });
+  const hopSet = fc.uniqueArray(
+    fc.integer({ min: 1, max: 64 }).map((n) => `10.1.0.${n}`),
+    { maxLength: 16 },
+  );
 
   it('is a share, symmetric, zero exactly when the set is unchanged', () => {
     fc.assert(
@@ -51,10 +54,14 @@ describe('rehashShare under modulo hashing over the ordered next hops', () => {
 
   it('moves at least the flows of removed next hops', () => {
     fc.assert(
-      fc.property(hopSet.filter((x) => x.length > 0), hopSet, (x, y) => {
-        const removed = x.filter((h) => !y.includes(h)).length;
-        expect(rehashShare(x, y)).toBeGreaterThanOrEqual(removed / x.length - 1e-12);
-      }),
+      fc.property(
+        hopSet.filter((x) => x.length > 0),
+        hopSet,
+        (x, y) => {
+          const removed = x.filter((h) => !y.includes(h)).length;
+          expect(rehashShare(x, y)).toBeGreaterThanOrEqual(removed / x.length - 1e-12);
+        },
+      ),
     );
   });
 });

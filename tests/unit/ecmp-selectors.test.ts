@@ -24,7 +24,13 @@ describe('calicoSelector', () => {
 
 describe('matchesLabelSelector', () => {
   it('evaluates matchLabels and matchExpressions', () => {
-    const sel = { matchLabels: { rack_id: '1' }, matchExpressions: [{ key: 'no-bgp', operator: 'DoesNotExist' }, { key: 'tier', operator: 'In', values: ['a', 'b'] }] };
+    const sel = {
+      matchLabels: { rack_id: '1' },
+      matchExpressions: [
+        { key: 'no-bgp', operator: 'DoesNotExist' },
+        { key: 'tier', operator: 'In', values: ['a', 'b'] },
+      ],
+    };
     expect(matchesLabelSelector(sel, { rack_id: '1', tier: 'a' })).toBe(true);
     expect(matchesLabelSelector(sel, { rack_id: '1', tier: 'c' })).toBe(false);
     expect(matchesLabelSelector(sel, { rack_id: '1', tier: 'a', 'no-bgp': '' })).toBe(false);

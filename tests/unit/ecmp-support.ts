@@ -18,7 +18,11 @@ export function groupByClass(mos: readonly WireMo[]): Record<string, WireMo[]> {
  * A bundle of a lab world; `fabricFrom` takes the APIC side from another world, which is how a test
  * builds "Kubernetes has moved on, the fabric still shows the old routes".
  */
-export function labBundle(w: LabWorld, fabricFrom: LabWorld = w, capturedAt = '2026-11-25T06:00:00.000Z'): { bundle: Bundle; graph: TopologyGraph } {
+export function labBundle(
+  w: LabWorld,
+  fabricFrom: LabWorld = w,
+  capturedAt = '2026-11-25T06:00:00.000Z',
+): { bundle: Bundle; graph: TopologyGraph } {
   const s = w.scenario;
   const bundle: Bundle = {
     format: BUNDLE_FORMAT,

@@ -37,9 +37,17 @@ describe('ECMP page components', () => {
 
   it('the timeline lists each churn event with its estimate, and states the model', () => {
     const e: ChurnEvent = {
-      at: '2026-11-25T06:00:00.000Z', leaf: 'leaf:101', prefix: prefix.prefix, services: prefix.services,
-      before: ['10.0.0.1', '10.0.0.2', '10.0.0.3'], after: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'], added: ['10.0.0.4'], removed: [],
-      causes: [{ kind: 'endpoint-added', node: 'node:w4', service: 'service:shop/frontend' }], movedShare: 0.75, model: REHASH_MODEL,
+      at: '2026-11-25T06:00:00.000Z',
+      leaf: 'leaf:101',
+      prefix: prefix.prefix,
+      services: prefix.services,
+      before: ['10.0.0.1', '10.0.0.2', '10.0.0.3'],
+      after: ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4'],
+      added: ['10.0.0.4'],
+      removed: [],
+      causes: [{ kind: 'endpoint-added', node: 'node:w4', service: 'service:shop/frontend' }],
+      movedShare: 0.75,
+      model: REHASH_MODEL,
     };
     const html = renderToStaticMarkup(createElement(ChurnTimeline, { events: [e], model: REHASH_MODEL }));
     expect(html).toContain('data-testid="churn-event"');

@@ -6,7 +6,10 @@ describe('CNI resources', () => {
   it('calico: BGPConfiguration default with the cluster AS, one BGPPeer per anchor selecting its rack, an IPPool', () => {
     const w = createWorld(loadShippedScenario('demo'));
     const k8s = deriveKubernetes(w);
-    expect(k8s.bgpconfigurations![0]).toMatchObject({ metadata: { name: 'default' }, spec: { asNumber: 65003, nodeToNodeMeshEnabled: false } });
+    expect(k8s.bgpconfigurations![0]).toMatchObject({
+      metadata: { name: 'default' },
+      spec: { asNumber: 65003, nodeToNodeMeshEnabled: false },
+    });
     const peers = k8s.bgppeers!.map((p) => p.spec as { peerIP: string; nodeSelector: string; asNumber: number });
     expect(peers).toContainEqual(expect.objectContaining({ peerIP: '192.168.35.203', nodeSelector: 'rack_id == "2"', asNumber: 65002 }));
     expect(k8s.ippools![0]!.spec).toMatchObject({ cidr: '10.244.0.0/16', blockSize: 26 });
@@ -22,8 +25,15 @@ describe('CNI resources', () => {
     const node = k8s.nodes!.find((n) => n.metadata.labels?.rack_id === '2')!;
     expect(node.metadata.annotations?.['kube-router.io/peer.ips']).toBe('192.168.35.203,192.168.35.204');
     // api has externalIPs [192.168.38.5] and Cluster policy: every rack-2 node is a next hop on leaf 103.
-    const hops = byClass(deriveApic(w), 'uribv4Nexthop').filter((n) => n.dn!.includes('/node-103/') && n.dn!.includes('rt-[192.168.38.5/32]'));
-    expect(hops.map((h) => h.addr).sort()).toEqual(w.nodes.filter((n) => n.rack === 2).map((n) => `${n.ip}/32`).sort());
+    const hops = byClass(deriveApic(w), 'uribv4Nexthop').filter(
+      (n) => n.dn!.includes('/node-103/') && n.dn!.includes('rt-[192.168.38.5/32]'),
+    );
+    expect(hops.map((h) => h.addr).sort()).toEqual(
+      w.nodes
+        .filter((n) => n.rack === 2)
+        .map((n) => `${n.ip}/32`)
+        .sort(),
+    );
     expect(hops.every((h) => h.tag === '65003')).toBe(true);
   });
 
@@ -46,7 +56,11 @@ describe('secondary networks', () => {
     expect(new Set(nfnas.map((n) => (n.spec as { primaryCni: string }).primaryCni))).toEqual(new Set(['sriov', 'macvlan', 'bridge']));
     const pods = new Map(k8s.pods!.map((p) => [p.metadata.name, p]));
     for (const nfna of nfnas) {
-      const spec = nfna.spec as { nodeName: string; networkRef: { name: string }; aciTopology: Record<string, { fabricLink: string[]; pods: { podRef: { name: string } }[] }> };
+      const spec = nfna.spec as {
+        nodeName: string;
+        networkRef: { name: string };
+        aciTopology: Record<string, { fabricLink: string[]; pods: { podRef: { name: string } }[] }>;
+      };
       const [topology] = Object.values(spec.aciTopology);
       expect(topology!.fabricLink.length).toBeGreaterThan(0);
       for (const ref of topology!.pods) {

@@ -149,7 +149,12 @@ describe('routes follow endpoints', () => {
     expect([...apicRoutes(w).keys()].some((k) => k.endsWith(`|${ip}/32`))).toBe(true);
     expect([...apicRoutes(cluster).keys()].some((k) => k.endsWith(`|${ip}/32`))).toBe(false);
     const agg = apicRoutes(cluster).get(`101|${w.scenario.cluster.loadBalancerSubnet}`)!;
-    expect(agg.sort()).toEqual(w.nodes.filter((n) => n.rack === 1).map((n) => n.ip).sort());
+    expect(agg.sort()).toEqual(
+      w.nodes
+        .filter((n) => n.rack === 1)
+        .map((n) => n.ip)
+        .sort(),
+    );
   });
 });
 
@@ -186,7 +191,10 @@ describe('workload mutations', () => {
     const node = w.nodes.find((n) => n.name === 'worker-5')!;
     const next = failNode(w, 'worker-5');
     const k8sNode = deriveKubernetes(next).nodes!.find((n) => n.metadata.name === 'worker-5')!;
-    expect((k8sNode.status as { conditions: { type: string; status: string }[] }).conditions[0]).toMatchObject({ type: 'Ready', status: 'Unknown' });
+    expect((k8sNode.status as { conditions: { type: string; status: string }[] }).conditions[0]).toMatchObject({
+      type: 'Ready',
+      status: 'Unknown',
+    });
     expect(next.pods.some((p) => p.node === 'worker-5')).toBe(false);
     expect(next.pods.filter((p) => p.workload === 'shop/backend')).toHaveLength(30);
     expect(byClass(deriveApic(next), 'fvIp').some((i) => i.addr === node.ip)).toBe(false);

@@ -14,7 +14,9 @@ import { byClass } from './lab-model-support';
 
 describe('shipped scenarios', () => {
   it('ships demo, one per hypervisor kind, secondary networks and one per CNI', () => {
-    expect(shippedScenarioNames()).toEqual(expect.arrayContaining(['demo', 'esxi', 'nutanix', 'ucs', 'blade', 'secondary', 'kube-router', 'cilium']));
+    expect(shippedScenarioNames()).toEqual(
+      expect.arrayContaining(['demo', 'esxi', 'nutanix', 'ucs', 'blade', 'secondary', 'kube-router', 'cilium']),
+    );
   });
 
   for (const name of shippedScenarioNames()) {
@@ -55,7 +57,10 @@ describe('shipped scenarios', () => {
             const onLeaf = (dn: string | undefined): boolean => dn?.split('/')[2] === `node-${leaf}`;
             expect(lldpIfs.some((i) => i.portDesc === bundle && onLeaf(i.dn))).toBe(true);
             expect(cdpIfs.some((i) => i.locDesc === bundle && onLeaf(i.dn))).toBe(true);
-            expect(adjs.some((a) => a.sysName === host.name && onLeaf(a.dn)), `${host.name} adjacency on leaf ${leaf}`).toBe(true);
+            expect(
+              adjs.some((a) => a.sysName === host.name && onLeaf(a.dn)),
+              `${host.name} adjacency on leaf ${leaf}`,
+            ).toBe(true);
           }
         }
       }
@@ -140,7 +145,8 @@ cluster:
     }
     expect(error).toBeInstanceOf(ScenarioError);
     const issues = (error as ScenarioError).issues.join('\n');
-    for (const field of ['name:', 'l3out.vlan:', 'l3out.nodeSubnet:', 'hosts.0.kind:', 'cluster.nodes.0.ip:', 'cluster.cni.kind:']) expect(issues).toContain(field);
+    for (const field of ['name:', 'l3out.vlan:', 'l3out.nodeSubnet:', 'hosts.0.kind:', 'cluster.nodes.0.ip:', 'cluster.cni.kind:'])
+      expect(issues).toContain(field);
   });
 
   it('rejects dangling references (unknown leaf, unknown host) after the schema passes', () => {

@@ -11,7 +11,13 @@ function service() {
   const target: PublishTarget = { publish: (g) => published.push(g), setSources: (s) => statuses.push(s) };
   const kube = new ScriptedSource('kubernetes', kubeData(['web-1']));
   const apic = new ScriptedSource('apic', apicData);
-  const svc = new LiveService({ sources: [kube, apic], fabric: { tenant: 'k8s', vrf: 'vrf1' }, graph: { correlate, diff, isEmptyPatch }, target, coalesceMs: 1 });
+  const svc = new LiveService({
+    sources: [kube, apic],
+    fabric: { tenant: 'k8s', vrf: 'vrf1' },
+    graph: { correlate, diff, isEmptyPatch },
+    target,
+    coalesceMs: 1,
+  });
   return { svc, kube, apic, published, statuses };
 }
 

@@ -18,8 +18,15 @@ describe('filters', () => {
 
   it('labels: key=value and bare keys must all match', () => {
     const control = withFilters({ labels: ['node-role.kubernetes.io/control-plane'] });
-    const expected = demoGraph().nodes.filter((n) => n.kind === 'k8s-node' && 'node-role.kubernetes.io/control-plane' in (n.data.labels as object)).map((n) => n.id);
-    expect(control.nodes.filter((n) => n.kind === 'k8s-node').map((n) => n.id).sort()).toEqual(expected.sort());
+    const expected = demoGraph()
+      .nodes.filter((n) => n.kind === 'k8s-node' && 'node-role.kubernetes.io/control-plane' in (n.data.labels as object))
+      .map((n) => n.id);
+    expect(
+      control.nodes
+        .filter((n) => n.kind === 'k8s-node')
+        .map((n) => n.id)
+        .sort(),
+    ).toEqual(expected.sort());
     expect(withFilters({ labels: ['rack_id=2', 'rack_id=1'] }).nodes.filter((n) => n.kind === 'k8s-node')).toHaveLength(0);
   });
 
@@ -34,7 +41,9 @@ describe('filters', () => {
     expect(states).toContain('established');
     const m = withFilters({ bgpStates: ['idle'] });
     expect(m.edges.filter((e) => e.kind === 'bgp').every((e) => e.state === 'idle')).toBe(true);
-    expect(withFilters({ bgpStates: ['established'] }).edges.filter((e) => e.kind === 'bgp')).toHaveLength(demoGraph().edges.filter((e) => e.kind === 'bgp' && e.data.state === 'established').length);
+    expect(withFilters({ bgpStates: ['established'] }).edges.filter((e) => e.kind === 'bgp')).toHaveLength(
+      demoGraph().edges.filter((e) => e.kind === 'bgp' && e.data.state === 'established').length,
+    );
   });
 
   it('secondary networks: links labelled by type and filtered by type', () => {

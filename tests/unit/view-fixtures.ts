@@ -73,7 +73,14 @@ export function syntheticGraph({ nodes, hypervisors, pods }: { nodes: number; hy
   for (let h = 0; h < hypervisors; h++) {
     const id = `hypervisor:hv-${h}`;
     n.push({ id, kind: 'hypervisor', name: `hv-${h}`, data: {} });
-    for (const leaf of ['leaf:101', 'leaf:102']) e.push({ id: `link:${id}->${leaf}`, kind: 'link', source: id, target: leaf, data: { leafPort: `eth1/${h + 1}`, remotePort: 'vmnic0', path: 'topology/pod-1/protpaths-101-102/pathep-[x]' } });
+    for (const leaf of ['leaf:101', 'leaf:102'])
+      e.push({
+        id: `link:${id}->${leaf}`,
+        kind: 'link',
+        source: id,
+        target: leaf,
+        data: { leafPort: `eth1/${h + 1}`, remotePort: 'vmnic0', path: 'topology/pod-1/protpaths-101-102/pathep-[x]' },
+      });
   }
   for (let i = 0; i < nodes; i++) {
     const id = `node:w-${i}`;
@@ -82,9 +89,23 @@ export function syntheticGraph({ nodes, hypervisors, pods }: { nodes: number; hy
   }
   for (let p = 0; p < pods; p++) {
     const id = `pod:ns-${p % 3}/p-${p}`;
-    n.push({ id, kind: 'pod', name: `p-${p}`, data: { namespace: `ns-${p % 3}`, ip: p % 10 === 0 ? '' : `10.244.${Math.floor(p / 250)}.${p % 250}` } });
+    n.push({
+      id,
+      kind: 'pod',
+      name: `p-${p}`,
+      data: { namespace: `ns-${p % 3}`, ip: p % 10 === 0 ? '' : `10.244.${Math.floor(p / 250)}.${p % 250}` },
+    });
     e.push({ id: `runs-on:${id}`, kind: 'runs-on', source: id, target: `node:w-${p % nodes}`, data: {} });
   }
-  return { format: 'akb-graph/v1', revision: 1, generatedAt: '', cluster: { asn: null, asnSource: null }, fabric: { tenant: 't', vrf: 'v' }, nodes: n, edges: e, routes: [], problems: [] };
+  return {
+    format: 'akb-graph/v1',
+    revision: 1,
+    generatedAt: '',
+    cluster: { asn: null, asnSource: null },
+    fabric: { tenant: 't', vrf: 'v' },
+    nodes: n,
+    edges: e,
+    routes: [],
+    problems: [],
+  };
 }
-

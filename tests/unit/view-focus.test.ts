@@ -21,17 +21,33 @@ describe('focus views on the demo scenario', () => {
       const leaf = `leaf:${leafNo}`;
       const cabled = truth.nodes.filter((n) => n.leafPorts.some((p) => p.leaf === leafNo));
       const peers = truth.sessions.filter((s) => s.leaf === leafNo).map((s) => `node:${s.node}`);
-      const onCabledHosts = truth.nodes.filter((n) => cabled.some((c) => c.host === n.host && c.hostKind !== 'baremetal')).map((n) => `node:${n.name}`);
-      const expected = new Set([leaf, ...cabled.flatMap((n) => hv(n.host, n.hostKind)), ...cabled.filter((n) => n.hostKind === 'baremetal').map((n) => `node:${n.name}`), ...onCabledHosts, ...peers]);
+      const onCabledHosts = truth.nodes
+        .filter((n) => cabled.some((c) => c.host === n.host && c.hostKind !== 'baremetal'))
+        .map((n) => `node:${n.name}`);
+      const expected = new Set([
+        leaf,
+        ...cabled.flatMap((n) => hv(n.host, n.hostKind)),
+        ...cabled.filter((n) => n.hostKind === 'baremetal').map((n) => `node:${n.name}`),
+        ...onCabledHosts,
+        ...peers,
+      ]);
       expect(sorted(focusNodeIds(ix, focusOf(leaf))!)).toEqual(sorted(expected));
     });
   }
 
   for (const n of truth.nodes) {
     it(`node:${n.name}: its path to the fabric and its pods`, () => {
-      const pods = demoGraph().nodes.filter((p) => p.kind === 'pod' && p.data.nodeName === n.name).map((p) => p.id);
+      const pods = demoGraph()
+        .nodes.filter((p) => p.kind === 'pod' && p.data.nodeName === n.name)
+        .map((p) => p.id);
       const bgpLeaves = truth.sessions.filter((s) => s.node === n.name && s.leaf !== null).map((s) => `leaf:${s.leaf}`);
-      const expected = new Set([`node:${n.name}`, ...hv(n.host, n.hostKind), ...n.leafPorts.map((p) => `leaf:${p.leaf}`), ...bgpLeaves, ...pods]);
+      const expected = new Set([
+        `node:${n.name}`,
+        ...hv(n.host, n.hostKind),
+        ...n.leafPorts.map((p) => `leaf:${p.leaf}`),
+        ...bgpLeaves,
+        ...pods,
+      ]);
       expect(sorted(focusNodeIds(ix, focusOf(`node:${n.name}`))!)).toEqual(sorted(expected));
     });
   }
@@ -40,7 +56,13 @@ describe('focus views on the demo scenario', () => {
     const pod = demoGraph().nodes.find((p) => p.kind === 'pod' && p.data.nodeName === 'worker-1')!;
     const n = truth.nodes.find((x) => x.name === 'worker-1')!;
     const bgpLeaves = truth.sessions.filter((s) => s.node === n.name && s.leaf !== null).map((s) => `leaf:${s.leaf}`);
-    const expected = new Set([pod.id, 'node:worker-1', ...hv(n.host, n.hostKind), ...n.leafPorts.map((p) => `leaf:${p.leaf}`), ...bgpLeaves]);
+    const expected = new Set([
+      pod.id,
+      'node:worker-1',
+      ...hv(n.host, n.hostKind),
+      ...n.leafPorts.map((p) => `leaf:${p.leaf}`),
+      ...bgpLeaves,
+    ]);
     expect(sorted(focusNodeIds(ix, focusOf(pod.id))!)).toEqual(sorted(expected));
   });
 

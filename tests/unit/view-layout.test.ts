@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createWorld, loadShippedScenario, scaleDeployment } from '../../lib/lab/model';
-import { DEFAULT_VIEW, NODE_SIZE, WRAP_ABOVE, WRAP_COLUMNS, buildView, indexGraph, layoutCached, layoutKey, layoutView, renderSvg } from '../../lib/view';
+import {
+  DEFAULT_VIEW,
+  NODE_SIZE,
+  WRAP_ABOVE,
+  WRAP_COLUMNS,
+  buildView,
+  indexGraph,
+  layoutCached,
+  layoutKey,
+  layoutView,
+  renderSvg,
+} from '../../lib/view';
 import { demoGraph, graphOfWorld, syntheticGraph } from './view-fixtures';
 
 const model = () => buildView(indexGraph(demoGraph()), DEFAULT_VIEW);
@@ -74,7 +85,9 @@ describe('wrapping wide rows', () => {
     const l = layoutView(m);
     const ys = new Set(m.nodes.filter((n) => n.kind === 'k8s-node').map((n) => l.get(n.id)!.y));
     const boxes = [...l.values()];
-    for (const a of boxes) for (const b of boxes) if (a !== b) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
+    for (const a of boxes)
+      for (const b of boxes)
+        if (a !== b) expect(a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y).toBe(true);
     return ys.size;
   };
   it(`keeps up to WRAP_ABOVE (${WRAP_ABOVE}) VMs of one hypervisor in one row`, () => {

@@ -32,13 +32,17 @@ describe('search', () => {
 describe('tables', () => {
   it('BGP peers: one row per session the lab has on the APIC, with its state', () => {
     const t = buildTable(ix, 'bgp');
-    const expected = truth.sessions.filter((s) => s.leaf !== null).map((s) => `${s.node}|leaf-${s.leaf}|${s.state}`).sort();
+    const expected = truth.sessions
+      .filter((s) => s.leaf !== null)
+      .map((s) => `${s.node}|leaf-${s.leaf}|${s.state}`)
+      .sort();
     expect(t.rows.map((r) => `${String(r.node)}|${String(r.leaf)}|${String(r.state)}`).sort()).toEqual(expected);
   });
   it('routes: one row per (leaf, prefix) with its ECMP paths', () => {
     const t = buildTable(ix, 'routes');
     expect(t.rows).toHaveLength(truth.routes.length);
-    for (const r of truth.routes) expect(t.rows.find((x) => x.leaf === `leaf-${r.leaf}` && x.prefix === r.prefix)?.paths).toBe(r.nextHops.length);
+    for (const r of truth.routes)
+      expect(t.rows.find((x) => x.leaf === `leaf-${r.leaf}` && x.prefix === r.prefix)?.paths).toBe(r.nextHops.length);
   });
   it('inventory: a row per pod with its node and leaves', () => {
     const t = buildTable(ix, 'inventory');
@@ -77,7 +81,11 @@ describe('export, sort, filter', () => {
     expect(JSON.parse(toJson(rows.slice(0, 1), cols))).toEqual([{ a: 'eth1/10', n: 2 }]);
   });
   it('sorts naturally, numbers numerically, nulls last; filters by any column', () => {
-    expect(sortRows(rows, cols[0]!, 'asc').map((r) => r.a).slice(0, 2)).toEqual(['=cmd()', 'eth1/2']);
+    expect(
+      sortRows(rows, cols[0]!, 'asc')
+        .map((r) => r.a)
+        .slice(0, 2),
+    ).toEqual(['=cmd()', 'eth1/2']);
     expect(sortRows(rows, cols[1]!, 'desc').map((r) => r.n)).toEqual([10, 2, 1, null]);
     expect(filterRows(rows, cols, 'ETH1').map((r) => r.a)).toEqual(['eth1/10', 'eth1/2']);
   });

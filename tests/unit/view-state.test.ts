@@ -5,14 +5,32 @@ import { DEFAULT_VIEW, NODE_KINDS, focusOf, parseViewParams, viewToParams, type 
 const token = fc.stringMatching(/^[a-z0-9][a-z0-9.=/-]{0,15}$/);
 const ids = fc.uniqueArray(token, { maxLength: 4 });
 const viewArb: fc.Arbitrary<ViewState> = fc.record({
-  focus: fc.oneof(fc.constant({ kind: 'cluster' as const }), fc.tuple(fc.constantFrom('leaf', 'node', 'pod', 'service'), token).map(([k, t]) => focusOf(`${k}:${t}`))),
-  selected: fc.option(token.map((t) => `pod:${t}`), { nil: null }),
-  filters: fc.record({ namespaces: ids, labels: ids, kinds: fc.uniqueArray(fc.constantFrom(...NODE_KINDS), { maxLength: 3 }), bgpStates: ids, secondary: ids }),
+  focus: fc.oneof(
+    fc.constant({ kind: 'cluster' as const }),
+    fc.tuple(fc.constantFrom('leaf', 'node', 'pod', 'service'), token).map(([k, t]) => focusOf(`${k}:${t}`)),
+  ),
+  selected: fc.option(
+    token.map((t) => `pod:${t}`),
+    { nil: null },
+  ),
+  filters: fc.record({
+    namespaces: ids,
+    labels: ids,
+    kinds: fc.uniqueArray(fc.constantFrom(...NODE_KINDS), { maxLength: 3 }),
+    bgpStates: ids,
+    secondary: ids,
+  }),
   expanded: ids,
 });
 const canonical = (v: ViewState): ViewState => ({
   ...v,
-  filters: { namespaces: [...v.filters.namespaces].sort(), labels: [...v.filters.labels].sort(), kinds: [...v.filters.kinds].sort(), bgpStates: [...v.filters.bgpStates].sort(), secondary: [...v.filters.secondary].sort() },
+  filters: {
+    namespaces: [...v.filters.namespaces].sort(),
+    labels: [...v.filters.labels].sort(),
+    kinds: [...v.filters.kinds].sort(),
+    bgpStates: [...v.filters.bgpStates].sort(),
+    secondary: [...v.filters.secondary].sort(),
+  },
   expanded: [...v.expanded].sort(),
 });
 

@@ -58,7 +58,10 @@ const bgpPeerEntryAttrs = z.object({
 });
 const afAttrs = z.object({
   type: textAttr,
-  acceptedPaths: z.string().optional().transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null)),
+  acceptedPaths: z
+    .string()
+    .optional()
+    .transform((s) => (s && /^\d{1,12}$/.test(s) ? Number(s) : null)),
 });
 
 export function parseBgpPeerEntry(body: MoBody, path: (string | number)[], issues: MoIssue[]): BgpPeerEntry | null {

@@ -21,7 +21,10 @@ const fabricNodeAttrs = z.object({
   dn: z.string(),
   id: nodeIdAttr,
   name: textAttr,
-  role: z.string().optional().transform((r) => (r === 'leaf' || r === 'spine' || r === 'controller' ? r : 'other')),
+  role: z
+    .string()
+    .optional()
+    .transform((r) => (r === 'leaf' || r === 'spine' || r === 'controller' ? r : 'other')),
   address: optionalIpAttr,
   model: textAttr,
   fabricSt: textAttr,
@@ -49,7 +52,10 @@ export interface TopSystem {
 const topSystemAttrs = z.object({
   dn: z.string(),
   id: nodeIdAttr,
-  podId: z.string().optional().transform((s) => (s && /^\d{1,5}$/.test(s) ? Number(s) : 1)),
+  podId: z
+    .string()
+    .optional()
+    .transform((s) => (s && /^\d{1,5}$/.test(s) ? Number(s) : 1)),
   name: textAttr,
   role: textAttr,
   address: optionalIpAttr,

@@ -19,7 +19,10 @@ export function parseAttributes<S extends z.ZodType>(
   const r = schema.safeParse(body.attributes);
   if (r.success) return r.data;
   for (const issue of r.error.issues) {
-    issues.push({ path: [...path, 'attributes', ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))], message: issueMessage(issue) });
+    issues.push({
+      path: [...path, 'attributes', ...issue.path.map((k) => (typeof k === 'symbol' ? String(k) : k))],
+      message: issueMessage(issue),
+    });
   }
   return null;
 }
@@ -49,10 +52,7 @@ export function issueMessage(issue: z.core.$ZodIssue): string {
 }
 
 /** Runs a class parser on one wire MO body, returning the value or every issue. */
-export function parseMo<T>(
-  parse: (body: MoBody, path: (string | number)[], issues: MoIssue[]) => T | null,
-  body: MoBody,
-): Parsed<T> {
+export function parseMo<T>(parse: (body: MoBody, path: (string | number)[], issues: MoIssue[]) => T | null, body: MoBody): Parsed<T> {
   const issues: MoIssue[] = [];
   const value = parse(body, [], issues);
   return value !== null && issues.length === 0 ? { ok: true, value } : { ok: false, issues };

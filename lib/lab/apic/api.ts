@@ -1,5 +1,15 @@
 import type { Logger } from 'pino';
-import { authenticate, badCredentials, canWrite, checkPassword, loginBodySchema, parseCookies, type Principal, type Session, type SessionStore } from './auth';
+import {
+  authenticate,
+  badCredentials,
+  canWrite,
+  checkPassword,
+  loginBodySchema,
+  parseCookies,
+  type Principal,
+  type Session,
+  type SessionStore,
+} from './auth';
 import { applyConfig } from './config';
 import { splitDn } from './dn';
 import { ApicError } from './errors';
@@ -44,7 +54,11 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResponse | undef
   const query = q < 0 ? '' : req.url.slice(q + 1);
   const path = decodePath(rawPath);
   const auth = (): Principal =>
-    authenticate({ method: req.method, pathWithQuery: req.url, body: req.body, cookieHeader: req.cookieHeader, challengeHeader: req.challengeHeader }, ctx.sessions, ctx.tree);
+    authenticate(
+      { method: req.method, pathWithQuery: req.url, body: req.body, cookieHeader: req.cookieHeader, challengeHeader: req.challengeHeader },
+      ctx.sessions,
+      ctx.tree,
+    );
 
   if (path === '/api/aaaLogin.json' && req.method === 'POST') return login(ctx, req.body, parseRawQuery(query));
   if (path === '/api/aaaRefresh.json' && (req.method === 'GET' || req.method === 'POST')) {
@@ -108,7 +122,15 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResponse | undef
   return { status: 200, body: { totalCount: String(imdata.length), imdata } };
 }
 
-function answerQuery(ctx: ApiContext, p: Principal, req: ApiRequest, kind: 'class' | 'mo', target: string, rawPath: string, query: string): ApiResponse {
+function answerQuery(
+  ctx: ApiContext,
+  p: Principal,
+  req: ApiRequest,
+  kind: 'class' | 'mo',
+  target: string,
+  rawPath: string,
+  query: string,
+): ApiResponse {
   const params = parseRawQuery(query);
   const opts = parseQueryOptions(params);
   let scope: QueryScope;
@@ -122,7 +144,8 @@ function answerQuery(ctx: ApiContext, p: Principal, req: ApiRequest, kind: 'clas
   const totalCount = String(result.totalCount);
   if (opts.subscription === undefined) return { status: 200, body: { totalCount, imdata: result.imdata } };
   const token = subscriptionToken(ctx, p, req.cookieHeader);
-  if (!token) throw new ApicError(400, '400', 'subscription=yes needs a session token (log in, or GET /api/webtokenSession.json when signing)');
+  if (!token)
+    throw new ApicError(400, '400', 'subscription=yes needs a session token (log in, or GET /api/webtokenSession.json when signing)');
   const key = rawPath.replace(/^\/api\/node\//, '/api/') + '?' + canonicalParams(params);
   if (opts.subscription === 'no') {
     ctx.hub.unsubscribe(token, key);
@@ -142,7 +165,11 @@ function subscriptionToken(ctx: ApiContext, p: Principal, cookieHeader: string |
 /** Query parameters that define what a subscription watches, order-independent. */
 function canonicalParams(params: ReadonlyArray<readonly [string, string]>): string {
   const ignored = new Set(['subscription', 'refresh-timeout', '_dc', 'page', 'page-size']);
-  return params.filter(([k]) => !ignored.has(k)).map(([k, v]) => `${k}=${v}`).sort().join('&');
+  return params
+    .filter(([k]) => !ignored.has(k))
+    .map(([k, v]) => `${k}=${v}`)
+    .sort()
+    .join('&');
 }
 
 function login(ctx: ApiContext, body: string, params: ReturnType<typeof parseRawQuery>): ApiResponse {
@@ -155,14 +182,21 @@ function login(ctx: ApiContext, body: string, params: ReturnType<typeof parseRaw
   const parsed = loginBodySchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new ApicError(400, '400', `invalid login payload at ${issue.path.join('.') || '(root)'}: ${issue.message}; expected {"aaaUser":{"attributes":{"name":"...","pwd":"..."}}}`);
+    throw new ApicError(
+      400,
+      '400',
+      `invalid login payload at ${issue.path.join('.') || '(root)'}: ${issue.message}; expected {"aaaUser":{"attributes":{"name":"...","pwd":"..."}}}`,
+    );
   }
   const { name, pwd } = parsed.data.aaaUser.attributes;
   if (!checkPassword(ctx.tree, name, pwd, ctx.lab)) {
     ctx.logger.info({ user: name }, 'lab apic login failed');
     throw badCredentials();
   }
-  const session = ctx.sessions.create(name, params.some(([k, v]) => k === 'gui-token-request' && v === 'yes'));
+  const session = ctx.sessions.create(
+    name,
+    params.some(([k, v]) => k === 'gui-token-request' && v === 'yes'),
+  );
   const cookie = `APIC-cookie=${session.token}; path=/; HttpOnly; HttpOnly${ctx.secure ? '; Secure' : ''}`;
   return { ...loginResponse(ctx, session), headers: { 'Set-Cookie': cookie } };
 }
@@ -171,10 +205,23 @@ function login(ctx: ApiContext, body: string, params: ReturnType<typeof parseRaw
 function loginResponse(ctx: ApiContext, s: Session): ApiResponse {
   const created = String(Math.floor(s.createdAt / 1000));
   const attributes: Record<string, string> = {
-    token: s.token, siteFingerprint: 'akbLabApicSite01', refreshTimeoutSeconds: String(ctx.tokenLifetimeSec),
-    maximumLifetimeSeconds: '86400', guiIdleTimeoutSeconds: '1200', restTimeoutSeconds: '90', creationTime: created,
-    firstLoginTime: created, userName: s.user, remoteUser: 'false', unixUserId: '15374', sessionId: s.token.slice(0, 24),
-    lastName: '', firstName: '', changePassword: 'no', version: '6.0(4c)', buildTime: 'Mon Jan 01 00:00:00 UTC 2024',
+    token: s.token,
+    siteFingerprint: 'akbLabApicSite01',
+    refreshTimeoutSeconds: String(ctx.tokenLifetimeSec),
+    maximumLifetimeSeconds: '86400',
+    guiIdleTimeoutSeconds: '1200',
+    restTimeoutSeconds: '90',
+    creationTime: created,
+    firstLoginTime: created,
+    userName: s.user,
+    remoteUser: 'false',
+    unixUserId: '15374',
+    sessionId: s.token.slice(0, 24),
+    lastName: '',
+    firstName: '',
+    changePassword: 'no',
+    version: '6.0(4c)',
+    buildTime: 'Mon Jan 01 00:00:00 UTC 2024',
     node: 'topology/pod-1/node-1',
   };
   if (s.challenge !== undefined) attributes['urlToken'] = s.challenge;

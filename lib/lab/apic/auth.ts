@@ -25,8 +25,7 @@ export const loginBodySchema = z.object({
   aaaUser: z.object({ attributes: z.object({ name: z.string().min(1, 'aaaUser.attributes.name must not be empty'), pwd: z.string() }) }),
 });
 
-export const badCredentials = (): ApicError =>
-  new ApicError(401, '401', 'Username or password is incorrect - FAILED local authentication');
+export const badCredentials = (): ApicError => new ApicError(401, '401', 'Username or password is incorrect - FAILED local authentication');
 
 /** Parses a Cookie header; names are matched case-insensitively (clients send APIC-cookie and APIC-Cookie). */
 export function parseCookies(header: string | undefined): Map<string, string> {
@@ -174,5 +173,7 @@ export function canWrite(tree: ApicTree, user: string, labAdmin: string): boolea
 export function checkPassword(tree: ApicTree, name: string, pwd: string, lab: { user: string; password: string }): boolean {
   if (name === lab.user) return pwd === lab.password;
   const mo = tree.get(`uni/userext/user-${name}`);
-  return mo?.className === 'aaaUser' && mo.attrs['pwd'] !== undefined && mo.attrs['pwd'] === pwd && mo.attrs['accountStatus'] !== 'inactive';
+  return (
+    mo?.className === 'aaaUser' && mo.attrs['pwd'] !== undefined && mo.attrs['pwd'] === pwd && mo.attrs['accountStatus'] !== 'inactive'
+  );
 }

@@ -31,8 +31,18 @@ const SCOPE_FLAGS = { flags: ['import-security', 'export-rtctrl', 'import-rtctrl
 
 /** Attributes every policy MO accepts on POST. */
 const COMMON: Readonly<Record<string, AttrType>> = {
-  annotation: 'string', descr: 'string', name: 'name', nameAlias: 'string', ownerKey: 'string', ownerTag: 'string',
-  userdom: 'string', childAction: 'string', extMngdBy: 'string', dn: 'dn', rn: 'string', status: 'string',
+  annotation: 'string',
+  descr: 'string',
+  name: 'name',
+  nameAlias: 'string',
+  ownerKey: 'string',
+  ownerTag: 'string',
+  userdom: 'string',
+  childAction: 'string',
+  extMngdBy: 'string',
+  dn: 'dn',
+  rn: 'string',
+  status: 'string',
 };
 
 const rel = (rn: string, target: string): ClassSpec => ({ rn, attrs: { [target]: 'string', tDn: 'dn' } });
@@ -40,7 +50,16 @@ const rel = (rn: string, target: string): ClassSpec => ({ rn, attrs: { [target]:
 const CONFIG: Record<string, ClassSpec> = {
   polUni: { rn: 'uni', attrs: {} },
   fvTenant: { rn: 'tn-{name}', attrs: {} },
-  fvCtx: { rn: 'ctx-{name}', attrs: { pcEnfPref: { enum: ['enforced', 'unenforced'] }, pcEnfDir: { enum: ['ingress', 'egress'] }, bdEnforcedEnable: YES_NO, ipDataPlaneLearning: EN_DIS, knwMcastAct: { enum: ['permit', 'deny'] } } },
+  fvCtx: {
+    rn: 'ctx-{name}',
+    attrs: {
+      pcEnfPref: { enum: ['enforced', 'unenforced'] },
+      pcEnfDir: { enum: ['ingress', 'egress'] },
+      bdEnforcedEnable: YES_NO,
+      ipDataPlaneLearning: EN_DIS,
+      knwMcastAct: { enum: ['permit', 'deny'] },
+    },
+  },
   fvBD: { rn: 'BD-{name}', attrs: { arpFlood: YES_NO, unicastRoute: YES_NO, mac: 'string' } },
   fvRsCtx: rel('rsctx', 'tnFvCtxName'),
   fvSubnet: { rn: 'subnet-[{ip}]', attrs: { ip: 'ip', scope: { flags: ['public', 'private', 'shared'] } } },
@@ -50,8 +69,14 @@ const CONFIG: Record<string, ClassSpec> = {
   fvRsDomAtt: { rn: 'rsdomAtt-[{tDn}]', attrs: { tDn: 'dn', encap: 'string', resImedcy: 'string', instrImedcy: 'string' } },
   fvRsProv: { rn: 'rsprov-{tnVzBrCPName}', attrs: { tnVzBrCPName: 'string', prio: 'string', matchT: 'string' } },
   fvRsCons: { rn: 'rscons-{tnVzBrCPName}', attrs: { tnVzBrCPName: 'string', prio: 'string' } },
-  fvRsCtxToBgpCtxAfPol: { rn: 'rsctxToBgpCtxAfPol-[{tnBgpCtxAfPolName}]-{af}', attrs: { tnBgpCtxAfPolName: 'string', af: { enum: ['ipv4-ucast', 'ipv6-ucast'] } } },
-  vzBrCP: { rn: 'brc-{name}', attrs: { scope: { enum: ['context', 'global', 'tenant', 'application-profile'] }, prio: 'string', targetDscp: 'string' } },
+  fvRsCtxToBgpCtxAfPol: {
+    rn: 'rsctxToBgpCtxAfPol-[{tnBgpCtxAfPolName}]-{af}',
+    attrs: { tnBgpCtxAfPolName: 'string', af: { enum: ['ipv4-ucast', 'ipv6-ucast'] } },
+  },
+  vzBrCP: {
+    rn: 'brc-{name}',
+    attrs: { scope: { enum: ['context', 'global', 'tenant', 'application-profile'] }, prio: 'string', targetDscp: 'string' },
+  },
   vzSubj: { rn: 'subj-{name}', attrs: { revFltPorts: YES_NO, consMatchT: 'string', provMatchT: 'string', prio: 'string' } },
   vzRsSubjFiltAtt: rel('rssubjFiltAtt-{tnVzFilterName}', 'tnVzFilterName'),
   l3extOut: { rn: 'out-{name}', attrs: { enforceRtctrl: { flags: ['export', 'import'] }, targetDscp: 'string' } },
@@ -61,62 +86,149 @@ const CONFIG: Record<string, ClassSpec> = {
   l3extLNodeP: { rn: 'lnodep-{name}', attrs: { tag: 'string', targetDscp: 'string' } },
   l3extRsNodeL3OutAtt: { rn: 'rsnodeL3OutAtt-[{tDn}]', attrs: { tDn: 'dn', rtrId: 'ip', rtrIdLoopBack: YES_NO, configIssues: 'string' } },
   ipRouteP: { rn: 'rt-[{ip}]', attrs: { ip: 'ip', pref: { int: [1, 255] }, rtCtrl: 'string', aggregate: YES_NO } },
-  ipNexthopP: { rn: 'nh-[{nhAddr}]', attrs: { nhAddr: 'ip', pref: { int: [0, 255], also: ['unspecified'] }, type: { enum: ['prefix', 'none'] } } },
+  ipNexthopP: {
+    rn: 'nh-[{nhAddr}]',
+    attrs: { nhAddr: 'ip', pref: { int: [0, 255], also: ['unspecified'] }, type: { enum: ['prefix', 'none'] } },
+  },
   l3extLIfP: { rn: 'lifp-{name}', attrs: { tag: 'string', prio: 'string' } },
   l3extVirtualLIfP: {
     rn: 'vlifp-[{nodeDn}]-[{encap}]',
     attrs: {
-      nodeDn: 'dn', encap: 'string', addr: 'ip', autostate: EN_DIS, encapScope: { enum: ['local', 'ctx'] },
-      ifInstT: { enum: ['ext-svi', 'l3-port', 'sub-interface', 'unspecified'] }, ipv6Dad: EN_DIS, llAddr: 'string', mac: 'string',
-      mode: { enum: ['regular', 'native', 'untagged'] }, mtu: { int: [576, 9216], also: ['inherit'] }, targetDscp: 'string',
+      nodeDn: 'dn',
+      encap: 'string',
+      addr: 'ip',
+      autostate: EN_DIS,
+      encapScope: { enum: ['local', 'ctx'] },
+      ifInstT: { enum: ['ext-svi', 'l3-port', 'sub-interface', 'unspecified'] },
+      ipv6Dad: EN_DIS,
+      llAddr: 'string',
+      mac: 'string',
+      mode: { enum: ['regular', 'native', 'untagged'] },
+      mtu: { int: [576, 9216], also: ['inherit'] },
+      targetDscp: 'string',
     },
   },
-  l3extRsDynPathAtt: { rn: 'rsdynPathAtt-[{tDn}]', attrs: { tDn: 'dn', floatingAddr: 'ip', encap: 'string', forgedTransmit: VMM_SEC, macChange: VMM_SEC, promMode: VMM_SEC } },
+  l3extRsDynPathAtt: {
+    rn: 'rsdynPathAtt-[{tDn}]',
+    attrs: { tDn: 'dn', floatingAddr: 'ip', encap: 'string', forgedTransmit: VMM_SEC, macChange: VMM_SEC, promMode: VMM_SEC },
+  },
   l3extIp: { rn: 'addr-[{addr}]', attrs: { addr: 'ip', ipv6Dad: EN_DIS } },
   bgpPeerP: {
     rn: 'peerP-[{addr}]',
     attrs: {
-      addr: 'ip', password: 'string', addrTCtrl: { flags: ['af-ucast', 'af-mcast'] }, adminSt: EN_DIS, allowedSelfAsCnt: { int: [1, 10] },
+      addr: 'ip',
+      password: 'string',
+      addrTCtrl: { flags: ['af-ucast', 'af-mcast'] },
+      adminSt: EN_DIS,
+      allowedSelfAsCnt: { int: [1, 10] },
       ctrl: { flags: ['allow-self-as', 'as-override', 'dis-peer-as-check', 'nh-self', 'send-com', 'send-ext-com', 'send-domain-path'] },
-      ctrlExt: 'string', peerCtrl: { flags: ['bfd', 'dis-conn-check'] }, privateASctrl: { flags: ['remove-all', 'remove-exclusive', 'replace-as'] },
-      ttl: { int: [1, 255] }, weight: { int: [0, 65535] }, sessionT: 'string',
+      ctrlExt: 'string',
+      peerCtrl: { flags: ['bfd', 'dis-conn-check'] },
+      privateASctrl: { flags: ['remove-all', 'remove-exclusive', 'replace-as'] },
+      ttl: { int: [1, 255] },
+      weight: { int: [0, 65535] },
+      sessionT: 'string',
     },
   },
   bgpAsP: { rn: 'as', attrs: { asn: { int: [1, 4294967295] } } },
-  bgpLocalAsnP: { rn: 'localasn', attrs: { localAsn: { int: [1, 4294967295] }, asnPropagate: { enum: ['none', 'no-prepend', 'replace-as', 'dual-as'] } } },
+  bgpLocalAsnP: {
+    rn: 'localasn',
+    attrs: { localAsn: { int: [1, 4294967295] }, asnPropagate: { enum: ['none', 'no-prepend', 'replace-as', 'dual-as'] } },
+  },
   bgpRsPeerPfxPol: rel('rspeerPfxPol', 'tnBgpPeerPfxPolName'),
-  bgpPeerPfxPol: { rn: 'bgpPfxP-{name}', attrs: { maxPfx: { int: [1, 300000] }, action: { enum: ['log', 'reject', 'restart', 'shut'] }, thresh: { int: [1, 100] }, restartTime: { int: [1, 65535], also: ['infinite'] } } },
+  bgpPeerPfxPol: {
+    rn: 'bgpPfxP-{name}',
+    attrs: {
+      maxPfx: { int: [1, 300000] },
+      action: { enum: ['log', 'reject', 'restart', 'shut'] },
+      thresh: { int: [1, 100] },
+      restartTime: { int: [1, 65535], also: ['infinite'] },
+    },
+  },
   bgpCtxPol: {
     rn: 'bgpCtxP-{name}',
     attrs: {
-      kaIntvl: { int: [0, 3600] }, holdIntvl: { int: [0, 3600] }, staleIntvl: { int: [1, 3600], also: ['default'] },
-      grCtrl: { flags: ['helper'] }, maxAsLimit: { int: [0, 2000] }, grStalePathTimer: 'string',
+      kaIntvl: { int: [0, 3600] },
+      holdIntvl: { int: [0, 3600] },
+      staleIntvl: { int: [1, 3600], also: ['default'] },
+      grCtrl: { flags: ['helper'] },
+      maxAsLimit: { int: [0, 2000] },
+      grStalePathTimer: 'string',
     },
   },
-  bgpCtxAfPol: { rn: 'bgpCtxAfP-{name}', attrs: { maxEcmp: { int: [1, 64] }, maxEcmpIbgp: { int: [1, 64] }, eDist: { int: [1, 255] }, iDist: { int: [1, 255] }, localDist: { int: [1, 255] }, maxLocalEcmp: { int: [0, 64] } } },
+  bgpCtxAfPol: {
+    rn: 'bgpCtxAfP-{name}',
+    attrs: {
+      maxEcmp: { int: [1, 64] },
+      maxEcmpIbgp: { int: [1, 64] },
+      eDist: { int: [1, 255] },
+      iDist: { int: [1, 255] },
+      localDist: { int: [1, 255] },
+      maxLocalEcmp: { int: [0, 64] },
+    },
+  },
   bgpBestPathCtrlPol: { rn: 'bestpath-{name}', attrs: { ctrl: { flags: ['asPathMultipathRelax'] } } },
   bgpProtP: { rn: 'protp', attrs: {} },
   bgpRsBgpNodeCtxPol: rel('rsbgpNodeCtxPol', 'tnBgpCtxPolName'),
   bgpRsBestPathCtrlPol: rel('rsbestPathCtrlPol', 'tnBgpBestPathCtrlPolName'),
-  l3extInstP: { rn: 'instP-{name}', attrs: { prefGrMemb: { enum: ['include', 'exclude'] }, prio: 'string', targetDscp: 'string', floodOnEncap: EN_DIS, matchT: 'string' } },
-  l3extSubnet: { rn: 'extsubnet-[{ip}]', attrs: { ip: 'ip', scope: SCOPE_FLAGS, aggregate: { flags: ['export-rtctrl', 'import-rtctrl', 'shared-rtctrl'] } } },
-  l3extRsInstPToProfile: { rn: 'rsinstPToProfile-[{tnRtctrlProfileName}]-{direction}', attrs: { tnRtctrlProfileName: 'string', direction: { enum: ['import', 'export'] } } },
+  l3extInstP: {
+    rn: 'instP-{name}',
+    attrs: { prefGrMemb: { enum: ['include', 'exclude'] }, prio: 'string', targetDscp: 'string', floodOnEncap: EN_DIS, matchT: 'string' },
+  },
+  l3extSubnet: {
+    rn: 'extsubnet-[{ip}]',
+    attrs: { ip: 'ip', scope: SCOPE_FLAGS, aggregate: { flags: ['export-rtctrl', 'import-rtctrl', 'shared-rtctrl'] } },
+  },
+  l3extRsInstPToProfile: {
+    rn: 'rsinstPToProfile-[{tnRtctrlProfileName}]-{direction}',
+    attrs: { tnRtctrlProfileName: 'string', direction: { enum: ['import', 'export'] } },
+  },
   rtctrlProfile: { rn: 'prof-{name}', attrs: { type: { enum: ['combinable', 'global'] }, autoContinue: YES_NO } },
   rtctrlCtxP: { rn: 'ctx-{name}', attrs: { action: { enum: ['permit', 'deny'] }, order: { int: [0, 9] } } },
   rtctrlRsCtxPToSubjP: rel('rsctxPToSubjP-{tnRtctrlSubjPName}', 'tnRtctrlSubjPName'),
   rtctrlSubjP: { rn: 'subj-{name}', attrs: {} },
-  rtctrlMatchRtDest: { rn: 'dest-[{ip}]', attrs: { ip: 'ip', aggregate: YES_NO, fromPfxLen: { int: [0, 128] }, toPfxLen: { int: [0, 128] } } },
-  fvRsPathAtt: { rn: 'rspathAtt-[{tDn}]', attrs: { tDn: 'dn', encap: 'string', mode: { enum: ['regular', 'native', 'untagged'] }, instrImedcy: { enum: ['immediate', 'lazy'] }, primaryEncap: 'string' } },
+  rtctrlMatchRtDest: {
+    rn: 'dest-[{ip}]',
+    attrs: { ip: 'ip', aggregate: YES_NO, fromPfxLen: { int: [0, 128] }, toPfxLen: { int: [0, 128] } },
+  },
+  fvRsPathAtt: {
+    rn: 'rspathAtt-[{tDn}]',
+    attrs: {
+      tDn: 'dn',
+      encap: 'string',
+      mode: { enum: ['regular', 'native', 'untagged'] },
+      instrImedcy: { enum: ['immediate', 'lazy'] },
+      primaryEncap: 'string',
+    },
+  },
   l3extRsPathL3OutAtt: {
     rn: 'rspathL3OutAtt-[{tDn}]',
     attrs: {
-      tDn: 'dn', addr: 'ip', encap: 'string', encapScope: { enum: ['local', 'ctx'] }, ifInstT: { enum: ['ext-svi', 'l3-port', 'sub-interface', 'unspecified'] },
-      mode: { enum: ['regular', 'native', 'untagged'] }, mtu: { int: [576, 9216], also: ['inherit'] }, autostate: EN_DIS, ipv6Dad: EN_DIS, llAddr: 'string', mac: 'string', targetDscp: 'string',
+      tDn: 'dn',
+      addr: 'ip',
+      encap: 'string',
+      encapScope: { enum: ['local', 'ctx'] },
+      ifInstT: { enum: ['ext-svi', 'l3-port', 'sub-interface', 'unspecified'] },
+      mode: { enum: ['regular', 'native', 'untagged'] },
+      mtu: { int: [576, 9216], also: ['inherit'] },
+      autostate: EN_DIS,
+      ipv6Dad: EN_DIS,
+      llAddr: 'string',
+      mac: 'string',
+      targetDscp: 'string',
     },
   },
   l3extLoopBackIfP: { rn: 'lbp-[{addr}]', attrs: { addr: 'ip' } },
   fvnsVlanInstP: { rn: 'vlanns-[{name}]-{allocMode}', attrs: { allocMode: { enum: ['static', 'dynamic'] } } },
-  fvnsEncapBlk: { rn: 'from-[{from}]-to-[{to}]', attrs: { from: 'string', to: 'string', allocMode: { enum: ['static', 'dynamic', 'inherit'] }, role: { enum: ['external', 'internal'] } } },
+  fvnsEncapBlk: {
+    rn: 'from-[{from}]-to-[{to}]',
+    attrs: {
+      from: 'string',
+      to: 'string',
+      allocMode: { enum: ['static', 'dynamic', 'inherit'] },
+      role: { enum: ['external', 'internal'] },
+    },
+  },
   infraRsVlanNs: rel('rsvlanNs', 'tDn'),
   infraAttEntityP: { rn: 'attentp-{name}', attrs: {} },
   infraRsDomP: rel('rsdomP-[{tDn}]', 'tDn'),
@@ -124,7 +236,22 @@ const CONFIG: Record<string, ClassSpec> = {
   l3extDomP: { rn: 'l3dom-{name}', attrs: {} },
   tagAnnotation: { rn: 'annotationKey-[{key}]', attrs: { key: 'string', value: 'string' } },
   aaaUserEp: { rn: 'userext', attrs: {} },
-  aaaUser: { rn: 'user-{name}', attrs: { pwd: 'string', accountStatus: { enum: ['active', 'inactive'] }, email: 'string', firstName: 'string', lastName: 'string', expires: YES_NO, expiration: 'string', pwdLifeTime: 'string', clearPwdHistory: YES_NO, phone: 'string', certAttribute: 'string' } },
+  aaaUser: {
+    rn: 'user-{name}',
+    attrs: {
+      pwd: 'string',
+      accountStatus: { enum: ['active', 'inactive'] },
+      email: 'string',
+      firstName: 'string',
+      lastName: 'string',
+      expires: YES_NO,
+      expiration: 'string',
+      pwdLifeTime: 'string',
+      clearPwdHistory: YES_NO,
+      phone: 'string',
+      certAttribute: 'string',
+    },
+  },
   aaaUserCert: { rn: 'usercert-{name}', attrs: { data: 'string' } },
   aaaUserDomain: { rn: 'userdomain-{name}', attrs: {} },
   aaaUserRole: { rn: 'role-{name}', attrs: { privType: { enum: ['readPriv', 'writePriv'] } } },
@@ -132,18 +259,59 @@ const CONFIG: Record<string, ClassSpec> = {
 
 /** Operational classes the lab model and VKACI-style readers use; attributes are open. */
 const READ: Record<string, string> = {
-  fabricTopology: 'topology', fabricPod: 'pod-{id}', fabricNode: 'node-{id}', topSystem: 'sys',
-  fabricPathEpCont: 'paths-{nodeId}', fabricProtPathEpCont: 'protpaths-{nodeAId}-{nodeBId}', fabricPathEp: 'pathep-[{name}]',
-  fvCEp: 'cep-{mac}', fvIp: 'ip-[{addr}]', fvRsCEpToPathEp: 'rscEpToPathEp-[{tDn}]', fvReportingNode: 'node-{id}',
-  l1PhysIf: 'phys-[{id}]', lldpEntity: 'lldp', lldpInst: 'inst', lldpIf: 'if-[{id}]', lldpAdjEp: 'adj-{id}',
-  cdpEntity: 'cdp', cdpInst: 'inst', cdpIf: 'if-[{id}]', cdpAdjEp: 'adj-{index}',
-  bgpEntity: 'bgp', bgpInst: 'inst', bgpDom: 'dom-{name}', bgpPeer: 'peer-[{addr}]', bgpPeerEntry: 'ent-[{addr}]', bgpPeerAfEntry: 'af-{type}',
-  uribv4Entity: 'uribv4', uribv4Dom: 'dom-{name}', uribv4Db: 'db-{type}', uribv4Route: 'rt-[{prefix}]', uribv4Nexthop: 'nh-[{owner}]-[{addr}]-[{if}]-[{vrf}]',
-  uribv6Entity: 'uribv6', uribv6Dom: 'dom-{name}', uribv6Db: 'db-{type}', uribv6Route: 'rt-[{prefix}]', uribv6Nexthop: 'nh-[{owner}]-[{addr}]-[{if}]-[{vrf}]',
-  arpEntity: 'arp', arpInst: 'inst', arpDom: 'dom-{name}', arpDb: 'db-{type}', arpAdjEp: 'adj-[{ifId}]-[{ip}]',
-  ethpmPhysIf: 'phys', pcAggrIf: 'aggr-[{id}]', vpcEntity: 'vpc', vpcInst: 'inst', vpcDom: 'dom-{id}', vpcIf: 'if-{id}',
-  firmwareRunning: 'running', eqptCh: 'ch', aaaActiveUserSession: 'actsession-{id}',
-  faultInst: 'fault-{code}', faultDelegate: 'fd-[{affected}]-fault-{code}', healthInst: 'health',
+  fabricTopology: 'topology',
+  fabricPod: 'pod-{id}',
+  fabricNode: 'node-{id}',
+  topSystem: 'sys',
+  fabricPathEpCont: 'paths-{nodeId}',
+  fabricProtPathEpCont: 'protpaths-{nodeAId}-{nodeBId}',
+  fabricPathEp: 'pathep-[{name}]',
+  fvCEp: 'cep-{mac}',
+  fvIp: 'ip-[{addr}]',
+  fvRsCEpToPathEp: 'rscEpToPathEp-[{tDn}]',
+  fvReportingNode: 'node-{id}',
+  l1PhysIf: 'phys-[{id}]',
+  lldpEntity: 'lldp',
+  lldpInst: 'inst',
+  lldpIf: 'if-[{id}]',
+  lldpAdjEp: 'adj-{id}',
+  cdpEntity: 'cdp',
+  cdpInst: 'inst',
+  cdpIf: 'if-[{id}]',
+  cdpAdjEp: 'adj-{index}',
+  bgpEntity: 'bgp',
+  bgpInst: 'inst',
+  bgpDom: 'dom-{name}',
+  bgpPeer: 'peer-[{addr}]',
+  bgpPeerEntry: 'ent-[{addr}]',
+  bgpPeerAfEntry: 'af-{type}',
+  uribv4Entity: 'uribv4',
+  uribv4Dom: 'dom-{name}',
+  uribv4Db: 'db-{type}',
+  uribv4Route: 'rt-[{prefix}]',
+  uribv4Nexthop: 'nh-[{owner}]-[{addr}]-[{if}]-[{vrf}]',
+  uribv6Entity: 'uribv6',
+  uribv6Dom: 'dom-{name}',
+  uribv6Db: 'db-{type}',
+  uribv6Route: 'rt-[{prefix}]',
+  uribv6Nexthop: 'nh-[{owner}]-[{addr}]-[{if}]-[{vrf}]',
+  arpEntity: 'arp',
+  arpInst: 'inst',
+  arpDom: 'dom-{name}',
+  arpDb: 'db-{type}',
+  arpAdjEp: 'adj-[{ifId}]-[{ip}]',
+  ethpmPhysIf: 'phys',
+  pcAggrIf: 'aggr-[{id}]',
+  vpcEntity: 'vpc',
+  vpcInst: 'inst',
+  vpcDom: 'dom-{id}',
+  vpcIf: 'if-{id}',
+  firmwareRunning: 'running',
+  eqptCh: 'ch',
+  aaaActiveUserSession: 'actsession-{id}',
+  faultInst: 'fault-{code}',
+  faultDelegate: 'fd-[{affected}]-fault-{code}',
+  healthInst: 'health',
 };
 
 export function classSpec(className: string): ClassSpec | undefined {
@@ -169,7 +337,11 @@ export function rnFor(className: string, attrs: Readonly<Record<string, string>>
   return spec.rn.replace(PLACEHOLDER, (_m, prop: string) => {
     const v = attrs[prop];
     if (v === undefined || v === '') {
-      throw new ApicError(400, '102', `naming property '${prop}' of ${className} is required to build its rn (${spec.rn}) — give it, or give 'rn'/'dn'`);
+      throw new ApicError(
+        400,
+        '102',
+        `naming property '${prop}' of ${className} is required to build its rn (${spec.rn}) — give it, or give 'rn'/'dn'`,
+      );
     }
     return v;
   });
@@ -223,7 +395,10 @@ function checkValue(type: AttrType, value: string): string | undefined {
   }
   if ('enum' in type) return type.enum.includes(value) ? undefined : `allowed: ${type.enum.join(', ')}`;
   if ('flags' in type) {
-    const bad = value.split(',').map((s) => s.trim()).filter((s) => s !== '' && !type.flags.includes(s));
+    const bad = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '' && !type.flags.includes(s));
     return bad.length === 0 ? undefined : `allowed flags: ${type.flags.join(', ')}`;
   }
   if (type.also?.includes(value)) return undefined;

@@ -19,7 +19,14 @@ export function registerLabApicCommand(program: Command): void {
     .option('--password <password>', 'login password', 'lab-password')
     .option('--http', 'serve plain HTTP instead of TLS', false)
     .action(async (o: { port: number; host: string; user: string; password: string; http: boolean }) => {
-      const apic = await startLabApic({ host: o.host, port: o.port, user: o.user, password: o.password, http: o.http, logger: createLogger({ level: 'warn' }) });
+      const apic = await startLabApic({
+        host: o.host,
+        port: o.port,
+        user: o.user,
+        password: o.password,
+        http: o.http,
+        logger: createLogger({ level: 'warn' }),
+      });
       // A lab: printing the credentials it accepts is the point.
       console.log(`lab APIC listening on ${apic.url}`);
       console.log(`credentials: user=${apic.credentials.user} password=${apic.credentials.password}`);

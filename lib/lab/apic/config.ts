@@ -28,12 +28,17 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
       throw malformed("Attributes are missing, tag 'attributes' must be specified first, before any other tag");
     if (!classSpec(className)) throw unknownClass(className);
     const rawAttrs: unknown = body.attributes ?? {};
-    if (typeof rawAttrs !== 'object' || rawAttrs === null || Array.isArray(rawAttrs)) throw malformed(`${where}.attributes must be an object`);
+    if (typeof rawAttrs !== 'object' || rawAttrs === null || Array.isArray(rawAttrs))
+      throw malformed(`${where}.attributes must be an object`);
     const attrs = rawAttrs as Record<string, unknown>;
     for (const [k, v] of Object.entries(attrs)) {
       if (typeof v !== 'string') {
         const shown = WRITE_ONLY_ATTRS.has(k) ? '[redacted]' : String(v);
-        throw new ApicError(400, '801', `property ${k} of ${className} failed validation for value '${shown}' (values must be JSON strings)`);
+        throw new ApicError(
+          400,
+          '801',
+          `property ${k} of ${className} failed validation for value '${shown}' (values must be JSON strings)`,
+        );
       }
     }
     const given = attrs as Record<string, string>;
@@ -41,11 +46,19 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
     validateAttrs(className, dn, given);
     const status = (given['status'] ?? '').replace(/\s/g, '');
     if (!STATUSES.has(status))
-      throw new ApicError(400, '801', `property status of ${dn} failed validation for value '${status}' (allowed: created, modified, created,modified, deleted)`);
+      throw new ApicError(
+        400,
+        '801',
+        `property status of ${dn} failed validation for value '${status}' (allowed: created, modified, created,modified, deleted)`,
+      );
     const exists = tree.get(dn) !== undefined || planned.has(dn);
     const existing = tree.get(dn);
     if (existing && existing.className !== className)
-      throw new ApicError(400, '103', `Cannot create object ${dn} of class ${className}: an object of class ${existing.className} exists there`);
+      throw new ApicError(
+        400,
+        '103',
+        `Cannot create object ${dn} of class ${className}: an object of class ${existing.className} exists there`,
+      );
     if (status === 'deleted') {
       ops.push({ op: 'delete', dn });
       return;
@@ -55,7 +68,9 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
 
     const { dn: _dn, rn: _rn, status: _status, ...settable } = given;
     const naming = namingFromRn(className, rnOf(dn)) ?? {};
-    const stored: Record<string, string> = exists ? { ...settable, modTs } : { ...naming, childAction: '', lcOwn: 'local', ...settable, modTs };
+    const stored: Record<string, string> = exists
+      ? { ...settable, modTs }
+      : { ...naming, childAction: '', lcOwn: 'local', ...settable, modTs };
     ops.push({ op: 'upsert', dn, className, attrs: stored });
     planned.add(dn);
     const children = body.children ?? [];
@@ -84,7 +99,8 @@ function resolveDn(className: string, attrs: Record<string, string>, dnFromUrl: 
     if (attrs['dn'] && attrs['dn'] !== dnFromUrl)
       throw new ApicError(400, '400', `the payload's dn '${attrs['dn']}' does not match the URL's dn '${dnFromUrl}'`);
     const fromRn = namingFromRn(className, rnOf(dnFromUrl));
-    if (!fromRn) throw new ApicError(400, '400', `the URL's dn '${dnFromUrl}' does not name a ${className} (rn format ${classSpec(className)!.rn})`);
+    if (!fromRn)
+      throw new ApicError(400, '400', `the URL's dn '${dnFromUrl}' does not name a ${className} (rn format ${classSpec(className)!.rn})`);
     for (const [prop, v] of Object.entries(fromRn)) {
       if (attrs[prop] !== undefined && attrs[prop] !== v)
         throw new ApicError(400, '400', `${className} ${prop} '${attrs[prop]}' does not match the URL's dn '${dnFromUrl}'`);

@@ -6,7 +6,13 @@ describe('DN splitting', () => {
   it('respects nested brackets', () => {
     const dn = 'uni/tn-a/out-o/lnodep-n/lifp-i/rspathL3OutAtt-[topology/pod-1/paths-101/pathep-[eth1/1]]/peerP-[10.0.0.0/24]';
     expect(splitDn(dn)).toEqual([
-      'uni', 'tn-a', 'out-o', 'lnodep-n', 'lifp-i', 'rspathL3OutAtt-[topology/pod-1/paths-101/pathep-[eth1/1]]', 'peerP-[10.0.0.0/24]',
+      'uni',
+      'tn-a',
+      'out-o',
+      'lnodep-n',
+      'lifp-i',
+      'rspathL3OutAtt-[topology/pod-1/paths-101/pathep-[eth1/1]]',
+      'peerP-[10.0.0.0/24]',
     ]);
     expect(parentDn(dn)).toBe('uni/tn-a/out-o/lnodep-n/lifp-i/rspathL3OutAtt-[topology/pod-1/paths-101/pathep-[eth1/1]]');
     expect(rnOf(dn)).toBe('peerP-[10.0.0.0/24]');

@@ -167,7 +167,10 @@ function safeRegex(pattern: string): RegExp | undefined {
 }
 
 function splitFlags(v: string): string[] {
-  return v.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  return v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 export interface EvalOptions {

@@ -47,15 +47,39 @@ function safeDecode(s: string): string {
   }
 }
 
-const INCLUDE_VALUES = ['faults', 'health', 'fault-count', 'count', 'required', 'relations', 'no-scoped', 'subtree', 'audit-logs', 'event-logs', 'fault-records', 'stats', 'health-records', 'port-deployment', 'relations-with-parent'] as const;
+const INCLUDE_VALUES = [
+  'faults',
+  'health',
+  'fault-count',
+  'count',
+  'required',
+  'relations',
+  'no-scoped',
+  'subtree',
+  'audit-logs',
+  'event-logs',
+  'fault-records',
+  'stats',
+  'health-records',
+  'port-deployment',
+  'relations-with-parent',
+] as const;
 
 const scalarSchema = z.object({
   'query-target': z.enum(['self', 'children', 'subtree']).default('self'),
   'rsp-subtree': z.enum(['no', 'children', 'full', 'modified']).default('no'),
   page: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).default(0),
-  'page-size': z.string().regex(/^[1-9]\d*$/, 'must be a positive integer').transform(Number).optional(),
+  'page-size': z
+    .string()
+    .regex(/^[1-9]\d*$/, 'must be a positive integer')
+    .transform(Number)
+    .optional(),
   subscription: z.enum(['yes', 'no']).optional(),
-  'refresh-timeout': z.string().regex(/^[1-9]\d*$/, 'must be a positive number of seconds').transform(Number).optional(),
+  'refresh-timeout': z
+    .string()
+    .regex(/^[1-9]\d*$/, 'must be a positive number of seconds')
+    .transform(Number)
+    .optional(),
 });
 
 export function parseQueryOptions(params: RawParams): QueryOptions {
@@ -66,8 +90,12 @@ export function parseQueryOptions(params: RawParams): QueryOptions {
     return set.size > 0 ? set : undefined;
   };
   const scalars = scalarSchema.safeParse({
-    'query-target': first('query-target'), 'rsp-subtree': first('rsp-subtree'), page: first('page'),
-    'page-size': first('page-size'), subscription: first('subscription'), 'refresh-timeout': first('refresh-timeout'),
+    'query-target': first('query-target'),
+    'rsp-subtree': first('rsp-subtree'),
+    page: first('page'),
+    'page-size': first('page-size'),
+    subscription: first('subscription'),
+    'refresh-timeout': first('refresh-timeout'),
   });
   if (!scalars.success) {
     const issue = scalars.error.issues[0]!;
@@ -100,9 +128,13 @@ export function parseQueryOptions(params: RawParams): QueryOptions {
 /** `order-by=fvCEp.ip|desc,fvCEp.mac` → keys; the direction defaults to ascending. */
 function parseOrderBy(v: string | undefined): OrderKey[] {
   if (!v) return [];
-  return v.split(',').filter((s) => s.trim() !== '').map((item) => {
-    const m = /^\s*([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)(?:\|(asc|desc))?\s*$/.exec(item);
-    if (!m) throw new ApicError(400, '400', `Invalid value for query option 'order-by': '${item}' (expected <class>.<property>[|asc|desc])`);
-    return { className: m[1]!, prop: m[2]!, desc: m[3] === 'desc' };
-  });
+  return v
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((item) => {
+      const m = /^\s*([A-Za-z][A-Za-z0-9]*)\.([A-Za-z][A-Za-z0-9]*)(?:\|(asc|desc))?\s*$/.exec(item);
+      if (!m)
+        throw new ApicError(400, '400', `Invalid value for query option 'order-by': '${item}' (expected <class>.<property>[|asc|desc])`);
+      return { className: m[1]!, prop: m[2]!, desc: m[3] === 'desc' };
+    });
 }

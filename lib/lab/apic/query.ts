@@ -17,7 +17,10 @@ export interface QueryResult {
 export function runQuery(tree: ApicTree, scope: QueryScope, opts: QueryOptions): QueryResult {
   let targets = selectTargets(tree, scope, opts);
   if (opts.include.has('count')) {
-    return { totalCount: 1, imdata: [{ moCount: { attributes: { childAction: '', count: String(targets.length), dn: 'cnt', status: '' } } }] };
+    return {
+      totalCount: 1,
+      imdata: [{ moCount: { attributes: { childAction: '', count: String(targets.length), dn: 'cnt', status: '' } } }],
+    };
   }
   if (opts.orderBy.length > 0) targets = orderTargets(targets, opts);
   const withSubtree = opts.rspSubtree === 'children' || opts.rspSubtree === 'full';
@@ -86,7 +89,9 @@ export function queryTargets(tree: ApicTree, scope: QueryScope, opts: QueryOptio
   if (scope.under !== undefined && !mo.dn.startsWith(scope.under + '/')) return false;
   if (opts.target === 'self') return mo.className === scope.className;
   // children/subtree of a class: the object must lie (directly, for children) below an object of that class.
-  const ancestors = tree.byClass(scope.className).filter((a) => mo.dn.startsWith(a.dn + '/') || (opts.target === 'subtree' && a.dn === mo.dn));
+  const ancestors = tree
+    .byClass(scope.className)
+    .filter((a) => mo.dn.startsWith(a.dn + '/') || (opts.target === 'subtree' && a.dn === mo.dn));
   if (opts.target === 'subtree') return ancestors.length > 0;
   return ancestors.some((a) => rnOf(mo.dn) === mo.dn.slice(a.dn.length + 1));
 }

@@ -104,8 +104,12 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
       const observe = opts.observe;
       res.once('finish', () => {
         observe({
-          method: req.method ?? 'GET', url: req.url ?? '/', cookie: req.headers.cookie, challenge: header(req, 'apic-challenge'),
-          status: res.statusCode, ...(setCookie !== undefined ? { setCookie } : {}),
+          method: req.method ?? 'GET',
+          url: req.url ?? '/',
+          cookie: req.headers.cookie,
+          challenge: header(req, 'apic-challenge'),
+          status: res.statusCode,
+          ...(setCookie !== undefined ? { setCookie } : {}),
         });
       });
     }
@@ -119,8 +123,11 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
       }
       if (req.method === 'OPTIONS') return sendJson(res, 200, {});
       const answer = handleApi(ctx, {
-        method: req.method ?? 'GET', url: req.url ?? '/', body,
-        cookieHeader: req.headers.cookie, challengeHeader: header(req, 'apic-challenge'),
+        method: req.method ?? 'GET',
+        url: req.url ?? '/',
+        body,
+        cookieHeader: req.headers.cookie,
+        challengeHeader: header(req, 'apic-challenge'),
       });
       if (!answer) return sendHtml(res, 404, 'Not Found');
       setCookie = answer.headers?.['Set-Cookie'];

@@ -6,11 +6,19 @@ import type { LabApic } from './server';
 
 export interface WireResponse {
   status: number;
-  body: Record<string, unknown> & { totalCount?: string; imdata?: Array<Record<string, { attributes: Record<string, string>; children?: unknown[] }>> };
+  body: Record<string, unknown> & {
+    totalCount?: string;
+    imdata?: Array<Record<string, { attributes: Record<string, string>; children?: unknown[] }>>;
+  };
   headers: Headers;
 }
 
-export async function apicFetch(apic: LabApic, method: string, path: string, opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<WireResponse> {
+export async function apicFetch(
+  apic: LabApic,
+  method: string,
+  path: string,
+  opts: { cookie?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<WireResponse> {
   const res = await fetch(apic.url + path, {
     method,
     headers: { ...(opts.cookie ? { Cookie: opts.cookie } : {}), ...(opts.headers ?? {}) },
@@ -21,7 +29,11 @@ export async function apicFetch(apic: LabApic, method: string, path: string, opt
 }
 
 /** Logs in with the lab credentials; returns the token and a ready `Cookie` header value. */
-export async function labLogin(apic: LabApic, user = apic.credentials.user, password = apic.credentials.password): Promise<{ token: string; cookie: string }> {
+export async function labLogin(
+  apic: LabApic,
+  user = apic.credentials.user,
+  password = apic.credentials.password,
+): Promise<{ token: string; cookie: string }> {
   const res = await apicFetch(apic, 'POST', '/api/aaaLogin.json', { body: { aaaUser: { attributes: { name: user, pwd: password } } } });
   if (res.status !== 200) throw new Error(`login failed: HTTP ${res.status} ${JSON.stringify(res.body)}`);
   const token = res.body.imdata![0]!['aaaLogin']!.attributes['token']!;

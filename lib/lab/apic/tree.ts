@@ -18,9 +18,7 @@ export interface TreeChange {
   changed: string[];
 }
 
-export type TreeOp =
-  | { op: 'upsert'; dn: string; className: string; attrs: Record<string, string> }
-  | { op: 'delete'; dn: string };
+export type TreeOp = { op: 'upsert'; dn: string; className: string; attrs: Record<string, string> } | { op: 'delete'; dn: string };
 
 export type TreeListener = (changes: readonly TreeChange[]) => void;
 
@@ -192,7 +190,7 @@ export class ApicTree {
     // Unlink the DN and any virtual ancestors left without children.
     let child = mo.dn;
     let parent = parentDn(child);
-    while (parent !== undefined && !this.mos.has(child) && !(this.kids.get(child)?.size)) {
+    while (parent !== undefined && !this.mos.has(child) && !this.kids.get(child)?.size) {
       this.kids.delete(child);
       const set = this.kids.get(parent);
       set?.delete(child);

@@ -17,13 +17,31 @@ export function addLabUser(tree: ApicTree, user: LabUser): void {
   tree.load([
     {
       aaaUser: {
-        attributes: { dn: userDn, name: user.name, accountStatus: 'active', ...(user.password !== undefined ? { pwd: user.password } : {}) },
+        attributes: {
+          dn: userDn,
+          name: user.name,
+          accountStatus: 'active',
+          ...(user.password !== undefined ? { pwd: user.password } : {}),
+        },
         children: [
           ...(user.admin
-            ? [{ aaaUserDomain: { attributes: { rn: 'userdomain-all', name: 'all' }, children: [{ aaaUserRole: { attributes: { rn: 'role-admin', name: 'admin', privType: 'writePriv' } } }] } }]
+            ? [
+                {
+                  aaaUserDomain: {
+                    attributes: { rn: 'userdomain-all', name: 'all' },
+                    children: [{ aaaUserRole: { attributes: { rn: 'role-admin', name: 'admin', privType: 'writePriv' } } }],
+                  },
+                },
+              ]
             : []),
           ...(user.cert
-            ? [{ aaaUserCert: { attributes: { dn: user.cert.certDn, name: user.cert.certDn.split('/usercert-')[1] ?? '', data: user.cert.certPem } } }]
+            ? [
+                {
+                  aaaUserCert: {
+                    attributes: { dn: user.cert.certDn, name: user.cert.certDn.split('/usercert-')[1] ?? '', data: user.cert.certPem },
+                  },
+                },
+              ]
             : []),
         ],
       },

@@ -24,16 +24,24 @@ function desiredSlice(svc: KubeObject, pods: KubeObject[]): KubeObject {
       targetRef: { kind: 'Pod', name: p.metadata.name, namespace: p.metadata.namespace, uid: p.metadata.uid },
     }));
   const ports = array<{ name?: string; port?: number; targetPort?: number | string; protocol?: string }>(spec.ports).map((p) => ({
-    name: p.name ?? '', protocol: p.protocol ?? 'TCP', port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
+    name: p.name ?? '',
+    protocol: p.protocol ?? 'TCP',
+    port: typeof p.targetPort === 'number' ? p.targetPort : p.port,
   }));
   return {
-    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
+    apiVersion: 'discovery.k8s.io/v1',
+    kind: 'EndpointSlice',
     metadata: {
-      name: sliceName(svc), namespace: svc.metadata.namespace,
+      name: sliceName(svc),
+      namespace: svc.metadata.namespace,
       labels: { 'kubernetes.io/service-name': svc.metadata.name, 'endpointslice.kubernetes.io/managed-by': MANAGED_BY },
-      ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true }],
+      ownerReferences: [
+        { apiVersion: 'v1', kind: 'Service', name: svc.metadata.name, uid: svc.metadata.uid, controller: true, blockOwnerDeletion: true },
+      ],
     },
-    addressType: 'IPv4', endpoints, ports,
+    addressType: 'IPv4',
+    endpoints,
+    ports,
   };
 }
 

@@ -74,7 +74,10 @@ export class LabControllers {
       try {
         next = worldMutationFor(next ?? this.world(), ev) ?? next;
       } catch (err) {
-        this.logger.warn({ err: err instanceof Error ? err.message : String(err), resource: ev.resource.plural, name: ev.object.metadata.name }, 'lab could not apply a user change to the world');
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err), resource: ev.resource.plural, name: ev.object.metadata.name },
+          'lab could not apply a user change to the world',
+        );
       }
     }
     if (next) commit(next);

@@ -3,8 +3,17 @@ import { hostAt, parseCidr } from '../model/addressing';
 
 /** Small, pure helpers the lab controllers share: reading Nodes and Pods the way a scheduler would. */
 
-interface Taint { key?: string; effect?: string; value?: string }
-interface Toleration { key?: string; operator?: string; effect?: string; value?: string }
+interface Taint {
+  key?: string;
+  effect?: string;
+  value?: string;
+}
+interface Toleration {
+  key?: string;
+  operator?: string;
+  effect?: string;
+  value?: string;
+}
 
 function record(v: unknown): Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
@@ -32,7 +41,11 @@ export function nodePodCidr(node: KubeObject): string | undefined {
 }
 
 function tolerated(taint: Taint, tolerations: Toleration[]): boolean {
-  return tolerations.some((t) => (t.operator === 'Exists' && !t.key) || (t.key === taint.key && (!t.effect || t.effect === taint.effect) && (t.operator === 'Exists' || t.value === taint.value)));
+  return tolerations.some(
+    (t) =>
+      (t.operator === 'Exists' && !t.key) ||
+      (t.key === taint.key && (!t.effect || t.effect === taint.effect) && (t.operator === 'Exists' || t.value === taint.value)),
+  );
 }
 
 /**

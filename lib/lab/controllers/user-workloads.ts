@@ -55,7 +55,8 @@ export class UserWorkloadReconciler {
   reconcile(isWorldOwned: (plural: string, namespace: string | undefined, name: string) => boolean): void {
     const workloads: Workload[] = [];
     for (const plural of ['deployments', 'daemonsets']) {
-      for (const obj of this.store.list(plural).items) if (!isWorldOwned(plural, obj.metadata.namespace, obj.metadata.name)) workloads.push(workloadOf(obj));
+      for (const obj of this.store.list(plural).items)
+        if (!isWorldOwned(plural, obj.metadata.namespace, obj.metadata.name)) workloads.push(workloadOf(obj));
     }
     // Listing every pod is the expensive part in a large lab: skip it while there is nothing of ours to run or remove.
     if (workloads.length === 0 && this.created.size === 0) return;
@@ -63,7 +64,8 @@ export class UserWorkloadReconciler {
     const nodeByName = new Map(nodes.map((n) => [n.metadata.name, n]));
     let pods = this.store.list('pods').items;
     this.created.clear();
-    for (const p of pods) if (p.metadata.annotations?.[MANAGED_BY_ANNOTATION] === MANAGER) this.created.add(`${p.metadata.namespace}/${p.metadata.name}`);
+    for (const p of pods)
+      if (p.metadata.annotations?.[MANAGED_BY_ANNOTATION] === MANAGER) this.created.add(`${p.metadata.namespace}/${p.metadata.name}`);
     // Pods of ours whose workload is gone, or whose node is gone or NotReady, are deleted first.
     const liveUids = new Set(workloads.map((w) => w.obj.metadata.uid));
     for (const pod of pods) {
@@ -71,7 +73,8 @@ export class UserWorkloadReconciler {
       const node = nodeByName.get(podNode(pod) ?? '');
       const owner = array<{ uid?: string }>(pod.metadata.ownerReferences)[0]?.uid;
       const wl = workloads.find((w) => w.obj.metadata.uid === owner);
-      if (!liveUids.has(owner) || !node || !wl || !canRunOn(node, wl.podSpec, wl.daemon)) this.deletePod(pod.metadata.name, pod.metadata.namespace ?? 'default');
+      if (!liveUids.has(owner) || !node || !wl || !canRunOn(node, wl.podSpec, wl.daemon))
+        this.deletePod(pod.metadata.name, pod.metadata.namespace ?? 'default');
     }
     pods = this.store.list('pods').items;
     const usedIps = new Map<string, Set<string>>();
@@ -83,10 +86,23 @@ export class UserWorkloadReconciler {
       load.set(n, (load.get(n) ?? 0) + 1);
       if (ip) usedIps.set(n, (usedIps.get(n) ?? new Set()).add(ip));
     }
-    for (const wl of workloads) this.reconcileWorkload(wl, nodes, pods.filter((p) => ownedBy(p, wl.obj.metadata.uid)), usedIps, load);
+    for (const wl of workloads)
+      this.reconcileWorkload(
+        wl,
+        nodes,
+        pods.filter((p) => ownedBy(p, wl.obj.metadata.uid)),
+        usedIps,
+        load,
+      );
   }
 
-  private reconcileWorkload(wl: Workload, nodes: KubeObject[], mine: KubeObject[], usedIps: Map<string, Set<string>>, load: Map<string, number>): void {
+  private reconcileWorkload(
+    wl: Workload,
+    nodes: KubeObject[],
+    mine: KubeObject[],
+    usedIps: Map<string, Set<string>>,
+    load: Map<string, number>,
+  ): void {
     const { obj } = wl;
     const ns = obj.metadata.namespace ?? 'default';
     const eligible = nodes.filter((n) => canRunOn(n, wl.podSpec, wl.daemon));
@@ -102,7 +118,11 @@ export class UserWorkloadReconciler {
       for (const n of eligible) if (!have.has(n.metadata.name)) place(n);
     } else {
       const replicas = typeof record(obj.spec).replicas === 'number' ? (record(obj.spec).replicas as number) : 1;
-      const sorted = [...mine].sort((a, b) => String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) || Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion));
+      const sorted = [...mine].sort(
+        (a, b) =>
+          String(a.metadata.creationTimestamp).localeCompare(String(b.metadata.creationTimestamp)) ||
+          Number(a.metadata.resourceVersion) - Number(b.metadata.resourceVersion),
+      );
       for (const extra of sorted.slice(replicas)) {
         this.deletePod(extra.metadata.name, ns);
         mine.splice(mine.indexOf(extra), 1);
@@ -124,7 +144,10 @@ export class UserWorkloadReconciler {
     const templateHash = suffix(10, String(obj.metadata.uid), JSON.stringify(record(obj.spec).template ?? {}));
     let name: string;
     let attempt = 0;
-    do name = wl.daemon ? `${obj.metadata.name}-${suffix(5, String(obj.metadata.uid), nodeName, String(attempt++))}` : `${obj.metadata.name}-${templateHash}-${suffix(5, String(obj.metadata.uid), String(attempt++))}`;
+    do
+      name = wl.daemon
+        ? `${obj.metadata.name}-${suffix(5, String(obj.metadata.uid), nodeName, String(attempt++))}`
+        : `${obj.metadata.name}-${templateHash}-${suffix(5, String(obj.metadata.uid), String(attempt++))}`;
     while (this.store.tryGet('pods', name, ns));
     const ip = hostNetwork ? nodeIp(node) : freePodIp(nodePodCidr(node)!, used, parseInt(hex(name).slice(0, 8), 16));
     if (!ip) return undefined;
@@ -133,18 +156,44 @@ export class UserWorkloadReconciler {
     const now = RFC3339_EPOCH();
     const containers = array<Record<string, unknown>>(wl.podSpec.containers);
     const pod: KubeObject = {
-      apiVersion: 'v1', kind: 'Pod',
+      apiVersion: 'v1',
+      kind: 'Pod',
       metadata: {
-        name, namespace: ns,
+        name,
+        namespace: ns,
         labels: { ...wl.labels, ...(wl.daemon ? {} : { 'pod-template-hash': templateHash }) },
         annotations: { [MANAGED_BY_ANNOTATION]: MANAGER },
-        ownerReferences: [{ apiVersion: 'apps/v1', kind: obj.kind, name: obj.metadata.name, uid: obj.metadata.uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'apps/v1',
+            kind: obj.kind,
+            name: obj.metadata.name,
+            uid: obj.metadata.uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: { ...wl.podSpec, nodeName },
       status: {
-        phase: 'Running', hostIP: nodeIp(node) ?? '', podIP: ip, podIPs: [{ ip }], startTime: now,
-        conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({ type, status: 'True', lastTransitionTime: now })),
-        containerStatuses: containers.map((c) => ({ name: c.name, image: c.image, ready: true, started: true, restartCount: 0, state: { running: { startedAt: now } } })),
+        phase: 'Running',
+        hostIP: nodeIp(node) ?? '',
+        podIP: ip,
+        podIPs: [{ ip }],
+        startTime: now,
+        conditions: ['PodScheduled', 'Initialized', 'ContainersReady', 'Ready'].map((type) => ({
+          type,
+          status: 'True',
+          lastTransitionTime: now,
+        })),
+        containerStatuses: containers.map((c) => ({
+          name: c.name,
+          image: c.image,
+          ready: true,
+          started: true,
+          restartCount: 0,
+          state: { running: { startedAt: now } },
+        })),
       },
     };
     const out = this.store.create(pod);
@@ -161,7 +210,15 @@ export class UserWorkloadReconciler {
     const { obj } = wl;
     const observedGeneration = Number(obj.metadata.generation ?? 1);
     const status = wl.daemon
-      ? { currentNumberScheduled: count, desiredNumberScheduled: count, numberAvailable: count, numberReady: count, numberMisscheduled: 0, updatedNumberScheduled: count, observedGeneration }
+      ? {
+          currentNumberScheduled: count,
+          desiredNumberScheduled: count,
+          numberAvailable: count,
+          numberReady: count,
+          numberMisscheduled: 0,
+          updatedNumberScheduled: count,
+          observedGeneration,
+        }
       : { replicas: count, readyReplicas: count, availableReplicas: count, updatedReplicas: count, observedGeneration };
     const current = this.store.tryGet(obj.kind === 'DaemonSet' ? 'daemonsets' : 'deployments', obj.metadata.name, obj.metadata.namespace);
     if (!current || JSON.stringify(current.status ?? {}) === JSON.stringify(status)) return;

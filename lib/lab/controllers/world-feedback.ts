@@ -1,5 +1,15 @@
 import type { StoreEvent } from '../k8s';
-import { drainNode, failNode, killPod, recoverNode, removeNode, scaleDeployment, setExternalTrafficPolicy, uncordonNode, type LabWorld } from '../model';
+import {
+  drainNode,
+  failNode,
+  killPod,
+  recoverNode,
+  removeNode,
+  scaleDeployment,
+  setExternalTrafficPolicy,
+  uncordonNode,
+  type LabWorld,
+} from '../model';
 import { nodeReady, nodeUnschedulable, record } from './scheduling';
 
 /**
@@ -37,7 +47,8 @@ export function worldMutationFor(w: LabWorld, ev: StoreEvent): LabWorld | undefi
     case 'services': {
       const svc = w.scenario.cluster.services.find((x) => x.namespace === ns && x.name === o.metadata.name);
       const policy = record(o.spec).externalTrafficPolicy;
-      if (ev.type !== 'MODIFIED' || !svc || (policy !== 'Local' && policy !== 'Cluster') || policy === svc.externalTrafficPolicy) return undefined;
+      if (ev.type !== 'MODIFIED' || !svc || (policy !== 'Local' && policy !== 'Cluster') || policy === svc.externalTrafficPolicy)
+        return undefined;
       return setExternalTrafficPolicy(w, svc.namespace, svc.name, policy);
     }
     default:

@@ -1,6 +1,18 @@
 import {
-  addLeaf, drainNode, failNode, killPod, moveCable, recoverNode, scaleDeployment, setExternalTrafficPolicy, setRackPeering,
-  setSessionDown, uncordonNode, type LabWorld, type LinkSpec, type Scenario,
+  addLeaf,
+  drainNode,
+  failNode,
+  killPod,
+  moveCable,
+  recoverNode,
+  scaleDeployment,
+  setExternalTrafficPolicy,
+  setRackPeering,
+  setSessionDown,
+  uncordonNode,
+  type LabWorld,
+  type LinkSpec,
+  type Scenario,
 } from '../model';
 import { crossCheck } from '../model/load';
 import { LabEventError, type LabEvent } from './schema';
@@ -12,18 +24,28 @@ function wrongAs(s: Scenario): number {
 
 function mutate(w: LabWorld, baseline: Scenario, ev: LabEvent): LabWorld {
   switch (ev.kind) {
-    case 'scale-deployment': return scaleDeployment(w, ev.namespace, ev.name, ev.replicas);
-    case 'kill-pod': return killPod(w, ev.namespace, ev.name);
-    case 'drain-node': return drainNode(w, ev.node);
-    case 'uncordon-node': return uncordonNode(w, ev.node);
-    case 'fail-node': return failNode(w, ev.node);
-    case 'recover-node': return recoverNode(w, ev.node);
+    case 'scale-deployment':
+      return scaleDeployment(w, ev.namespace, ev.name, ev.replicas);
+    case 'kill-pod':
+      return killPod(w, ev.namespace, ev.name);
+    case 'drain-node':
+      return drainNode(w, ev.node);
+    case 'uncordon-node':
+      return uncordonNode(w, ev.node);
+    case 'fail-node':
+      return failNode(w, ev.node);
+    case 'recover-node':
+      return recoverNode(w, ev.node);
     case 'session-down':
     case 'session-up':
       if (!w.scenario.fabric.leaves.some((l) => l.id === ev.leaf)) throw new Error(`no leaf ${ev.leaf}`);
       return setSessionDown(w, ev.leaf, ev.node, ev.kind === 'session-down');
     case 'misconfigure-session':
-      return setRackPeering(w, ev.rack, ev.what === 'as' ? { as: ev.as ?? wrongAs(w.scenario) } : { password: ev.password ?? 'not-the-fabric-password' });
+      return setRackPeering(
+        w,
+        ev.rack,
+        ev.what === 'as' ? { as: ev.as ?? wrongAs(w.scenario) } : { password: ev.password ?? 'not-the-fabric-password' },
+      );
     case 'fix-session': {
       const peers = baseline.cluster.cni.peers.filter((p) => p.rack === ev.rack);
       const first = peers[0];
@@ -32,9 +54,16 @@ function mutate(w: LabWorld, baseline: Scenario, ev: LabEvent): LabWorld {
     }
     case 'move-cable': {
       const current = w.scenario.hosts.find((h) => h.name === ev.host)?.links[ev.link];
-      if (!current) throw new Error(w.scenario.hosts.some((h) => h.name === ev.host) ? `host ${ev.host} has no link ${ev.link}` : `no host ${ev.host}`);
+      if (!current)
+        throw new Error(w.scenario.hosts.some((h) => h.name === ev.host) ? `host ${ev.host} has no link ${ev.link}` : `no host ${ev.host}`);
       const kind = ev.linkKind ?? (ev.leaves.length === 2 && ev.leaves[0] !== ev.leaves[1] ? 'vpc' : ev.ports.length > 1 ? 'pc' : 'single');
-      const link: LinkSpec = { kind, leaves: ev.leaves, ports: ev.ports, nics: ev.nics ?? current.nics.slice(0, ev.ports.length), ...(ev.policyGroup ?? current.policyGroup ? { policyGroup: ev.policyGroup ?? current.policyGroup } : {}) };
+      const link: LinkSpec = {
+        kind,
+        leaves: ev.leaves,
+        ports: ev.ports,
+        nics: ev.nics ?? current.nics.slice(0, ev.ports.length),
+        ...((ev.policyGroup ?? current.policyGroup) ? { policyGroup: ev.policyGroup ?? current.policyGroup } : {}),
+      };
       return moveCable(w, ev.host, ev.link, link);
     }
     case 'add-leaf':

@@ -1,7 +1,17 @@
 /** Lab events: validated changes to a running lab's world. */
 export {
-  labEventSchema, parseLabEvent, parseLabEventBatch, describeLabEvents, LabEventError, LAB_EVENT_KINDS, MAX_BATCH_EVENTS,
-  type LabEvent, type LabEventInput, type LabEventKind, type LabEventResult, type LabEventBatchResult,
+  labEventSchema,
+  parseLabEvent,
+  parseLabEventBatch,
+  describeLabEvents,
+  LabEventError,
+  LAB_EVENT_KINDS,
+  MAX_BATCH_EVENTS,
+  type LabEvent,
+  type LabEventInput,
+  type LabEventKind,
+  type LabEventResult,
+  type LabEventBatchResult,
 } from './schema';
 export { applyLabEvent } from './apply';
 export { startLabControl, type LabControlServer, type LabControlTarget } from './control-server';

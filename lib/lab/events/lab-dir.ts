@@ -55,8 +55,18 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     await writeFile(apicCaFile, c.apicCaPem);
   }
   const file: LabFile = {
-    scenario: c.scenario, k8sUrl: c.k8sUrl, kubeconfig, apicUrls: c.apicUrls, apicUser: c.apicUser, apicPasswordFile,
-    ...(apicCaFile ? { apicCaFile } : {}), controlUrl: c.controlUrl, tenant: c.tenant, vrf: c.vrf, ...(c.l3out ? { l3out: c.l3out } : {}), pid: process.pid,
+    scenario: c.scenario,
+    k8sUrl: c.k8sUrl,
+    kubeconfig,
+    apicUrls: c.apicUrls,
+    apicUser: c.apicUser,
+    apicPasswordFile,
+    ...(apicCaFile ? { apicCaFile } : {}),
+    controlUrl: c.controlUrl,
+    tenant: c.tenant,
+    vrf: c.vrf,
+    ...(c.l3out ? { l3out: c.l3out } : {}),
+    pid: process.pid,
   };
   await writeFile(join(abs, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);
   return file;

@@ -19,15 +19,35 @@ export const labEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('session-down'), leaf: leafId, node: name }),
   z.object({ kind: z.literal('session-up'), leaf: leafId, node: name }),
   /** The node side of a rack's peering gets a wrong AS for the fabric, or a wrong password. */
-  z.object({ kind: z.literal('misconfigure-session'), rack, what: z.enum(['as', 'password']), as: z.number().int().min(1).max(4294967295).optional(), password: z.string().min(1).optional() }),
+  z.object({
+    kind: z.literal('misconfigure-session'),
+    rack,
+    what: z.enum(['as', 'password']),
+    as: z.number().int().min(1).max(4294967295).optional(),
+    password: z.string().min(1).optional(),
+  }),
   /** Restores a rack's peering to the scenario's configuration. */
   z.object({ kind: z.literal('fix-session'), rack }),
   z.object({
-    kind: z.literal('move-cable'), host: name, link: z.number().int().min(0).default(0),
-    leaves: z.array(leafId).min(1).max(2), ports: z.array(z.string().regex(/^eth\d+\/\d+(\/\d+)?$/, 'must be a leaf port like eth1/12')).min(1),
-    linkKind: z.enum(['single', 'pc', 'vpc']).optional(), nics: z.array(z.string().min(1)).optional(), policyGroup: z.string().min(1).optional(),
+    kind: z.literal('move-cable'),
+    host: name,
+    link: z.number().int().min(0).default(0),
+    leaves: z.array(leafId).min(1).max(2),
+    ports: z.array(z.string().regex(/^eth\d+\/\d+(\/\d+)?$/, 'must be a leaf port like eth1/12')).min(1),
+    linkKind: z.enum(['single', 'pc', 'vpc']).optional(),
+    nics: z.array(z.string().min(1)).optional(),
+    policyGroup: z.string().min(1).optional(),
   }),
-  z.object({ kind: z.literal('add-leaf'), id: leafId, name: z.string().regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a lower-case DNS name').optional(), rack: rack.optional(), vpcPeer: leafId.optional() }),
+  z.object({
+    kind: z.literal('add-leaf'),
+    id: leafId,
+    name: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'must be a lower-case DNS name')
+      .optional(),
+    rack: rack.optional(),
+    vpcPeer: leafId.optional(),
+  }),
   z.object({ kind: z.literal('set-traffic-policy'), namespace, name, policy: z.enum(['Cluster', 'Local']) }),
 ]);
 
@@ -67,8 +87,21 @@ export const MAX_BATCH_EVENTS = 1000;
  * (`events.3.replicas: ...`).
  */
 export function parseLabEventBatch(input: unknown): LabEvent[] {
-  const shape = z.object({ events: z.array(z.unknown()).min(1, 'must hold at least one event').max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`) }).safeParse(input);
-  if (!shape.success) throw new LabEventError(shape.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.path.length ? i.message : 'must be an object { "events": [ ... ] }'}`), 400);
+  const shape = z
+    .object({
+      events: z
+        .array(z.unknown())
+        .min(1, 'must hold at least one event')
+        .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+    })
+    .safeParse(input);
+  if (!shape.success)
+    throw new LabEventError(
+      shape.error.issues.map(
+        (i) => `${i.path.join('.') || '(root)'}: ${i.path.length ? i.message : 'must be an object { "events": [ ... ] }'}`,
+      ),
+      400,
+    );
   const issues: string[] = [];
   const events: LabEvent[] = [];
   shape.data.events.forEach((e, i) => {

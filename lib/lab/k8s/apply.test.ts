@@ -4,12 +4,24 @@ import { KubeApiError } from './errors';
 
 const base = { group: '', kind: 'configmaps', name: 'c' };
 const apply = (live: Parameters<typeof serverSideApply>[0]['live'], data: Record<string, string>, manager: string, force = false) =>
-  serverSideApply({ live, config: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data }, manager, force, apiVersion: 'v1', now: '2026-01-01T00:00:00Z', qualifiedName: base });
+  serverSideApply({
+    live,
+    config: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data },
+    manager,
+    force,
+    apiVersion: 'v1',
+    now: '2026-01-01T00:00:00Z',
+    qualifiedName: base,
+  });
 
 describe('server-side apply', () => {
   it('encodes leaf paths as FieldsV1 and back', () => {
     const paths = leafPaths({ apiVersion: 'v1', metadata: { name: 'x', labels: { a: '1' } }, spec: { list: [1], empty: {} } });
-    expect(paths).toEqual([['metadata', 'labels', 'a'], ['spec', 'list'], ['spec', 'empty']]);
+    expect(paths).toEqual([
+      ['metadata', 'labels', 'a'],
+      ['spec', 'list'],
+      ['spec', 'empty'],
+    ]);
     expect(toFieldsV1(paths)).toEqual({ 'f:metadata': { 'f:labels': { 'f:a': {} } }, 'f:spec': { 'f:list': {}, 'f:empty': {} } });
     expect(fromFieldsV1(toFieldsV1(paths))).toEqual(paths);
   });

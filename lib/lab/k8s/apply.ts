@@ -12,8 +12,19 @@ type Path = string[];
 type Obj = Record<string, unknown>;
 
 /** Fields apply never owns: identity, and what the server sets. */
-const UNTRACKED = new Set(['apiVersion', 'kind', 'metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.resourceVersion',
-  'metadata.generation', 'metadata.creationTimestamp', 'metadata.managedFields', 'metadata.deletionTimestamp', 'metadata.selfLink']);
+const UNTRACKED = new Set([
+  'apiVersion',
+  'kind',
+  'metadata.name',
+  'metadata.namespace',
+  'metadata.uid',
+  'metadata.resourceVersion',
+  'metadata.generation',
+  'metadata.creationTimestamp',
+  'metadata.managedFields',
+  'metadata.deletionTimestamp',
+  'metadata.selfLink',
+]);
 
 function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -110,7 +121,10 @@ export interface ApplyInput {
 export function serverSideApply(input: ApplyInput): KubeObject {
   const { live, config, manager, force } = input;
   const base: KubeObject = live ? structuredClone(live) : { metadata: { name: config.metadata.name } };
-  const entries = ((base.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? []).map((e) => ({ ...e, paths: fromFieldsV1(e.fieldsV1) }));
+  const entries = ((base.metadata.managedFields as ManagedFieldsEntry[] | undefined) ?? []).map((e) => ({
+    ...e,
+    paths: fromFieldsV1(e.fieldsV1),
+  }));
   const mine = entries.find((e) => e.manager === manager && e.operation === 'Apply');
   const others = entries.filter((e) => e !== mine);
   const applied = leafPaths(config);
@@ -123,7 +137,16 @@ export function serverSideApply(input: ApplyInput): KubeObject {
       if (entry.operation === 'Apply' && entry.paths.some((p) => overlaps(p, path))) conflicts.push({ entry, path });
     }
   }
-  if (conflicts.length && !force) throw conflictError(conflicts.map((c) => ({ manager: c.entry.manager, apiVersion: c.entry.apiVersion ?? '', time: c.entry.time ?? '', field: `.${c.path.join('.')}` })), input.qualifiedName);
+  if (conflicts.length && !force)
+    throw conflictError(
+      conflicts.map((c) => ({
+        manager: c.entry.manager,
+        apiVersion: c.entry.apiVersion ?? '',
+        time: c.entry.time ?? '',
+        field: `.${c.path.join('.')}`,
+      })),
+      input.qualifiedName,
+    );
   for (const { entry, path } of conflicts) entry.paths = entry.paths.filter((p) => !overlaps(p, path));
 
   const appliedKeys = new Set(applied.map((p) => p.join('\u0000')));
@@ -134,18 +157,29 @@ export function serverSideApply(input: ApplyInput): KubeObject {
   for (const path of applied) setPath(base, path, getPath(config, path));
 
   const managedFields: ManagedFieldsEntry[] = [
-    ...others.filter((e) => e.paths.length > 0 || e.operation !== 'Apply').map(({ paths, ...e }) => (e.operation === 'Apply' ? { ...e, fieldsV1: toFieldsV1(paths) } : e)),
+    ...others
+      .filter((e) => e.paths.length > 0 || e.operation !== 'Apply')
+      .map(({ paths, ...e }) => (e.operation === 'Apply' ? { ...e, fieldsV1: toFieldsV1(paths) } : e)),
     { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(applied) },
   ];
   base.metadata.managedFields = managedFields;
   return base;
 }
 
-function conflictError(list: { manager: string; apiVersion: string; time: string; field: string }[], target: ApplyInput['qualifiedName']): KubeApiError {
-  const describe = (c: (typeof list)[number]) => `conflict with "${c.manager}"${c.apiVersion ? ` using ${c.apiVersion}` : ''}${c.time ? ` at ${c.time}` : ''}`;
-  const summary = list.length === 1 ? `Apply failed with 1 conflict: ${describe(list[0]!)}: ${list[0]!.field}` : `Apply failed with ${list.length} conflicts: ${list.map((c) => `${describe(c)}: ${c.field}`).join('\n')}`;
+function conflictError(
+  list: { manager: string; apiVersion: string; time: string; field: string }[],
+  target: ApplyInput['qualifiedName'],
+): KubeApiError {
+  const describe = (c: (typeof list)[number]) =>
+    `conflict with "${c.manager}"${c.apiVersion ? ` using ${c.apiVersion}` : ''}${c.time ? ` at ${c.time}` : ''}`;
+  const summary =
+    list.length === 1
+      ? `Apply failed with 1 conflict: ${describe(list[0]!)}: ${list[0]!.field}`
+      : `Apply failed with ${list.length} conflicts: ${list.map((c) => `${describe(c)}: ${c.field}`).join('\n')}`;
   return new KubeApiError(409, 'Conflict', summary, {
-    name: target.name, group: target.group, kind: target.kind,
+    name: target.name,
+    group: target.group,
+    kind: target.kind,
     causes: list.map((c) => ({ type: 'FieldManagerConflict', message: describe(c), field: c.field })),
   });
 }

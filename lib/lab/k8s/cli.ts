@@ -9,7 +9,13 @@ function parsePort(value: string): number {
   return n;
 }
 
-interface LabK8sFlags { port: number; host: string; tls: boolean; kubeconfig: string; token?: string }
+interface LabK8sFlags {
+  port: number;
+  host: string;
+  tls: boolean;
+  kubeconfig: string;
+  token?: string;
+}
 
 /** `akb lab k8s`: runs the lab Kubernetes API server in the foreground until SIGINT/SIGTERM. */
 export function registerLabK8sCommand(lab: Command): void {

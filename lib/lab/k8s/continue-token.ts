@@ -19,7 +19,9 @@ export function decodeContinue(token: string, compactedRevision: number): { revi
   const { rv, after } = (parsed ?? {}) as { rv?: unknown; after?: unknown };
   if (typeof rv !== 'number' || typeof after !== 'string') throw invalid();
   if (rv < compactedRevision) {
-    throw errors.expired('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.');
+    throw errors.expired(
+      'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+    );
   }
   return { revision: rv, after };
 }

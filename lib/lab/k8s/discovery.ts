@@ -10,8 +10,15 @@ const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
 
 /** What `/version` reports; kubectl's dispatcher here picks its 1.32 binary from it. */
 export const SERVER_VERSION = {
-  major: '1', minor: '32', gitVersion: 'v1.32.4', gitCommit: '59526cd4867447956156ae3a602fcbac10a2c335', gitTreeState: 'clean',
-  buildDate: '2025-04-22T16:02:27Z', goVersion: 'go1.23.6', compiler: 'gc', platform: 'linux/amd64',
+  major: '1',
+  minor: '32',
+  gitVersion: 'v1.32.4',
+  gitCommit: '59526cd4867447956156ae3a602fcbac10a2c335',
+  gitTreeState: 'clean',
+  buildDate: '2025-04-22T16:02:27Z',
+  goVersion: 'go1.23.6',
+  compiler: 'gc',
+  platform: 'linux/amd64',
 };
 
 export function apiVersions(serverAddress: string): unknown {
@@ -34,16 +41,40 @@ export function apiGroupDoc(registry: ResourceRegistry, group: string): unknown 
 
 function resourceEntries(d: ResourceDef): unknown[] {
   const main = {
-    name: d.plural, singularName: d.singular, namespaced: d.namespaced, kind: d.kind, verbs: VERBS,
-    ...(d.shortNames.length ? { shortNames: d.shortNames } : {}), ...(d.custom ? { categories: ['all'] } : {}),
+    name: d.plural,
+    singularName: d.singular,
+    namespaced: d.namespaced,
+    kind: d.kind,
+    verbs: VERBS,
+    ...(d.shortNames.length ? { shortNames: d.shortNames } : {}),
+    ...(d.custom ? { categories: ['all'] } : {}),
   };
-  const status = { name: `${d.plural}/status`, singularName: '', namespaced: d.namespaced, kind: d.kind, verbs: ['get', 'patch', 'update'] };
-  const scale = { name: `${d.plural}/scale`, singularName: '', namespaced: d.namespaced, group: 'autoscaling', version: 'v1', kind: 'Scale', verbs: ['get', 'patch', 'update'] };
+  const status = {
+    name: `${d.plural}/status`,
+    singularName: '',
+    namespaced: d.namespaced,
+    kind: d.kind,
+    verbs: ['get', 'patch', 'update'],
+  };
+  const scale = {
+    name: `${d.plural}/scale`,
+    singularName: '',
+    namespaced: d.namespaced,
+    group: 'autoscaling',
+    version: 'v1',
+    kind: 'Scale',
+    verbs: ['get', 'patch', 'update'],
+  };
   return [main, ...(d.statusSubresource ? [status] : []), ...(hasScale(d) ? [scale] : [])];
 }
 
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): unknown | undefined {
   const defs = registry.resourcesAt(group, version);
   if (defs.length === 0) return undefined;
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: groupVersion(group, version), resources: defs.flatMap(resourceEntries) };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: groupVersion(group, version),
+    resources: defs.flatMap(resourceEntries),
+  };
 }

@@ -41,8 +41,14 @@ export class KubeApiError extends Error {
 
   toStatus(): KubeStatus {
     return {
-      kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure',
-      message: this.message, reason: this.reason, ...(this.details ? { details: this.details } : {}), code: this.code,
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      ...(this.details ? { details: this.details } : {}),
+      code: this.code,
     };
   }
 }
@@ -53,13 +59,15 @@ export function qualifiedResource(group: string, plural: string): string {
 }
 
 export const errors = {
-  badRequest: (message: string, causes?: StatusCause[]) =>
-    new KubeApiError(400, 'BadRequest', message, causes ? { causes } : undefined),
+  badRequest: (message: string, causes?: StatusCause[]) => new KubeApiError(400, 'BadRequest', message, causes ? { causes } : undefined),
   unauthorized: () => new KubeApiError(401, 'Unauthorized', 'Unauthorized'),
   forbidden: (verb: string, group: string, plural: string, name: string | undefined) =>
-    new KubeApiError(403, 'Forbidden',
+    new KubeApiError(
+      403,
+      'Forbidden',
       `${qualifiedResource(group, plural)}${name ? ` "${name}"` : ''} is forbidden: this token may not ${verb} it`,
-      { group, kind: plural, ...(name ? { name } : {}) }),
+      { group, kind: plural, ...(name ? { name } : {}) },
+    ),
   notFound: (group: string, plural: string, name: string) =>
     new KubeApiError(404, 'NotFound', `${qualifiedResource(group, plural)} "${name}" not found`, { name, group, kind: plural }),
   /** An unknown URL or resource: the apiserver answers a bare 404 Status. */
@@ -69,14 +77,24 @@ export const errors = {
   alreadyExists: (group: string, plural: string, name: string) =>
     new KubeApiError(409, 'AlreadyExists', `${qualifiedResource(group, plural)} "${name}" already exists`, { name, group, kind: plural }),
   conflict: (group: string, plural: string, name: string) =>
-    new KubeApiError(409, 'Conflict',
+    new KubeApiError(
+      409,
+      'Conflict',
       `Operation cannot be fulfilled on ${qualifiedResource(group, plural)} "${name}": the object has been modified; please apply your changes to the latest version and try again`,
-      { name, group, kind: plural }),
+      { name, group, kind: plural },
+    ),
   expired: (message: string) => new KubeApiError(410, 'Expired', message),
   unsupportedMediaType: (contentType: string, supported: string[]) =>
-    new KubeApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')} (got "${contentType}")`),
+    new KubeApiError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: ${supported.join(', ')} (got "${contentType}")`,
+    ),
   invalid: (kind: string, group: string, name: string, causes: StatusCause[]) =>
-    new KubeApiError(422, 'Invalid',
+    new KubeApiError(
+      422,
+      'Invalid',
       `${kind}${group ? `.${group}` : ''} "${name}" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`,
-      { name, group, kind, causes }),
+      { name, group, kind, causes },
+    ),
 };

@@ -27,9 +27,18 @@ export interface RouterContext {
   trackWatch: (close: () => void, done: Promise<void>) => void;
 }
 
-interface ResourceRoute { def: ResourceDef; version: string; namespace?: string; name?: string; subresource?: string }
+interface ResourceRoute {
+  def: ResourceDef;
+  version: string;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
 
-const boolParam = z.enum(['true', 'false', '1', '0']).optional().transform((v) => v === 'true' || v === '1');
+const boolParam = z
+  .enum(['true', 'false', '1', '0'])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
 const intParam = (field: string) => z.string().regex(/^\d+$/, `${field} must be a non-negative integer`).transform(Number).optional();
 const querySchema = z.object({
   watch: boolParam,
@@ -82,7 +91,8 @@ function resolveRoute(ctx: RouterContext, parts: string[]): ResourceRoute | unde
   const def = ctx.store.registry.find(group, version, plural);
   if (!def || (namespace !== undefined && !def.namespaced)) return undefined;
   if (def.namespaced && name !== undefined && namespace === undefined) return undefined;
-  if (subresource !== undefined && !(subresource === 'status' && def.statusSubresource) && !(subresource === 'scale' && hasScale(def))) return undefined;
+  if (subresource !== undefined && !(subresource === 'status' && def.statusSubresource) && !(subresource === 'scale' && hasScale(def)))
+    return undefined;
   return { def, version, namespace, name, subresource };
 }
 
@@ -99,7 +109,10 @@ function discoveryDoc(ctx: RouterContext, parts: string[]): unknown | undefined 
 export async function handleRequest(ctx: RouterContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://lab');
-    const parts = url.pathname.split('/').filter((p) => p !== '').map(decodeURIComponent);
+    const parts = url.pathname
+      .split('/')
+      .filter((p) => p !== '')
+      .map(decodeURIComponent);
     const path = `/${parts.join('/')}`;
     if (['/healthz', '/readyz', '/livez'].includes(path)) {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -139,7 +152,7 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
   const { store } = ctx;
   const { def, namespace, name } = route;
   const present = presenter(route);
-  const table: IncludeObject | undefined = wantsTable(req.headers.accept) ? q.includeObject ?? 'Metadata' : undefined;
+  const table: IncludeObject | undefined = wantsTable(req.headers.accept) ? (q.includeObject ?? 'Metadata') : undefined;
   const write = { resource: def, namespace, ...(route.subresource === 'status' ? { subresource: 'status' as const } : {}) };
 
   if (route.subresource === 'scale') return serveScale(ctx, route, req, res);
@@ -149,13 +162,35 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     const byField = parseFieldSelector(q.fieldSelector, def.plural);
     const matches = (o: KubeObject) => byLabel(o) && byField(o);
     if (q.watch) {
-      const watch = serveWatch(store, { def, namespace, matches, resourceVersion: q.resourceVersion, timeoutSeconds: q.timeoutSeconds, bookmarks: q.allowWatchBookmarks,
-        bookmarkIntervalMs: ctx.bookmarkIntervalMs, table, present }, res);
+      const watch = serveWatch(
+        store,
+        {
+          def,
+          namespace,
+          matches,
+          resourceVersion: q.resourceVersion,
+          timeoutSeconds: q.timeoutSeconds,
+          bookmarks: q.allowWatchBookmarks,
+          bookmarkIntervalMs: ctx.bookmarkIntervalMs,
+          table,
+          present,
+        },
+        res,
+      );
       ctx.trackWatch(watch.close, new Promise((resolve) => res.on('close', () => resolve())));
       return;
     }
-    const list = store.list(def, { namespace, labelSelector: q.labelSelector, fieldSelector: q.fieldSelector, limit: q.limit, continue: q.continue });
-    const meta = { resourceVersion: list.resourceVersion, ...(list.continue ? { continue: list.continue, remainingItemCount: list.remainingItemCount } : {}) };
+    const list = store.list(def, {
+      namespace,
+      labelSelector: q.labelSelector,
+      fieldSelector: q.fieldSelector,
+      limit: q.limit,
+      continue: q.continue,
+    });
+    const meta = {
+      resourceVersion: list.resourceVersion,
+      ...(list.continue ? { continue: list.continue, remainingItemCount: list.remainingItemCount } : {}),
+    };
     if (table) return sendJson(res, 200, toTable(def, list.items, meta, table));
     // Like the apiserver, built-in list items carry no kind/apiVersion; custom resources keep theirs.
     const items = list.items.map((o) => (def.custom ? present(o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)));
@@ -173,7 +208,8 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
   if (req.method === 'PUT' && name !== undefined) {
     const obj = parseObjectBody(parseBody(await readBody(req), req.headers['content-type'] ?? ''));
     checkNamespace(obj, namespace);
-    if (obj.metadata.name !== name) throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
+    if (obj.metadata.name !== name)
+      throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
     return sendJson(res, 200, present(store.update(obj, write)));
   }
   if (req.method === 'PATCH' && name !== undefined) {
@@ -181,7 +217,9 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     if (!(PATCH_TYPES as readonly string[]).includes(contentType)) throw errors.unsupportedMediaType(contentType, [...PATCH_TYPES]);
     const type = contentType as PatchType;
     if (q.force !== undefined && type !== 'application/apply-patch+yaml') {
-      throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [{ reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' }]);
+      throw errors.invalid('PatchOptions', 'meta.k8s.io', '', [
+        { reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' },
+      ]);
     }
     const body = parseBody(await readBody(req), type === 'application/apply-patch+yaml' ? 'yaml' : 'json');
     if (type === 'application/apply-patch+yaml') checkNamespace(parseObjectBody(body), namespace);
@@ -206,8 +244,15 @@ async function serveScale(ctx: RouterContext, route: ResourceRoute, req: Incomin
   if (req.method === 'GET') return sendJson(res, 200, toScale(parent));
   if (req.method !== 'PUT' && req.method !== 'PATCH') throw errors.methodNotAllowed(req.method ?? '');
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-  if (req.method === 'PATCH' && !['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'].includes(contentType)) {
-    throw errors.unsupportedMediaType(contentType, ['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json']);
+  if (
+    req.method === 'PATCH' &&
+    !['application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/json-patch+json'].includes(contentType)
+  ) {
+    throw errors.unsupportedMediaType(contentType, [
+      'application/merge-patch+json',
+      'application/strategic-merge-patch+json',
+      'application/json-patch+json',
+    ]);
   }
   const body = parseBody(await readBody(req), 'json');
   const updated = ctx.store.update(applyScale(parent, body, req.method === 'PUT' ? undefined : contentType), { resource: def, namespace });

@@ -1,8 +1,17 @@
 /** The lab Kubernetes API server: an object store with an in-process API and an HTTP(S) front end real clients accept. */
 export { startLabK8s, type LabK8sOptions, type LabK8sServer } from './server';
 export {
-  KubeStore, type KubeStoreOptions, type ListOptions, type ListResult, type PatchOptions, type ResourceRef, type StoreEvent,
-  type StoreEventType, type StoreListener, type WriteOptions, type WriteResult,
+  KubeStore,
+  type KubeStoreOptions,
+  type ListOptions,
+  type ListResult,
+  type PatchOptions,
+  type ResourceRef,
+  type StoreEvent,
+  type StoreEventType,
+  type StoreListener,
+  type WriteOptions,
+  type WriteResult,
 } from './store';
 export { KubeApiError, type KubeStatus, type StatusCause } from './errors';
 export { BUILTIN_RESOURCES, KNOWN_CRDS, crdManifest, type ResourceDef } from './resources';

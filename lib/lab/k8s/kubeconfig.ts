@@ -14,7 +14,11 @@ export interface KubeconfigInput {
  * (client-go only adds credentials for https), so kubectl needs the TLS server.
  */
 export function kubeconfigYaml({ server, token, caPem, name = 'akb-lab' }: KubeconfigInput): string {
-  const tlsFields = caPem ? { 'certificate-authority-data': Buffer.from(caPem).toString('base64') } : server.startsWith('http:') ? { 'insecure-skip-tls-verify': true } : {};
+  const tlsFields = caPem
+    ? { 'certificate-authority-data': Buffer.from(caPem).toString('base64') }
+    : server.startsWith('http:')
+      ? { 'insecure-skip-tls-verify': true }
+      : {};
   return stringify({
     apiVersion: 'v1',
     kind: 'Config',

@@ -18,7 +18,9 @@ function gvDocument(registry: ResourceRegistry, group: string, version: string):
   const query = (name: string) => ({ name, in: 'query', schema: { type: 'string', uniqueItems: true } });
   for (const def of registry.resourcesAt(group, version)) {
     const base = `/${gvPath(group, version)}${def.namespaced ? '/namespaces/{namespace}' : ''}/${def.plural}/{name}`;
-    paths[base] = { patch: patchOperation(def, version, [query('dryRun'), query('fieldManager'), query('fieldValidation'), query('force')]) };
+    paths[base] = {
+      patch: patchOperation(def, version, [query('dryRun'), query('fieldManager'), query('fieldValidation'), query('force')]),
+    };
   }
   return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths, components: { schemas: {} } };
 }
@@ -38,13 +40,18 @@ export function openApiV3(registry: ResourceRegistry, rest: string[]): unknown |
   const gvs = registry.all().flatMap((d) => d.versions.map((v) => ({ group: d.group, version: v })));
   const unique = [...new Map(gvs.map((gv) => [gvPath(gv.group, gv.version), gv])).entries()];
   if (rest.length === 0) {
-    const paths = Object.fromEntries(unique.map(([path, gv]) => {
-      const hash = createHash('sha512').update(JSON.stringify(gvDocument(registry, gv.group, gv.version))).digest('hex').slice(0, 32).toUpperCase();
-      return [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` }];
-    }));
+    const paths = Object.fromEntries(
+      unique.map(([path, gv]) => {
+        const hash = createHash('sha512')
+          .update(JSON.stringify(gvDocument(registry, gv.group, gv.version)))
+          .digest('hex')
+          .slice(0, 32)
+          .toUpperCase();
+        return [path, { serverRelativeURL: `/openapi/v3/${path}?hash=${hash}` }];
+      }),
+    );
     return { paths };
   }
   const match = unique.find(([path]) => path === rest.join('/'));
   return match && gvDocument(registry, match[1].group, match[1].version);
 }
-

@@ -8,9 +8,11 @@ describe('merge patch (RFC 7386)', () => {
   });
   it('patching with the target itself is the identity (for null-free documents)', () => {
     const json = fc.jsonValue().filter((v) => !JSON.stringify(v).includes('null'));
-    fc.assert(fc.property(fc.dictionary(fc.string(), json), (doc) => {
-      expect(mergePatch(doc, doc)).toEqual(doc);
-    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), json), (doc) => {
+        expect(mergePatch(doc, doc)).toEqual(doc);
+      }),
+    );
   });
 });
 

@@ -37,7 +37,10 @@ interface JsonPatchOp {
 function pointer(path: string, index: number): string[] {
   if (path === '') return [];
   if (!path.startsWith('/')) throw errors.badRequest(`json patch operation ${index}: path "${path}" must start with "/"`);
-  return path.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 function parentOf(doc: unknown, tokens: string[], index: number): { parent: Record<string, unknown> | unknown[]; key: string } {
@@ -46,7 +49,8 @@ function parentOf(doc: unknown, tokens: string[], index: number): { parent: Reco
     node = Array.isArray(node) ? node[Number(t)] : isPlainObject(node) ? node[t] : undefined;
     if (node === undefined) throw errors.badRequest(`json patch operation ${index}: path /${tokens.join('/')} does not exist`);
   }
-  if (!Array.isArray(node) && !isPlainObject(node)) throw errors.badRequest(`json patch operation ${index}: parent of /${tokens.join('/')} is not a container`);
+  if (!Array.isArray(node) && !isPlainObject(node))
+    throw errors.badRequest(`json patch operation ${index}: parent of /${tokens.join('/')} is not a container`);
   return { parent: node, key: tokens[tokens.length - 1] ?? '' };
 }
 
@@ -72,7 +76,8 @@ function add(doc: unknown, tokens: string[], value: unknown, index: number, repl
   const { parent, key } = parentOf(doc, tokens, index);
   if (Array.isArray(parent)) {
     const i = key === '-' ? parent.length : Number(key);
-    if (!Number.isInteger(i) || i < 0 || i > parent.length) throw errors.badRequest(`json patch operation ${index}: array index "${key}" out of range`);
+    if (!Number.isInteger(i) || i < 0 || i > parent.length)
+      throw errors.badRequest(`json patch operation ${index}: array index "${key}" out of range`);
     if (replace) parent[i] = structuredClone(value);
     else parent.splice(i, 0, structuredClone(value));
   } else {
@@ -92,17 +97,29 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
     const op = raw as unknown as JsonPatchOp;
     const tokens = pointer(op.path, index);
     switch (op.op) {
-      case 'add': doc = add(doc, tokens, op.value, index, false); break;
-      case 'replace': read(doc, tokens, index); doc = add(doc, tokens, op.value, index, true); break;
-      case 'remove': remove(doc, tokens, index); break;
-      case 'move': doc = add(doc, tokens, remove(doc, pointer(op.from ?? '', index), index), index, false); break;
-      case 'copy': doc = add(doc, tokens, read(doc, pointer(op.from ?? '', index), index), index, false); break;
+      case 'add':
+        doc = add(doc, tokens, op.value, index, false);
+        break;
+      case 'replace':
+        read(doc, tokens, index);
+        doc = add(doc, tokens, op.value, index, true);
+        break;
+      case 'remove':
+        remove(doc, tokens, index);
+        break;
+      case 'move':
+        doc = add(doc, tokens, remove(doc, pointer(op.from ?? '', index), index), index, false);
+        break;
+      case 'copy':
+        doc = add(doc, tokens, read(doc, pointer(op.from ?? '', index), index), index, false);
+        break;
       case 'test':
         if (JSON.stringify(read(doc, tokens, index)) !== JSON.stringify(op.value)) {
           throw new KubeApiError(422, 'Invalid', `json patch operation ${index}: test of ${op.path} failed`);
         }
         break;
-      default: throw errors.badRequest(`json patch operation ${index}: unknown op "${op.op}" (add, remove, replace, move, copy, test)`);
+      default:
+        throw errors.badRequest(`json patch operation ${index}: unknown op "${op.op}" (add, remove, replace, move, copy, test)`);
     }
   });
   return doc;

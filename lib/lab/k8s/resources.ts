@@ -18,8 +18,27 @@ export interface ResourceDef {
   custom: boolean;
 }
 
-function def(group: string, version: string, plural: string, kind: string, namespaced: boolean, shortNames: string[] = [], statusSubresource = false): ResourceDef {
-  return { group, versions: [version], plural, singular: kind.toLowerCase(), kind, listKind: `${kind}List`, namespaced, shortNames, statusSubresource, custom: false };
+function def(
+  group: string,
+  version: string,
+  plural: string,
+  kind: string,
+  namespaced: boolean,
+  shortNames: string[] = [],
+  statusSubresource = false,
+): ResourceDef {
+  return {
+    group,
+    versions: [version],
+    plural,
+    singular: kind.toLowerCase(),
+    kind,
+    listKind: `${kind}List`,
+    namespaced,
+    shortNames,
+    statusSubresource,
+    custom: false,
+  };
 }
 
 /** Built-in resources of a Kubernetes 1.32 cluster that akb reads or the lab controllers write. */
@@ -62,11 +81,48 @@ const CRD_CATALOGUE: readonly CatalogueEntry[] = [
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'ippools', kind: 'IPPool', namespaced: false },
   { group: 'crd.projectcalico.org', versions: ['v1'], plural: 'nodes', kind: 'Node', namespaced: false },
   // Cilium serves both; v2 is the storage version since 1.18, v2alpha1 remains served.
-  { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgpclusterconfigs', kind: 'CiliumBGPClusterConfig', namespaced: false, shortNames: ['cbgpcluster'], status: true },
-  { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgppeerconfigs', kind: 'CiliumBGPPeerConfig', namespaced: false, status: true },
-  { group: 'cilium.io', versions: ['v2', 'v2alpha1'], plural: 'ciliumbgpadvertisements', kind: 'CiliumBGPAdvertisement', namespaced: false, shortNames: ['cbgpadvert'] },
-  { group: 'aci.fabricattachment', versions: ['v1'], plural: 'nodefabricnetworkattachments', kind: 'NodeFabricNetworkAttachment', namespaced: true, status: true },
-  { group: 'kubevirt.io', versions: ['v1'], plural: 'virtualmachineinstances', kind: 'VirtualMachineInstance', namespaced: true, shortNames: ['vmi', 'vmis'], status: true },
+  {
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgpclusterconfigs',
+    kind: 'CiliumBGPClusterConfig',
+    namespaced: false,
+    shortNames: ['cbgpcluster'],
+    status: true,
+  },
+  {
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgppeerconfigs',
+    kind: 'CiliumBGPPeerConfig',
+    namespaced: false,
+    status: true,
+  },
+  {
+    group: 'cilium.io',
+    versions: ['v2', 'v2alpha1'],
+    plural: 'ciliumbgpadvertisements',
+    kind: 'CiliumBGPAdvertisement',
+    namespaced: false,
+    shortNames: ['cbgpadvert'],
+  },
+  {
+    group: 'aci.fabricattachment',
+    versions: ['v1'],
+    plural: 'nodefabricnetworkattachments',
+    kind: 'NodeFabricNetworkAttachment',
+    namespaced: true,
+    status: true,
+  },
+  {
+    group: 'kubevirt.io',
+    versions: ['v1'],
+    plural: 'virtualmachineinstances',
+    kind: 'VirtualMachineInstance',
+    namespaced: true,
+    shortNames: ['vmi', 'vmis'],
+    status: true,
+  },
 ];
 
 /** `plural` and `plural.group` names of every catalogue CRD (the default of `installedCrds`). */
@@ -83,9 +139,17 @@ export function crdManifest(name: string): KubeObject {
     spec: {
       group: entry.group,
       scope: entry.namespaced ? 'Namespaced' : 'Cluster',
-      names: { plural: entry.plural, singular: entry.kind.toLowerCase(), kind: entry.kind, listKind: `${entry.kind}List`, ...(entry.shortNames ? { shortNames: entry.shortNames } : {}) },
+      names: {
+        plural: entry.plural,
+        singular: entry.kind.toLowerCase(),
+        kind: entry.kind,
+        listKind: `${entry.kind}List`,
+        ...(entry.shortNames ? { shortNames: entry.shortNames } : {}),
+      },
       versions: entry.versions.map((v, i) => ({
-        name: v, served: true, storage: i === 0,
+        name: v,
+        served: true,
+        storage: i === 0,
         schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
         ...(entry.status ? { subresources: { status: {} } } : {}),
       })),
@@ -104,12 +168,16 @@ const crdSpecSchema = z.object({
     listKind: z.string().optional(),
     shortNames: z.array(z.string()).optional(),
   }),
-  versions: z.array(z.looseObject({
-    name: dnsLabel,
-    served: z.boolean(),
-    storage: z.boolean(),
-    subresources: z.looseObject({ status: z.looseObject({}).optional() }).optional(),
-  })).min(1, 'at least one version is required'),
+  versions: z
+    .array(
+      z.looseObject({
+        name: dnsLabel,
+        served: z.boolean(),
+        storage: z.boolean(),
+        subresources: z.looseObject({ status: z.looseObject({}).optional() }).optional(),
+      }),
+    )
+    .min(1, 'at least one version is required'),
 });
 
 export interface CrdProblem {

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { KubeApiError } from './errors';
 import { parseFieldSelector, parseLabelSelector } from './selectors';
 
-const obj = (labels: Record<string, string>) => ({ metadata: { name: 'n', namespace: 'ns', labels }, spec: { nodeName: 'node-1' }, status: { phase: 'Running' } });
+const obj = (labels: Record<string, string>) => ({
+  metadata: { name: 'n', namespace: 'ns', labels },
+  spec: { nodeName: 'node-1' },
+  status: { phase: 'Running' },
+});
 
 describe('label selectors', () => {
   const cases: [string, Record<string, string>, boolean][] = [

@@ -37,7 +37,12 @@ function parseLabelTerm(term: string): LabelTest {
   const set = SET_TERM.exec(term);
   if (set) {
     const key = set[1] as string;
-    const values = new Set((set[4] as string).split(',').map((v) => v.trim()).filter((v) => v !== ''));
+    const values = new Set(
+      (set[4] as string)
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== ''),
+    );
     return set[3] === 'in'
       ? (labels) => labels?.[key] !== undefined && values.has(labels[key])
       : (labels) => labels?.[key] === undefined || !values.has(labels[key]);
@@ -53,7 +58,9 @@ function parseLabelTerm(term: string): LabelTest {
     const key = exists[2] as string;
     return exists[1] === '!' ? (labels) => labels?.[key] === undefined : (labels) => labels?.[key] !== undefined;
   }
-  throw errors.badRequest(`unable to parse requirement: invalid label selector term "${term}" (expected key, !key, key=value, key!=value, key in (a,b) or key notin (a,b))`);
+  throw errors.badRequest(
+    `unable to parse requirement: invalid label selector term "${term}" (expected key, !key, key=value, key!=value, key in (a,b) or key notin (a,b))`,
+  );
 }
 
 export function parseLabelSelector(selector: string | undefined): ObjectPredicate {
@@ -64,7 +71,16 @@ export function parseLabelSelector(selector: string | undefined): ObjectPredicat
 
 /** Field labels the apiserver supports per resource, beyond metadata.name and metadata.namespace. */
 const FIELD_LABELS: Record<string, readonly string[]> = {
-  pods: ['spec.nodeName', 'spec.restartPolicy', 'spec.schedulerName', 'spec.serviceAccountName', 'spec.hostNetwork', 'status.phase', 'status.podIP', 'status.nominatedNodeName'],
+  pods: [
+    'spec.nodeName',
+    'spec.restartPolicy',
+    'spec.schedulerName',
+    'spec.serviceAccountName',
+    'spec.hostNetwork',
+    'status.phase',
+    'status.podIP',
+    'status.nominatedNodeName',
+  ],
   nodes: ['spec.unschedulable'],
   secrets: ['type'],
   namespaces: ['status.phase'],

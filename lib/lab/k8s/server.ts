@@ -55,14 +55,20 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
   const watches = new Set<() => void>();
 
   const ctx: RouterContext = {
-    store, token, readOnlyToken: opts.readOnlyToken, serverAddress: '', bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
+    store,
+    token,
+    readOnlyToken: opts.readOnlyToken,
+    serverAddress: '',
+    bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
     trackWatch: (close, done) => {
       watches.add(close);
       void done.then(() => watches.delete(close));
     },
   };
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    handleRequest(ctx, req, res).catch((err: unknown) => logger.warn({ err, method: req.method, path: req.url?.split('?')[0] }, 'lab k8s request failed'));
+    handleRequest(ctx, req, res).catch((err: unknown) =>
+      logger.warn({ err, method: req.method, path: req.url?.split('?')[0] }, 'lab k8s request failed'),
+    );
   };
   const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, onRequest) : createHttpServer(onRequest);
   // Watches are long-lived: no request timeout, and keep-alive sockets may idle.
@@ -84,7 +90,10 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
 
   const config = (): string => kubeconfigYaml({ server: url, token, caPem: tls?.caPem });
   return {
-    url, token, port, store,
+    url,
+    token,
+    port,
+    store,
     ...(tls ? { caPem: tls.caPem } : {}),
     kubeconfigYaml: config,
     writeKubeconfig: (path) => writeFile(path, config(), { mode: 0o600 }),

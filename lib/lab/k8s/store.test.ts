@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { KubeApiError } from './errors';
 import { KubeStore, type StoreEvent } from './store';
 
-const cm = (name: string, data: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' }, data });
+const cm = (name: string, data: Record<string, string> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name, namespace: 'default' },
+  data,
+});
 
 describe('KubeStore (in-process API)', () => {
   it('shares one resourceVersion counter across resources and notifies subscribers', () => {
@@ -10,7 +15,12 @@ describe('KubeStore (in-process API)', () => {
     const events: StoreEvent[] = [];
     const unsubscribe = store.subscribe((e) => events.push(e));
     const a = store.create(cm('a'));
-    const peer = store.create({ apiVersion: 'crd.projectcalico.org/v1', kind: 'BGPPeer', metadata: { name: 'p' }, spec: { peerIP: '10.0.0.1', asNumber: 65001 } });
+    const peer = store.create({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'BGPPeer',
+      metadata: { name: 'p' },
+      spec: { peerIP: '10.0.0.1', asNumber: 65001 },
+    });
     expect(Number(peer.metadata.resourceVersion)).toBe(Number(a.metadata.resourceVersion) + 1);
     expect(peer.metadata.namespace).toBeUndefined();
     unsubscribe();
@@ -20,12 +30,21 @@ describe('KubeStore (in-process API)', () => {
 
   it('an update with identical content is a no-op; a spec change bumps generation', () => {
     const store = new KubeStore({ installedCrds: [] });
-    const created = store.create({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'default' }, spec: { replicas: 1 } });
+    const created = store.create({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'd', namespace: 'default' },
+      spec: { replicas: 1 },
+    });
     const same = store.update({ ...created, metadata: { ...created.metadata } });
     expect(same.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
-    const relabeled = store.patch('deployments.apps', 'd', { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json', { namespace: 'default' }).object;
+    const relabeled = store.patch('deployments.apps', 'd', { metadata: { labels: { a: 'b' } } }, 'application/merge-patch+json', {
+      namespace: 'default',
+    }).object;
     expect(relabeled.metadata.generation).toBe(1);
-    const scaled = store.patch('deployments.apps', 'd', { spec: { replicas: 3 } }, 'application/merge-patch+json', { namespace: 'default' }).object;
+    const scaled = store.patch('deployments.apps', 'd', { spec: { replicas: 3 } }, 'application/merge-patch+json', {
+      namespace: 'default',
+    }).object;
     expect(scaled.metadata.generation).toBe(2);
   });
 
@@ -44,7 +63,12 @@ describe('KubeStore (in-process API)', () => {
     const store = new KubeStore({ installedCrds: [] });
     expect(() => store.list('ippools')).toThrow(KubeApiError);
     store.installCrd('ippools');
-    store.create({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name: 'default-ipv4' }, spec: { cidr: '10.2.0.0/16' } });
+    store.create({
+      apiVersion: 'crd.projectcalico.org/v1',
+      kind: 'IPPool',
+      metadata: { name: 'default-ipv4' },
+      spec: { cidr: '10.2.0.0/16' },
+    });
     expect(store.list('ippools.crd.projectcalico.org').items).toHaveLength(1);
     store.delete('customresourcedefinitions', 'ippools.crd.projectcalico.org');
     expect(() => store.list('ippools')).toThrow(/could not find/);

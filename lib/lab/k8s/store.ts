@@ -35,11 +35,32 @@ export interface KubeStoreOptions {
   /** How many events are kept for watch resumption (default 1000). */
   watchWindow?: number;
 }
-export interface ListOptions { namespace?: string; labelSelector?: string; fieldSelector?: string; limit?: number; continue?: string }
-export interface ListResult { items: KubeObject[]; resourceVersion: string; continue?: string; remainingItemCount?: number }
-export interface WriteOptions { resource?: ResourceRef; namespace?: string; subresource?: 'status' }
-export interface PatchOptions extends WriteOptions { fieldManager?: string; force?: boolean }
-export interface WriteResult { object: KubeObject; created: boolean }
+export interface ListOptions {
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continue?: string;
+}
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+  continue?: string;
+  remainingItemCount?: number;
+}
+export interface WriteOptions {
+  resource?: ResourceRef;
+  namespace?: string;
+  subresource?: 'status';
+}
+export interface PatchOptions extends WriteOptions {
+  fieldManager?: string;
+  force?: boolean;
+}
+export interface WriteResult {
+  object: KubeObject;
+  created: boolean;
+}
 
 const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 const CRD_PLURAL = 'customresourcedefinitions';
@@ -96,7 +117,7 @@ export class KubeStore {
   }
 
   private key(def: ResourceDef, namespace: string | undefined, name: string): string {
-    return `${def.group}/${def.plural}/${def.namespaced ? namespace ?? '' : ''}/${name}`;
+    return `${def.group}/${def.plural}/${def.namespaced ? (namespace ?? '') : ''}/${name}`;
   }
 
   private resourceOf(obj: KubeObject, opts: WriteOptions): ResourceDef {
@@ -171,7 +192,7 @@ export class KubeStore {
   update(input: KubeObject, opts: WriteOptions = {}): KubeObject {
     const def = this.resourceOf(input, opts);
     checkKind(def, input);
-    const namespace = def.namespaced ? opts.namespace ?? input.metadata.namespace ?? 'default' : undefined;
+    const namespace = def.namespaced ? (opts.namespace ?? input.metadata.namespace ?? 'default') : undefined;
     const key = this.key(def, namespace, input.metadata.name);
     const current = this.objects.get(key);
     if (!current) throw errors.notFound(def.group, def.plural, input.metadata.name);
@@ -183,18 +204,26 @@ export class KubeStore {
     else {
       next = structuredClone(input);
       if (def.statusSubresource) next.status = structuredClone(current.status);
-      if (next.metadata.managedFields === undefined && current.metadata.managedFields) next.metadata.managedFields = structuredClone(current.metadata.managedFields);
+      if (next.metadata.managedFields === undefined && current.metadata.managedFields)
+        next.metadata.managedFields = structuredClone(current.metadata.managedFields);
     }
     if (next.status === undefined) delete next.status;
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     // Identity and server-set fields cannot change through an update.
-    next.metadata = { ...next.metadata, name: current.metadata.name, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp,
-      resourceVersion: current.metadata.resourceVersion, generation: current.metadata.generation };
+    next.metadata = {
+      ...next.metadata,
+      name: current.metadata.name,
+      uid: current.metadata.uid,
+      creationTimestamp: current.metadata.creationTimestamp,
+      resourceVersion: current.metadata.resourceVersion,
+      generation: current.metadata.generation,
+    };
     if (namespace !== undefined) next.metadata.namespace = namespace;
     else delete next.metadata.namespace;
     if (sameContent(next, current)) return structuredClone(current);
-    if (!sameContent(withoutMetaAndStatus(next), withoutMetaAndStatus(current))) next.metadata.generation = Number(current.metadata.generation ?? 0) + 1;
+    if (!sameContent(withoutMetaAndStatus(next), withoutMetaAndStatus(current)))
+      next.metadata.generation = Number(current.metadata.generation ?? 0) + 1;
     this.registerIfCrd(def, next);
     return this.commit('MODIFIED', def, key, next, current);
   }
@@ -202,27 +231,48 @@ export class KubeStore {
   /** merge/strategic/json patch or server-side apply of one object. Apply creates the object if absent. */
   patch(ref: ResourceRef, name: string, body: unknown, type: PatchType, opts: PatchOptions = {}): WriteResult {
     const def = this.resource(ref);
-    const namespace = def.namespaced ? opts.namespace ?? 'default' : undefined;
+    const namespace = def.namespaced ? (opts.namespace ?? 'default') : undefined;
     const current = this.tryGet(def, name, namespace);
     const write = { ...opts, resource: def, namespace };
     if (type === 'application/apply-patch+yaml') {
-      if (!opts.fieldManager) throw new KubeApiError(422, 'Invalid', 'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch', { causes: [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }] });
+      if (!opts.fieldManager)
+        throw new KubeApiError(
+          422,
+          'Invalid',
+          'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+          { causes: [{ reason: 'FieldValueRequired', field: 'fieldManager', message: 'Required value: is required for apply patch' }] },
+        );
       const config = structuredClone(body as KubeObject);
       checkKind(def, config);
-      if (config.metadata?.name !== undefined && config.metadata.name !== name) throw errors.badRequest(`metadata.name "${config.metadata.name}" of the body does not match the URL name "${name}"`);
-      if (config.metadata?.managedFields !== undefined) throw errors.badRequest('metadata.managedFields must be nil in an applied configuration');
+      if (config.metadata?.name !== undefined && config.metadata.name !== name)
+        throw errors.badRequest(`metadata.name "${config.metadata.name}" of the body does not match the URL name "${name}"`);
+      if (config.metadata?.managedFields !== undefined)
+        throw errors.badRequest('metadata.managedFields must be nil in an applied configuration');
       if (def.statusSubresource && opts.subresource !== 'status') delete config.status;
       const version = typeof config.apiVersion === 'string' ? config.apiVersion : groupVersion(def.group, def.versions[0] as string);
-      const merged = serverSideApply({ live: current, config: { ...config, metadata: { ...config.metadata, name } }, manager: opts.fieldManager, force: opts.force ?? false,
-        apiVersion: version, now: rfc3339(new Date()), qualifiedName: { group: def.group, kind: def.plural, name } });
+      const merged = serverSideApply({
+        live: current,
+        config: { ...config, metadata: { ...config.metadata, name } },
+        manager: opts.fieldManager,
+        force: opts.force ?? false,
+        apiVersion: version,
+        now: rfc3339(new Date()),
+        qualifiedName: { group: def.group, kind: def.plural, name },
+      });
       if (!current) return { object: this.create({ ...merged, apiVersion: version, kind: def.kind }, write), created: true };
       delete merged.metadata.resourceVersion;
       return { object: this.update(merged, write), created: false };
     }
     if (!current) throw errors.notFound(def.group, def.plural, name);
-    const patched = (type === 'application/json-patch+json' ? jsonPatch(current, body)
-      : type === 'application/strategic-merge-patch+json' ? strategicMergePatch(current, body) : mergePatch(current, body)) as KubeObject;
-    if (patched === null || typeof patched !== 'object' || typeof patched.metadata !== 'object') throw errors.badRequest('the patch removed metadata; the result is not an object');
+    const patched = (
+      type === 'application/json-patch+json'
+        ? jsonPatch(current, body)
+        : type === 'application/strategic-merge-patch+json'
+          ? strategicMergePatch(current, body)
+          : mergePatch(current, body)
+    ) as KubeObject;
+    if (patched === null || typeof patched !== 'object' || typeof patched.metadata !== 'object')
+      throw errors.badRequest('the patch removed metadata; the result is not an object');
     patched.metadata.name = name;
     return { object: this.update(patched, write), created: false };
   }
@@ -235,7 +285,7 @@ export class KubeStore {
 
   delete(ref: ResourceRef, name: string, namespace?: string): KubeObject {
     const def = this.resource(ref);
-    const key = this.key(def, def.namespaced ? namespace ?? 'default' : undefined, name);
+    const key = this.key(def, def.namespaced ? (namespace ?? 'default') : undefined, name);
     const current = this.objects.get(key);
     if (!current) throw errors.notFound(def.group, def.plural, name);
     // Contained objects go first, so watchers see them deleted before their namespace or CRD.
@@ -260,7 +310,13 @@ export class KubeStore {
   private registerIfCrd(def: ResourceDef, obj: KubeObject): void {
     if (def.plural !== CRD_PLURAL || def.group !== 'apiextensions.k8s.io') return;
     const derived = resourceFromCrd(obj);
-    if (Array.isArray(derived)) throw errors.invalid(def.kind, def.group, obj.metadata.name, derived.map((p) => ({ reason: 'FieldValueInvalid', ...p })));
+    if (Array.isArray(derived))
+      throw errors.invalid(
+        def.kind,
+        def.group,
+        obj.metadata.name,
+        derived.map((p) => ({ reason: 'FieldValueInvalid', ...p })),
+      );
     this.registry.setCustom(obj.metadata.name, derived);
   }
 

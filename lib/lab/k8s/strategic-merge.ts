@@ -9,10 +9,21 @@
 type Obj = Record<string, unknown>;
 
 const MERGE_KEYS: Record<string, readonly string[]> = {
-  containers: ['name'], initContainers: ['name'], ephemeralContainers: ['name'], volumes: ['name'], env: ['name'],
-  volumeMounts: ['mountPath'], volumeDevices: ['devicePath'], imagePullSecrets: ['name'], hostAliases: ['ip'],
-  ports: ['containerPort', 'port'], conditions: ['type'], topologySpreadConstraints: ['topologyKey'], resourceClaims: ['name'],
-  ownerReferences: ['uid'], finalizers: [],
+  containers: ['name'],
+  initContainers: ['name'],
+  ephemeralContainers: ['name'],
+  volumes: ['name'],
+  env: ['name'],
+  volumeMounts: ['mountPath'],
+  volumeDevices: ['devicePath'],
+  imagePullSecrets: ['name'],
+  hostAliases: ['ip'],
+  ports: ['containerPort', 'port'],
+  conditions: ['type'],
+  topologySpreadConstraints: ['topologyKey'],
+  resourceClaims: ['name'],
+  ownerReferences: ['uid'],
+  finalizers: [],
 };
 
 function isObj(v: unknown): v is Obj {
@@ -37,13 +48,20 @@ function mergeList(target: unknown, patch: unknown[], key: string, order: unknow
     const i = order.findIndex((o) => isObj(o) && isObj(item) && o[key] === item[key]);
     return i < 0 ? order.length : i;
   };
-  return result.map((item, i) => ({ item, i })).sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i).map((x) => x.item);
+  return result
+    .map((item, i) => ({ item, i }))
+    .sort((a, b) => rank(a.item) - rank(b.item) || a.i - b.i)
+    .map((x) => x.item);
 }
 
 export function strategicMergePatch(target: unknown, patch: unknown): unknown {
   if (!isObj(patch)) return structuredClone(patch);
   if (patch['$patch'] === 'replace') {
-    return Object.fromEntries(Object.entries(patch).filter(([k]) => !k.startsWith('$')).map(([k, v]) => [k, strategicMergePatch(undefined, v)]));
+    return Object.fromEntries(
+      Object.entries(patch)
+        .filter(([k]) => !k.startsWith('$'))
+        .map(([k, v]) => [k, strategicMergePatch(undefined, v)]),
+    );
   }
   const result: Obj = isObj(target) ? { ...target } : {};
   for (const [field, value] of Object.entries(patch)) {

@@ -5,8 +5,17 @@ import type { ResourceDef } from './resources';
  * `meta.k8s.io/v1` Table responses (WIRE.md B6.3) with the columns kubectl users know for pods, nodes and
  * services; everything else gets NAME and AGE. Cells are computed server-side, as the apiserver's printers do.
  */
-export interface TableColumn { name: string; type: string; format: string; description: string; priority: number }
-export interface TableRow { cells: unknown[]; object?: unknown }
+export interface TableColumn {
+  name: string;
+  type: string;
+  format: string;
+  description: string;
+  priority: number;
+}
+export interface TableRow {
+  cells: unknown[];
+  object?: unknown;
+}
 export interface Table {
   kind: 'Table';
   apiVersion: 'meta.k8s.io/v1';
@@ -18,7 +27,13 @@ export interface Table {
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
 
 type Obj = Record<string, unknown>;
-const col = (name: string, description: string, priority = 0, format = ''): TableColumn => ({ name, type: 'string', format, description, priority });
+const col = (name: string, description: string, priority = 0, format = ''): TableColumn => ({
+  name,
+  type: 'string',
+  format,
+  description,
+  priority,
+});
 
 function get(obj: unknown, ...path: string[]): unknown {
   let node = obj;
@@ -44,48 +59,109 @@ function podCells(pod: KubeObject): unknown[] {
   const ready = statuses.filter((c) => c.ready === true).length;
   const restarts = statuses.reduce((n, c) => n + (typeof c.restartCount === 'number' ? c.restartCount : 0), 0);
   const waiting = statuses.map((c) => get(c, 'state', 'waiting', 'reason')).find((r) => typeof r === 'string');
-  const phase = get(pod, 'metadata', 'deletionTimestamp') ? 'Terminating' : str(waiting ?? get(pod, 'status', 'reason') ?? get(pod, 'status', 'phase'), 'Pending');
-  return [pod.metadata.name, `${ready}/${total}`, phase, restarts, age(pod.metadata.creationTimestamp),
-    str(get(pod, 'status', 'podIP')), str(get(pod, 'spec', 'nodeName')), str(get(pod, 'status', 'nominatedNodeName')), '<none>'];
+  const phase = get(pod, 'metadata', 'deletionTimestamp')
+    ? 'Terminating'
+    : str(waiting ?? get(pod, 'status', 'reason') ?? get(pod, 'status', 'phase'), 'Pending');
+  return [
+    pod.metadata.name,
+    `${ready}/${total}`,
+    phase,
+    restarts,
+    age(pod.metadata.creationTimestamp),
+    str(get(pod, 'status', 'podIP')),
+    str(get(pod, 'spec', 'nodeName')),
+    str(get(pod, 'status', 'nominatedNodeName')),
+    '<none>',
+  ];
 }
 
 function nodeCells(node: KubeObject): unknown[] {
   const ready = arr(get(node, 'status', 'conditions')).find((c) => c.type === 'Ready');
   let status = ready?.status === 'True' ? 'Ready' : ready ? 'NotReady' : 'Unknown';
   if (get(node, 'spec', 'unschedulable') === true) status += ',SchedulingDisabled';
-  const roles = Object.keys(node.metadata.labels ?? {}).filter((k) => k.startsWith('node-role.kubernetes.io/')).map((k) => k.slice('node-role.kubernetes.io/'.length)).sort();
+  const roles = Object.keys(node.metadata.labels ?? {})
+    .filter((k) => k.startsWith('node-role.kubernetes.io/'))
+    .map((k) => k.slice('node-role.kubernetes.io/'.length))
+    .sort();
   const address = (type: string) => str(arr(get(node, 'status', 'addresses')).find((a) => a.type === type)?.address);
-  return [node.metadata.name, status, roles.length ? roles.join(',') : '<none>', age(node.metadata.creationTimestamp), str(get(node, 'status', 'nodeInfo', 'kubeletVersion'), ''),
-    address('InternalIP'), address('ExternalIP'), str(get(node, 'status', 'nodeInfo', 'osImage'), '<unknown>'), str(get(node, 'status', 'nodeInfo', 'kernelVersion'), '<unknown>'),
-    str(get(node, 'status', 'nodeInfo', 'containerRuntimeVersion'), '<unknown>')];
+  return [
+    node.metadata.name,
+    status,
+    roles.length ? roles.join(',') : '<none>',
+    age(node.metadata.creationTimestamp),
+    str(get(node, 'status', 'nodeInfo', 'kubeletVersion'), ''),
+    address('InternalIP'),
+    address('ExternalIP'),
+    str(get(node, 'status', 'nodeInfo', 'osImage'), '<unknown>'),
+    str(get(node, 'status', 'nodeInfo', 'kernelVersion'), '<unknown>'),
+    str(get(node, 'status', 'nodeInfo', 'containerRuntimeVersion'), '<unknown>'),
+  ];
 }
 
 function serviceCells(svc: KubeObject): unknown[] {
   const type = str(get(svc, 'spec', 'type'), 'ClusterIP');
-  const ingress = arr(get(svc, 'status', 'loadBalancer', 'ingress')).map((i) => str(i.ip ?? i.hostname, '')).filter(Boolean);
+  const ingress = arr(get(svc, 'status', 'loadBalancer', 'ingress'))
+    .map((i) => str(i.ip ?? i.hostname, ''))
+    .filter(Boolean);
   const external = [...ingress, ...(arr(get(svc, 'spec', 'externalIPs')) as unknown as string[])];
   const externalText = external.length ? external.join(',') : type === 'LoadBalancer' ? '<pending>' : '<none>';
-  const ports = arr(get(svc, 'spec', 'ports')).map((p) => `${String(p.port)}${p.nodePort ? `:${String(p.nodePort)}` : ''}/${str(p.protocol, 'TCP')}`);
-  const selector = Object.entries((get(svc, 'spec', 'selector') as Record<string, string> | undefined) ?? {}).map(([k, v]) => `${k}=${v}`).join(',');
-  return [svc.metadata.name, type, str(get(svc, 'spec', 'clusterIP')), externalText, ports.length ? ports.join(',') : '<none>', age(svc.metadata.creationTimestamp), selector || '<none>'];
+  const ports = arr(get(svc, 'spec', 'ports')).map(
+    (p) => `${String(p.port)}${p.nodePort ? `:${String(p.nodePort)}` : ''}/${str(p.protocol, 'TCP')}`,
+  );
+  const selector = Object.entries((get(svc, 'spec', 'selector') as Record<string, string> | undefined) ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return [
+    svc.metadata.name,
+    type,
+    str(get(svc, 'spec', 'clusterIP')),
+    externalText,
+    ports.length ? ports.join(',') : '<none>',
+    age(svc.metadata.creationTimestamp),
+    selector || '<none>',
+  ];
 }
 
 const PRINTERS: Record<string, { columns: TableColumn[]; cells: (o: KubeObject) => unknown[] }> = {
   '/pods': {
-    columns: [col('Name', 'Name of the pod', 0, 'name'), col('Ready', 'Ready containers / containers'), col('Status', 'Pod phase or container state reason'),
-      { ...col('Restarts', 'Container restarts'), type: 'integer' }, col('Age', 'Time since creation'), col('IP', 'Pod IP', 1), col('Node', 'Node name', 1),
-      col('Nominated Node', 'Nominated node', 1), col('Readiness Gates', 'Readiness gates', 1)],
+    columns: [
+      col('Name', 'Name of the pod', 0, 'name'),
+      col('Ready', 'Ready containers / containers'),
+      col('Status', 'Pod phase or container state reason'),
+      { ...col('Restarts', 'Container restarts'), type: 'integer' },
+      col('Age', 'Time since creation'),
+      col('IP', 'Pod IP', 1),
+      col('Node', 'Node name', 1),
+      col('Nominated Node', 'Nominated node', 1),
+      col('Readiness Gates', 'Readiness gates', 1),
+    ],
     cells: podCells,
   },
   '/nodes': {
-    columns: [col('Name', 'Name of the node', 0, 'name'), col('Status', 'Ready condition'), col('Roles', 'node-role.kubernetes.io labels'), col('Age', 'Time since creation'),
-      col('Version', 'Kubelet version'), col('Internal-IP', 'InternalIP address', 1), col('External-IP', 'ExternalIP address', 1), col('OS-Image', 'OS image', 1),
-      col('Kernel-Version', 'Kernel version', 1), col('Container-Runtime', 'Container runtime', 1)],
+    columns: [
+      col('Name', 'Name of the node', 0, 'name'),
+      col('Status', 'Ready condition'),
+      col('Roles', 'node-role.kubernetes.io labels'),
+      col('Age', 'Time since creation'),
+      col('Version', 'Kubelet version'),
+      col('Internal-IP', 'InternalIP address', 1),
+      col('External-IP', 'ExternalIP address', 1),
+      col('OS-Image', 'OS image', 1),
+      col('Kernel-Version', 'Kernel version', 1),
+      col('Container-Runtime', 'Container runtime', 1),
+    ],
     cells: nodeCells,
   },
   '/services': {
-    columns: [col('Name', 'Name of the service', 0, 'name'), col('Type', 'Service type'), col('Cluster-IP', 'Cluster IP'), col('External-IP', 'External IPs'),
-      col('Port(s)', 'Ports'), col('Age', 'Time since creation'), col('Selector', 'Pod selector', 1)],
+    columns: [
+      col('Name', 'Name of the service', 0, 'name'),
+      col('Type', 'Service type'),
+      col('Cluster-IP', 'Cluster IP'),
+      col('External-IP', 'External IPs'),
+      col('Port(s)', 'Ports'),
+      col('Age', 'Time since creation'),
+      col('Selector', 'Pod selector', 1),
+    ],
     cells: serviceCells,
   },
 };
@@ -101,10 +177,18 @@ function rowObject(obj: KubeObject, include: IncludeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata };
 }
 
-export function toTable(def: ResourceDef, items: KubeObject[], meta: Table['metadata'], include: IncludeObject = 'Metadata', withColumns = true): Table {
+export function toTable(
+  def: ResourceDef,
+  items: KubeObject[],
+  meta: Table['metadata'],
+  include: IncludeObject = 'Metadata',
+  withColumns = true,
+): Table {
   const printer = PRINTERS[`${def.group}/${def.plural}`] ?? DEFAULT_PRINTER;
   return {
-    kind: 'Table', apiVersion: 'meta.k8s.io/v1', metadata: meta,
+    kind: 'Table',
+    apiVersion: 'meta.k8s.io/v1',
+    metadata: meta,
     columnDefinitions: withColumns ? printer.columns : [],
     rows: items.map((o) => ({ cells: printer.cells(o), ...(include === 'None' ? {} : { object: rowObject(o, include) }) })),
   };

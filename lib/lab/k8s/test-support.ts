@@ -10,8 +10,12 @@ export interface KubeResponse {
   headers: Headers;
 }
 
-export async function kubeFetch(server: LabK8sServer, method: string, path: string,
-  opts: { body?: unknown; contentType?: string; token?: string | null; accept?: string } = {}): Promise<KubeResponse> {
+export async function kubeFetch(
+  server: LabK8sServer,
+  method: string,
+  path: string,
+  opts: { body?: unknown; contentType?: string; token?: string | null; accept?: string } = {},
+): Promise<KubeResponse> {
   const token = opts.token === undefined ? server.token : opts.token;
   const res = await fetch(server.url + path, {
     method,
@@ -38,11 +42,21 @@ export async function waitFor<T>(check: () => T | undefined | Promise<T | undefi
 }
 
 /** Reads a watch stream line by line (fetch + newline-delimited JSON), for assertions on raw events. */
-export async function openWatch(server: LabK8sServer, path: string, accept?: string): Promise<{
-  status: number; events: { type: string; object: Record<string, unknown> }[]; ended: Promise<void>; abort: () => void;
+export async function openWatch(
+  server: LabK8sServer,
+  path: string,
+  accept?: string,
+): Promise<{
+  status: number;
+  events: { type: string; object: Record<string, unknown> }[];
+  ended: Promise<void>;
+  abort: () => void;
 }> {
   const controller = new AbortController();
-  const res = await fetch(server.url + path, { headers: { Authorization: `Bearer ${server.token}`, ...(accept ? { Accept: accept } : {}) }, signal: controller.signal });
+  const res = await fetch(server.url + path, {
+    headers: { Authorization: `Bearer ${server.token}`, ...(accept ? { Accept: accept } : {}) },
+    signal: controller.signal,
+  });
   const events: { type: string; object: Record<string, unknown> }[] = [];
   const ended = (async () => {
     if (!res.body) return;

@@ -21,7 +21,11 @@ const objectSchema = z.looseObject({
 export function parseObjectBody(body: unknown): KubeObject {
   const parsed = objectSchema.safeParse(body);
   if (!parsed.success) {
-    const causes: StatusCause[] = parsed.error.issues.map((i) => ({ reason: 'FieldValueInvalid', field: i.path.map(String).join('.') || '<body>', message: i.message }));
+    const causes: StatusCause[] = parsed.error.issues.map((i) => ({
+      reason: 'FieldValueInvalid',
+      field: i.path.map(String).join('.') || '<body>',
+      message: i.message,
+    }));
     throw errors.badRequest(`invalid object: ${causes.map((c) => `${c.field}: ${c.message}`).join('; ')}`, causes);
   }
   return parsed.data as KubeObject;
@@ -33,11 +37,17 @@ const NAME = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 export function validateMeta(def: ResourceDef, obj: KubeObject): void {
   const name = obj.metadata.name;
   const causes: StatusCause[] = [];
-  if (!name) causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
+  if (!name)
+    causes.push({ reason: 'FieldValueRequired', field: 'metadata.name', message: 'Required value: name or generateName is required' });
   else if (name.length > 253 || !NAME.test(name)) {
-    causes.push({ reason: 'FieldValueInvalid', field: 'metadata.name', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character` });
+    causes.push({
+      reason: 'FieldValueInvalid',
+      field: 'metadata.name',
+      message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+    });
   }
-  if (def.namespaced && !obj.metadata.namespace) causes.push({ reason: 'FieldValueRequired', field: 'metadata.namespace', message: 'Required value' });
+  if (def.namespaced && !obj.metadata.namespace)
+    causes.push({ reason: 'FieldValueRequired', field: 'metadata.namespace', message: 'Required value' });
   if (causes.length) throw errors.invalid(def.kind, def.group, name ?? '', causes);
 }
 
@@ -47,6 +57,8 @@ export function checkKind(def: ResourceDef, obj: KubeObject): void {
     throw errors.badRequest(`the kind "${obj.kind}" of the body does not match the resource ${def.plural} (kind ${def.kind})`);
   }
   if (obj.apiVersion !== undefined && !def.versions.some((v) => groupVersion(def.group, v) === obj.apiVersion)) {
-    throw errors.badRequest(`the apiVersion "${obj.apiVersion}" of the body is not served for ${def.plural} (${def.versions.map((v) => groupVersion(def.group, v)).join(', ')})`);
+    throw errors.badRequest(
+      `the apiVersion "${obj.apiVersion}" of the body is not served for ${def.plural} (${def.versions.map((v) => groupVersion(def.group, v)).join(', ')})`,
+    );
   }
 }

@@ -96,7 +96,12 @@ export function serveWatch(store: KubeStore, w: WatchRequest, res: ServerRespons
   timers.push(setTimeout(close, timeoutMs));
   if (w.bookmarks) {
     const apiVersion = w.present({ metadata: { name: '' } }).apiVersion;
-    timers.push(setInterval(() => send('BOOKMARK', { kind: w.def.kind, apiVersion, metadata: { resourceVersion: store.resourceVersion } }), w.bookmarkIntervalMs));
+    timers.push(
+      setInterval(
+        () => send('BOOKMARK', { kind: w.def.kind, apiVersion, metadata: { resourceVersion: store.resourceVersion } }),
+        w.bookmarkIntervalMs,
+      ),
+    );
   }
   return { close };
 }

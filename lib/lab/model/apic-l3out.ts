@@ -25,27 +25,136 @@ export function l3outConfigMos(s: Scenario): WireMo[] {
   const mos: WireMo[] = [
     wireMo('fvTenant', { dn: t, name: s.tenant, descr: '', status: '' }),
     wireMo('fvCtx', { dn: `${t}/ctx-${s.vrf}`, name: s.vrf, pcEnfPref: 'unenforced', scope: '2850817', seg: '2850817', status: '' }),
-    wireMo('l3extOut', { annotation: '', childAction: '', descr: '', dn: out, enforceRtctrl: 'export,import', extMngdBy: '', lcOwn: 'local', modTs: LAB_EPOCH, monPolDn: 'uni/tn-common/monepg-default', name: l3.name, nameAlias: '', ownerKey: '', ownerTag: '', status: '', targetDscp: 'unspecified', uid: '15374' }),
+    wireMo('l3extOut', {
+      annotation: '',
+      childAction: '',
+      descr: '',
+      dn: out,
+      enforceRtctrl: 'export,import',
+      extMngdBy: '',
+      lcOwn: 'local',
+      modTs: LAB_EPOCH,
+      monPolDn: 'uni/tn-common/monepg-default',
+      name: l3.name,
+      nameAlias: '',
+      ownerKey: '',
+      ownerTag: '',
+      status: '',
+      targetDscp: 'unspecified',
+      uid: '15374',
+    }),
     wireMo('l3extRsEctx', { dn: `${out}/rsectx`, tnFvCtxName: s.vrf, tDn: `${t}/ctx-${s.vrf}`, state: 'formed', status: '' }),
     wireMo('bgpExtP', { dn: `${out}/bgpExtP`, descr: '', status: '' }),
-    wireMo('l3extLNodeP', { configIssues: '', descr: '', dn: np, name: LNODEP, status: '', tag: 'yellow-green', targetDscp: 'unspecified' }),
-    wireMo('l3extLIfP', { addr: '0.0.0.0', descr: '', dn: lifp, encap: 'unknown', name: LIFP, prio: 'unspecified', status: '', tag: 'yellow-green', targetDscp: 'unspecified' }),
-    wireMo('bgpCtxAfPol', { dn: `${t}/bgpCtxAfP-${l3.name}`, name: l3.name, maxEcmp: String(l3.maxPaths), maxEcmpIbgp: String(l3.maxPaths), maxLocalEcmp: '0', status: '' }),
-    wireMo('l3extInstP', { dn: `${out}/instP-catch_all`, name: 'catch_all', pcEnfPref: 'unenforced', prefGrMemb: 'exclude', prio: 'unspecified', scope: '2850817', status: '', targetDscp: 'unspecified' }),
+    wireMo('l3extLNodeP', {
+      configIssues: '',
+      descr: '',
+      dn: np,
+      name: LNODEP,
+      status: '',
+      tag: 'yellow-green',
+      targetDscp: 'unspecified',
+    }),
+    wireMo('l3extLIfP', {
+      addr: '0.0.0.0',
+      descr: '',
+      dn: lifp,
+      encap: 'unknown',
+      name: LIFP,
+      prio: 'unspecified',
+      status: '',
+      tag: 'yellow-green',
+      targetDscp: 'unspecified',
+    }),
+    wireMo('bgpCtxAfPol', {
+      dn: `${t}/bgpCtxAfP-${l3.name}`,
+      name: l3.name,
+      maxEcmp: String(l3.maxPaths),
+      maxEcmpIbgp: String(l3.maxPaths),
+      maxLocalEcmp: '0',
+      status: '',
+    }),
+    wireMo('l3extInstP', {
+      dn: `${out}/instP-catch_all`,
+      name: 'catch_all',
+      pcEnfPref: 'unenforced',
+      prefGrMemb: 'exclude',
+      prio: 'unspecified',
+      scope: '2850817',
+      status: '',
+      targetDscp: 'unspecified',
+    }),
   ];
   for (const subnet of [l3.nodeSubnet, s.cluster.podSubnet, s.cluster.serviceSubnet, s.cluster.externalSubnet]) {
-    mos.push(wireMo('l3extSubnet', { aggregate: subnet === l3.nodeSubnet ? '' : 'shared-rtctrl', dn: `${out}/instP-catch_all/extsubnet-[${subnet}]`, ip: subnet, scope: 'import-security,shared-rtctrl,shared-security', status: '' }));
+    mos.push(
+      wireMo('l3extSubnet', {
+        aggregate: subnet === l3.nodeSubnet ? '' : 'shared-rtctrl',
+        dn: `${out}/instP-catch_all/extsubnet-[${subnet}]`,
+        ip: subnet,
+        scope: 'import-security,shared-rtctrl,shared-security',
+        status: '',
+      }),
+    );
   }
   for (const a of l3.anchors) {
     const leaf = nodeDn(s, a.leaf);
     const vlifp = `${lifp}/vlifp-[${leaf}]-[${encap}]`;
     const peer = `${vlifp}/peerP-[${l3.nodeSubnet}]`;
     mos.push(
-      wireMo('l3extRsNodeL3OutAtt', { annotation: '', configIssues: '', dn: `${np}/rsnodeL3OutAtt-[${leaf}]`, forceResolve: 'yes', rType: 'mo', rtrId: a.routerId, rtrIdLoopBack: 'no', state: 'formed', stateQual: 'none', status: '', tCl: 'fabricNode', tDn: leaf, tType: 'mo' }),
-      wireMo('l3extVirtualLIfP', { addr: `${a.ip}/${prefixLen}`, autostate: 'enabled', dn: vlifp, encap, encapScope: 'local', ifInstT: 'ext-svi', ipv6Dad: 'enabled', llAddr: '::', mac: '00:22:BD:F8:19:FF', mtu: String(l3.mtu), nodeDn: leaf, status: '' }),
-      wireMo('l3extRsDynPathAtt', { dn: `${vlifp}/rsdynPathAtt-[uni/phys-${l3.physDomain}]`, floatingAddr: floating, forgedTransmit: 'Disabled', macChange: 'Disabled', promMode: 'Disabled', state: 'formed', status: '', tDn: `uni/phys-${l3.physDomain}` }),
+      wireMo('l3extRsNodeL3OutAtt', {
+        annotation: '',
+        configIssues: '',
+        dn: `${np}/rsnodeL3OutAtt-[${leaf}]`,
+        forceResolve: 'yes',
+        rType: 'mo',
+        rtrId: a.routerId,
+        rtrIdLoopBack: 'no',
+        state: 'formed',
+        stateQual: 'none',
+        status: '',
+        tCl: 'fabricNode',
+        tDn: leaf,
+        tType: 'mo',
+      }),
+      wireMo('l3extVirtualLIfP', {
+        addr: `${a.ip}/${prefixLen}`,
+        autostate: 'enabled',
+        dn: vlifp,
+        encap,
+        encapScope: 'local',
+        ifInstT: 'ext-svi',
+        ipv6Dad: 'enabled',
+        llAddr: '::',
+        mac: '00:22:BD:F8:19:FF',
+        mtu: String(l3.mtu),
+        nodeDn: leaf,
+        status: '',
+      }),
+      wireMo('l3extRsDynPathAtt', {
+        dn: `${vlifp}/rsdynPathAtt-[uni/phys-${l3.physDomain}]`,
+        floatingAddr: floating,
+        forgedTransmit: 'Disabled',
+        macChange: 'Disabled',
+        promMode: 'Disabled',
+        state: 'formed',
+        status: '',
+        tDn: `uni/phys-${l3.physDomain}`,
+      }),
       wireMo('l3extIp', { addr: secondary, dn: `${vlifp}/addr-[${secondary}]`, ipv6Dad: 'enabled', status: '' }),
-      wireMo('bgpPeerP', { addr: l3.nodeSubnet, addrTCtrl: 'af-ucast', adminSt: 'enabled', allowedSelfAsCnt: '3', ctrl: 'as-override,dis-peer-as-check', ctrlExt: '', dn: peer, peerCtrl: '', privateASctrl: '', sessionT: 'peer', status: '', ttl: '1', weight: '0' }),
+      wireMo('bgpPeerP', {
+        addr: l3.nodeSubnet,
+        addrTCtrl: 'af-ucast',
+        adminSt: 'enabled',
+        allowedSelfAsCnt: '3',
+        ctrl: 'as-override,dis-peer-as-check',
+        ctrlExt: '',
+        dn: peer,
+        peerCtrl: '',
+        privateASctrl: '',
+        sessionT: 'peer',
+        status: '',
+        ttl: '1',
+        weight: '0',
+      }),
       wireMo('bgpAsP', { asn: String(l3.peerAs), dn: `${peer}/as`, status: '' }),
     );
   }
@@ -64,14 +173,85 @@ export function endpointMos(w: LabWorld): WireMo[] {
     if (!where) continue;
     const path = linkPathDn(s, where.link);
     const cep = `${vrfDn}/cep-${node.mac}`;
-    const common = { encap, fabricPathDn: path, lcOwn: 'local', modTs: LAB_EPOCH, monPolDn: 'uni/tn-common/monepg-default', status: '', vrfDn };
+    const common = {
+      encap,
+      fabricPathDn: path,
+      lcOwn: 'local',
+      modTs: LAB_EPOCH,
+      monPolDn: 'uni/tn-common/monepg-default',
+      status: '',
+      vrfDn,
+    };
     mos.push(
-      wireMo('fvCEp', { ...common, annotation: '', baseEpgDn: '', bdDn: '', childAction: '', contName: '', esgUsegDn: '', extMngdBy: '', hostingServer: '', id: '0', idepdn: '', lcC: 'learned', mac: node.mac, mcastAddr: 'not-applicable', name: node.mac, nameAlias: '', reportingControllerName: '', uid: '0', userdom: 'all', uuid: '', vmmSrc: '', dn: cep }),
-      wireMo('fvIp', { ...common, addr: node.ip, annotation: '', baseEpgDn: '', bdDn: '', childAction: '', createTs: LAB_EPOCH, debugMACMessage: '', esgUsegDn: '', extMngdBy: '', flags: '', uid: '0', userdom: 'all', dn: `${cep}/ip-[${node.ip}]` }),
-      wireMo('fvRsCEpToPathEp', { childAction: '', forceResolve: 'yes', lcC: 'learned', lcOwn: 'local', modTs: LAB_EPOCH, rType: 'mo', state: 'formed', stateQual: 'none', status: '', tCl: 'fabricAPathEp', tDn: path, tType: 'mo', dn: `${cep}/rscEpToPathEp-[${path}]` }),
+      wireMo('fvCEp', {
+        ...common,
+        annotation: '',
+        baseEpgDn: '',
+        bdDn: '',
+        childAction: '',
+        contName: '',
+        esgUsegDn: '',
+        extMngdBy: '',
+        hostingServer: '',
+        id: '0',
+        idepdn: '',
+        lcC: 'learned',
+        mac: node.mac,
+        mcastAddr: 'not-applicable',
+        name: node.mac,
+        nameAlias: '',
+        reportingControllerName: '',
+        uid: '0',
+        userdom: 'all',
+        uuid: '',
+        vmmSrc: '',
+        dn: cep,
+      }),
+      wireMo('fvIp', {
+        ...common,
+        addr: node.ip,
+        annotation: '',
+        baseEpgDn: '',
+        bdDn: '',
+        childAction: '',
+        createTs: LAB_EPOCH,
+        debugMACMessage: '',
+        esgUsegDn: '',
+        extMngdBy: '',
+        flags: '',
+        uid: '0',
+        userdom: 'all',
+        dn: `${cep}/ip-[${node.ip}]`,
+      }),
+      wireMo('fvRsCEpToPathEp', {
+        childAction: '',
+        forceResolve: 'yes',
+        lcC: 'learned',
+        lcOwn: 'local',
+        modTs: LAB_EPOCH,
+        rType: 'mo',
+        state: 'formed',
+        stateQual: 'none',
+        status: '',
+        tCl: 'fabricAPathEp',
+        tDn: path,
+        tType: 'mo',
+        dn: `${cep}/rscEpToPathEp-[${path}]`,
+      }),
     );
     for (const leaf of new Set(linkMembers(where.link).map((m) => m.leaf))) {
-      mos.push(wireMo('fvReportingNode', { childAction: '', createTs: LAB_EPOCH, id: String(leaf), lcC: '', lcOwn: 'local', modTs: LAB_EPOCH, status: '', dn: `${cep}/ip-[${node.ip}]/node-${leaf}` }));
+      mos.push(
+        wireMo('fvReportingNode', {
+          childAction: '',
+          createTs: LAB_EPOCH,
+          id: String(leaf),
+          lcC: '',
+          lcOwn: 'local',
+          modTs: LAB_EPOCH,
+          status: '',
+          dn: `${cep}/ip-[${node.ip}]/node-${leaf}`,
+        }),
+      );
     }
   }
   return mos;
@@ -84,7 +264,24 @@ export function bgpMos(w: LabWorld, sessions: SessionTruth[]): WireMo[] {
   const mos: WireMo[] = [];
   const dom = (leaf: number): string => `${nodeDn(s, leaf)}/sys/bgp/inst/dom-${vrfKey(s)}`;
   for (const a of l3.anchors) {
-    mos.push(wireMo('bgpPeer', { activePfxPeers: '0', addr: l3.nodeSubnet, adminSt: 'enabled', asn: String(l3.peerAs), ctrl: 'as-override,dis-peer-as-check', dn: `${dom(a.leaf)}/peer-[${l3.nodeSubnet}]`, holdIntvl: '180', kaIntvl: '60', modTs: LAB_EPOCH, name: '', password: '', peerType: 'fabric-external', status: '', ttl: '1' }));
+    mos.push(
+      wireMo('bgpPeer', {
+        activePfxPeers: '0',
+        addr: l3.nodeSubnet,
+        adminSt: 'enabled',
+        asn: String(l3.peerAs),
+        ctrl: 'as-override,dis-peer-as-check',
+        dn: `${dom(a.leaf)}/peer-[${l3.nodeSubnet}]`,
+        holdIntvl: '180',
+        kaIntvl: '60',
+        modTs: LAB_EPOCH,
+        name: '',
+        password: '',
+        peerType: 'fabric-external',
+        status: '',
+        ttl: '1',
+      }),
+    );
   }
   const anchor = new Map(l3.anchors.map((a) => [a.leaf, a]));
   for (const sess of sessions) {
@@ -93,14 +290,35 @@ export function bgpMos(w: LabWorld, sessions: SessionTruth[]): WireMo[] {
     const a = anchor.get(sess.leaf)!;
     mos.push(
       wireMo('bgpPeerEntry', {
-        addr: sess.nodeIp, advCap: up ? 'as4,dynamic,dynamic-gr,dynamic-refresh,gr,ipv4-ucast,refresh,refresh-old' : '', connAttempts: up ? '1' : '12',
-        connDrop: '0', connEst: up ? '1' : '0', connIf: up ? `vlan${sviVlan(s, sess.leaf)}` : 'unspecified', dn: `${dom(sess.leaf)}/peer-[${l3.nodeSubnet}]/ent-[${sess.nodeIp}]`,
-        fd: up ? '59' : '4294967295', flags: up ? 'cap-neg,gr-enabled,connected' : '', holdIntvl: '180', kaIntvl: '60', lastFlapTs: LAB_EPOCH,
-        localIp: up ? a.ip : '0.0.0.0', localPort: up ? '179' : 'unspecified', modTs: LAB_EPOCH, monPolDn: 'uni/fabric/monfab-default', name: '',
-        operSt: sess.state, passwdSet: l3.password ? 'enabled' : 'disabled', peerIdx: '1', prevOperSt: up ? 'openconfirm' : 'idle', rcvCap: up ? 'as4,ipv4-ucast,refresh' : '',
-        remotePort: up ? '38211' : 'unspecified', rtrId: up ? sess.nodeIp : '0.0.0.0', shutStQual: sess.reason === 'admin-down' ? 'admin' : 'unspecified',
+        addr: sess.nodeIp,
+        advCap: up ? 'as4,dynamic,dynamic-gr,dynamic-refresh,gr,ipv4-ucast,refresh,refresh-old' : '',
+        connAttempts: up ? '1' : '12',
+        connDrop: '0',
+        connEst: up ? '1' : '0',
+        connIf: up ? `vlan${sviVlan(s, sess.leaf)}` : 'unspecified',
+        dn: `${dom(sess.leaf)}/peer-[${l3.nodeSubnet}]/ent-[${sess.nodeIp}]`,
+        fd: up ? '59' : '4294967295',
+        flags: up ? 'cap-neg,gr-enabled,connected' : '',
+        holdIntvl: '180',
+        kaIntvl: '60',
+        lastFlapTs: LAB_EPOCH,
+        localIp: up ? a.ip : '0.0.0.0',
+        localPort: up ? '179' : 'unspecified',
+        modTs: LAB_EPOCH,
+        monPolDn: 'uni/fabric/monfab-default',
+        name: '',
+        operSt: sess.state,
+        passwdSet: l3.password ? 'enabled' : 'disabled',
+        peerIdx: '1',
+        prevOperSt: up ? 'openconfirm' : 'idle',
+        rcvCap: up ? 'as4,ipv4-ucast,refresh' : '',
+        remotePort: up ? '38211' : 'unspecified',
+        rtrId: up ? sess.nodeIp : '0.0.0.0',
+        shutStQual: sess.reason === 'admin-down' ? 'admin' : 'unspecified',
         // The why of a down session lives in the ground truth; NX-OS does not spell it out on the entry.
-        stReason: 'none', status: '', type: 'ebgp',
+        stReason: 'none',
+        status: '',
+        type: 'ebgp',
       }),
     );
   }
@@ -123,8 +341,16 @@ export function routeMos(w: LabWorld, routes: RouteTruth[]): WireMo[] {
       const nhVrf = direct ? vrf : 'overlay-1';
       mos.push(
         wireMo('uribv4Nexthop', {
-          addr: `${nh.addr}/32`, dn: `${route}/nh-[${owner}]-[${nh.addr}/32]-[${iface}]-[${nhVrf}]`, if: iface, metric: '0', owner,
-          pref: direct ? '20' : '200', routeType: 'bgp', status: '', tag, vrf: nhVrf,
+          addr: `${nh.addr}/32`,
+          dn: `${route}/nh-[${owner}]-[${nh.addr}/32]-[${iface}]-[${nhVrf}]`,
+          if: iface,
+          metric: '0',
+          owner,
+          pref: direct ? '20' : '200',
+          routeType: 'bgp',
+          status: '',
+          tag,
+          vrf: nhVrf,
         }),
       );
     }

@@ -27,7 +27,12 @@ export function generateScenario(opts: GenerateOptions): Scenario {
   const leaves = Array.from({ length: leafCount }, (_, i) => ({ id: 101 + i, name: `leaf-${101 + i}`, rack: Math.floor(i / 2) + 1 }));
   const vpcPairs = Array.from({ length: racks }, (_, r) => [101 + 2 * r, 102 + 2 * r] as [number, number]);
   const size = parseCidr(NODE_SUBNET).size;
-  const anchors = leaves.map((l, i) => ({ leaf: l.id, rack: l.rack, ip: hostAt(NODE_SUBNET, size - 10 - i), routerId: `1.1.${Math.floor(l.id / 256)}.${l.id % 256}` }));
+  const anchors = leaves.map((l, i) => ({
+    leaf: l.id,
+    rack: l.rack,
+    ip: hostAt(NODE_SUBNET, size - 10 - i),
+    routerId: `1.1.${Math.floor(l.id / 256)}.${l.id % 256}`,
+  }));
   const password = `lab-${seed}`;
   const hosts: ScenarioInput['hosts'] = [];
   const nodes: Scenario['cluster']['nodes'] = [];
@@ -54,7 +59,19 @@ export function generateScenario(opts: GenerateOptions): Scenario {
       const kind = idx % 2 === 0 ? 'ahv' : 'esxi';
       h = { name: `${kind}-r${rack}-${String(idx).padStart(4, '0')}.lab.local`, vms: 0 };
       rackHost.set(rack, h);
-      hosts.push({ name: h.name, kind, links: [{ kind: 'vpc', leaves: [a, b], ports: [nextPort(a), nextPort(b)], nics: kind === 'esxi' ? ['vmnic0', 'vmnic1'] : ['eth0', 'eth1'], policyGroup: `${h.name.split('.')[0]}_PolGrp` }] });
+      hosts.push({
+        name: h.name,
+        kind,
+        links: [
+          {
+            kind: 'vpc',
+            leaves: [a, b],
+            ports: [nextPort(a), nextPort(b)],
+            nics: kind === 'esxi' ? ['vmnic0', 'vmnic1'] : ['eth0', 'eth1'],
+            policyGroup: `${h.name.split('.')[0]}_PolGrp`,
+          },
+        ],
+      });
     }
     h.vms++;
     nodes.push({ name, role, rack, host: h.name });
@@ -64,12 +81,18 @@ export function generateScenario(opts: GenerateOptions): Scenario {
   const podBlockPrefix = podsPerNode > 250 ? 22 : podsPerNode > 120 ? 23 : podsPerNode > 60 ? 24 : podsPerNode > 28 ? 25 : 26;
   const deployments = Math.max(1, opts.services);
   const workloads = Array.from({ length: deployments }, (_, d) => ({
-    name: `app-${String(d).padStart(4, '0')}`, namespace: `team-${d % 10}`, kind: 'Deployment' as const,
-    replicas: Math.floor(opts.pods / deployments) + (d < opts.pods % deployments ? 1 : 0), labels: { app: `app-${String(d).padStart(4, '0')}` },
+    name: `app-${String(d).padStart(4, '0')}`,
+    namespace: `team-${d % 10}`,
+    kind: 'Deployment' as const,
+    replicas: Math.floor(opts.pods / deployments) + (d < opts.pods % deployments ? 1 : 0),
+    labels: { app: `app-${String(d).padStart(4, '0')}` },
   }));
   const types = ['ClusterIP', 'NodePort', 'LoadBalancer', 'LoadBalancer'] as const;
   const services = Array.from({ length: opts.services }, (_, d) => ({
-    name: `svc-${String(d).padStart(4, '0')}`, namespace: `team-${d % 10}`, type: types[d % 4]!, selector: { app: `app-${String(d).padStart(4, '0')}` },
+    name: `svc-${String(d).padStart(4, '0')}`,
+    namespace: `team-${d % 10}`,
+    type: types[d % 4]!,
+    selector: { app: `app-${String(d).padStart(4, '0')}` },
     externalTrafficPolicy: d % 8 === 3 || d % 8 === 1 ? ('Local' as const) : ('Cluster' as const),
     externalIPs: d % 10 === 0 ? [hostAt('192.168.128.0/20', 1 + d / 10)] : [],
   }));
@@ -77,14 +100,36 @@ export function generateScenario(opts: GenerateOptions): Scenario {
     name: `generated-${leafCount}l-${opts.nodes}n`,
     seed,
     description: `generated: ${leafCount} leaves, ${opts.nodes} nodes, ${opts.pods} pods, ${opts.services} services`,
-    fabric: { controllers: [1, 2, 3].map((id) => ({ id, name: `apic${id}` })), spines: [201, 202].map((id) => ({ id, name: `spine-${id}` })), leaves, vpcPairs },
+    fabric: {
+      controllers: [1, 2, 3].map((id) => ({ id, name: `apic${id}` })),
+      spines: [201, 202].map((id) => ({ id, name: `spine-${id}` })),
+      leaves,
+      vpcPairs,
+    },
     tenant: 'k8s',
     vrf: 'vrf1',
-    l3out: { name: 'K8s_L3OUT', vlan: 12, physDomain: 'k8s-phys', nodeSubnet: NODE_SUBNET, fabricAs: 65002, peerAs: 65003, password, maxPaths: 16, anchors },
+    l3out: {
+      name: 'K8s_L3OUT',
+      vlan: 12,
+      physDomain: 'k8s-phys',
+      nodeSubnet: NODE_SUBNET,
+      fabricAs: 65002,
+      peerAs: 65003,
+      password,
+      maxPaths: 16,
+      anchors,
+    },
     hosts,
     cluster: {
-      name: 'generated', podSubnet: '10.128.0.0/10', podBlockPrefix, serviceSubnet: '10.96.0.0/16', externalSubnet: '192.168.128.0/20', loadBalancerSubnet: '192.168.144.0/20',
-      nodes, workloads, services,
+      name: 'generated',
+      podSubnet: '10.128.0.0/10',
+      podBlockPrefix,
+      serviceSubnet: '10.96.0.0/16',
+      externalSubnet: '192.168.128.0/20',
+      loadBalancerSubnet: '192.168.144.0/20',
+      nodes,
+      workloads,
+      services,
       cni: { kind: opts.cni ?? 'calico', as: 65003, peers: anchors.map((a) => ({ rack: a.rack, ip: a.ip, as: 65002, password })) },
     },
   };

@@ -51,7 +51,14 @@ export function groundTruth(w: LabWorld): GroundTruth {
       const host = hosts.get(n.host)!;
       const where = nodeLink(s, n);
       return {
-        name: n.name, ip: n.ip, mac: n.mac, rack: n.rack, ready: n.ready, host: n.host, hostKind: host.kind, via: host.behind ?? null,
+        name: n.name,
+        ip: n.ip,
+        mac: n.mac,
+        rack: n.rack,
+        ready: n.ready,
+        host: n.host,
+        hostKind: host.kind,
+        via: host.behind ?? null,
         pathDn: where ? linkPathDn(s, where.link) : null,
         leafPorts: where ? linkMembers(where.link).map((m) => ({ leaf: m.leaf, port: m.port })) : [],
       };
@@ -59,8 +66,12 @@ export function groundTruth(w: LabWorld): GroundTruth {
     sessions,
     routes: computeRoutes(w, sessions, services),
     services: services.map((sv) => ({
-      namespace: sv.spec.namespace, name: sv.spec.name, externalTrafficPolicy: sv.spec.externalTrafficPolicy,
-      ...(sv.clusterIP ? { clusterIP: sv.clusterIP } : {}), externalIPs: sv.externalIPs, ...(sv.loadBalancerIP ? { loadBalancerIP: sv.loadBalancerIP } : {}),
+      namespace: sv.spec.namespace,
+      name: sv.spec.name,
+      externalTrafficPolicy: sv.spec.externalTrafficPolicy,
+      ...(sv.clusterIP ? { clusterIP: sv.clusterIP } : {}),
+      externalIPs: sv.externalIPs,
+      ...(sv.loadBalancerIP ? { loadBalancerIP: sv.loadBalancerIP } : {}),
       endpointNodes: [...new Set(sv.endpoints.filter((p) => p.ready).map((p) => p.node))].sort(),
     })),
   };

@@ -1,5 +1,13 @@
 export * from './schema';
-export { ScenarioError, parseScenario, parseScenarioYaml, loadScenarioFile, loadShippedScenario, shippedScenarioNames, SCENARIO_DIR } from './load';
+export {
+  ScenarioError,
+  parseScenario,
+  parseScenarioYaml,
+  loadScenarioFile,
+  loadShippedScenario,
+  shippedScenarioNames,
+  SCENARIO_DIR,
+} from './load';
 export { createWorld, cloneWorld, type LabWorld, type NodeState, type PodState } from './world';
 export { deriveKubernetes } from './derive-k8s';
 export { deriveApic } from './derive-apic';

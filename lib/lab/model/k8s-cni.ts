@@ -26,11 +26,19 @@ function passwordSecret(w: LabWorld): KubeObject[] {
 function calico(w: LabWorld): Record<string, KubeObject[]> {
   const c = w.scenario.cluster;
   const adv = c.cni.advertise;
-  const crd = (kind: string, name: string, spec: Record<string, unknown>): KubeObject => ({ apiVersion: 'crd.projectcalico.org/v1', kind, metadata: meta(w, kind, undefined, name), spec });
+  const crd = (kind: string, name: string, spec: Record<string, unknown>): KubeObject => ({
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind,
+    metadata: meta(w, kind, undefined, name),
+    spec,
+  });
   return {
     bgpconfigurations: [
       crd('BGPConfiguration', 'default', {
-        asNumber: c.cni.as, logSeverityScreen: 'Info', nodeToNodeMeshEnabled: false, listenPort: 179,
+        asNumber: c.cni.as,
+        logSeverityScreen: 'Info',
+        nodeToNodeMeshEnabled: false,
+        listenPort: 179,
         ...(adv.clusterIPs ? { serviceClusterIPs: [{ cidr: c.serviceSubnet }] } : {}),
         ...(adv.externalIPs ? { serviceExternalIPs: [{ cidr: c.externalSubnet }] } : {}),
         ...(adv.loadBalancerIPs ? { serviceLoadBalancerIPs: [{ cidr: loadBalancerPool(w).cidr }] } : {}),
@@ -38,11 +46,22 @@ function calico(w: LabWorld): Record<string, KubeObject[]> {
     ],
     bgppeers: c.cni.peers.map((p) =>
       crd('BGPPeer', peerName(w, p), {
-        peerIP: p.ip, asNumber: p.as, nodeSelector: `rack_id == "${p.rack}"`,
+        peerIP: p.ip,
+        asNumber: p.as,
+        nodeSelector: `rack_id == "${p.rack}"`,
         ...(p.password !== undefined ? { password: { secretKeyRef: { name: BGP_SECRET, key: secretKey(p) } } } : {}),
       }),
     ),
-    ippools: [crd('IPPool', 'default-ipv4-ippool', { cidr: c.podSubnet, blockSize: c.podBlockPrefix, ipipMode: 'Never', vxlanMode: 'Never', natOutgoing: false, nodeSelector: 'all()' })],
+    ippools: [
+      crd('IPPool', 'default-ipv4-ippool', {
+        cidr: c.podSubnet,
+        blockSize: c.podBlockPrefix,
+        ipipMode: 'Never',
+        vxlanMode: 'Never',
+        natOutgoing: false,
+        nodeSelector: 'all()',
+      }),
+    ],
   };
 }
 
@@ -50,13 +69,35 @@ function calico(w: LabWorld): Record<string, KubeObject[]> {
 function cilium(w: LabWorld): Record<string, KubeObject[]> {
   const c = w.scenario.cluster;
   const racks = [...new Set(c.cni.peers.map((p) => p.rack))].sort((a, b) => a - b);
-  const obj = (kind: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>): KubeObject => ({ apiVersion: 'cilium.io/v2', kind, metadata: meta(w, kind, undefined, name, labels), spec });
-  const addresses = [...(c.cni.advertise.clusterIPs ? ['ClusterIP'] : []), ...(c.cni.advertise.externalIPs ? ['ExternalIP'] : []), ...(c.cni.advertise.loadBalancerIPs ? ['LoadBalancerIP'] : [])];
+  const obj = (kind: string, name: string, spec: Record<string, unknown>, labels?: Record<string, string>): KubeObject => ({
+    apiVersion: 'cilium.io/v2',
+    kind,
+    metadata: meta(w, kind, undefined, name, labels),
+    spec,
+  });
+  const addresses = [
+    ...(c.cni.advertise.clusterIPs ? ['ClusterIP'] : []),
+    ...(c.cni.advertise.externalIPs ? ['ExternalIP'] : []),
+    ...(c.cni.advertise.loadBalancerIPs ? ['LoadBalancerIP'] : []),
+  ];
   return {
     ciliumbgpclusterconfigs: racks.map((rack) =>
       obj('CiliumBGPClusterConfig', `rack-${rack}`, {
         nodeSelector: { matchLabels: { rack_id: String(rack) } },
-        bgpInstances: [{ name: `instance-${c.cni.as}`, localASN: c.cni.as, peers: c.cni.peers.filter((p) => p.rack === rack).map((p) => ({ name: `leaf-${peerName(w, p)}`, peerAddress: p.ip, peerASN: p.as, peerConfigRef: { name: `fabric-rack-${rack}` } })) }],
+        bgpInstances: [
+          {
+            name: `instance-${c.cni.as}`,
+            localASN: c.cni.as,
+            peers: c.cni.peers
+              .filter((p) => p.rack === rack)
+              .map((p) => ({
+                name: `leaf-${peerName(w, p)}`,
+                peerAddress: p.ip,
+                peerASN: p.as,
+                peerConfigRef: { name: `fabric-rack-${rack}` },
+              })),
+          },
+        ],
       }),
     ),
     ciliumbgppeerconfigs: racks.map((rack) => {
@@ -67,12 +108,21 @@ function cilium(w: LabWorld): Record<string, KubeObject[]> {
       });
     }),
     ciliumbgpadvertisements: [
-      obj('CiliumBGPAdvertisement', 'bgp-advertisements', {
-        advertisements: [
-          { advertisementType: 'PodCIDR' },
-          { advertisementType: 'Service', service: { addresses }, selector: { matchExpressions: [{ key: 'bgp-lab/no-advertise', operator: 'DoesNotExist' }] } },
-        ],
-      }, { advertise: 'bgp' }),
+      obj(
+        'CiliumBGPAdvertisement',
+        'bgp-advertisements',
+        {
+          advertisements: [
+            { advertisementType: 'PodCIDR' },
+            {
+              advertisementType: 'Service',
+              service: { addresses },
+              selector: { matchExpressions: [{ key: 'bgp-lab/no-advertise', operator: 'DoesNotExist' }] },
+            },
+          ],
+        },
+        { advertise: 'bgp' },
+      ),
     ],
   };
 }

@@ -14,11 +14,16 @@ function nodeObject(w: LabWorld, n: NodeState): KubeObject {
     const peers = cni.peers.filter((p) => p.rack === n.rack);
     annotations['kube-router.io/peer.ips'] = peers.map((p) => p.ip).join(',');
     annotations['kube-router.io/peer.asns'] = peers.map((p) => String(p.as)).join(',');
-    if (peers.some((p) => p.password)) annotations['kube-router.io/peer.passwords'] = peers.map((p) => Buffer.from(p.password ?? '').toString('base64')).join(',');
+    if (peers.some((p) => p.password))
+      annotations['kube-router.io/peer.passwords'] = peers.map((p) => Buffer.from(p.password ?? '').toString('base64')).join(',');
   }
   const labels: Record<string, string> = {
-    'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': n.name,
-    'kubernetes.io/os': 'linux', rack_id: String(n.rack),
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': n.name,
+    'kubernetes.io/os': 'linux',
+    rack_id: String(n.rack),
   };
   if (n.role === 'master') labels['node-role.kubernetes.io/control-plane'] = '';
   const taints = [
@@ -33,15 +38,28 @@ function nodeObject(w: LabWorld, n: NodeState): KubeObject {
     apiVersion: 'v1',
     kind: 'Node',
     metadata: { ...meta(w, 'Node', undefined, n.name, labels), annotations },
-    spec: { podCIDR: n.podCidr, podCIDRs: [n.podCidr], ...(n.schedulable ? {} : { unschedulable: true }), ...(taints.length ? { taints } : {}) },
+    spec: {
+      podCIDR: n.podCidr,
+      podCIDRs: [n.podCidr],
+      ...(n.schedulable ? {} : { unschedulable: true }),
+      ...(taints.length ? { taints } : {}),
+    },
     status: {
-      addresses: [{ type: 'InternalIP', address: n.ip }, { type: 'Hostname', address: n.name }],
+      addresses: [
+        { type: 'InternalIP', address: n.ip },
+        { type: 'Hostname', address: n.name },
+      ],
       capacity: { cpu: '16', memory: '65843880Ki', pods: '110' },
       allocatable: { cpu: '16', memory: '65741480Ki', pods: '110' },
       conditions: [{ ...ready, lastHeartbeatTime: LAB_EPOCH_K8S, lastTransitionTime: LAB_EPOCH_K8S }],
       nodeInfo: {
-        architecture: 'amd64', containerRuntimeVersion: 'containerd://2.1.4', kernelVersion: '6.8.0-48-generic', kubeletVersion: w.scenario.cluster.version,
-        operatingSystem: 'linux', osImage: 'Ubuntu 24.04.1 LTS', machineID: meta(w, 'machine', undefined, n.name).uid.replace(/-/g, ''),
+        architecture: 'amd64',
+        containerRuntimeVersion: 'containerd://2.1.4',
+        kernelVersion: '6.8.0-48-generic',
+        kubeletVersion: w.scenario.cluster.version,
+        operatingSystem: 'linux',
+        osImage: 'Ubuntu 24.04.1 LTS',
+        machineID: meta(w, 'machine', undefined, n.name).uid.replace(/-/g, ''),
       },
     },
   };
@@ -58,9 +76,19 @@ function containers(w: LabWorld, wl: WorkloadSpec): Record<string, unknown>[] {
   const c: Record<string, unknown> = { name: wl.name, image: image(wl) };
   if (wl.name === 'kube-router') {
     c.args = [
-      '--run-router=true', '--run-firewall=true', '--run-service-proxy=true', '--bgp-graceful-restart=true', '--bgp-holdtime=3s',
-      `--cluster-asn=${w.scenario.cluster.cni.as}`, '--advertise-external-ip=true', '--advertise-loadbalancer-ip=true', '--advertise-pod-cidr=true',
-      '--enable-ibgp=false', '--enable-overlay=false', '--enable-pod-egress=false', '--override-nexthop=true',
+      '--run-router=true',
+      '--run-firewall=true',
+      '--run-service-proxy=true',
+      '--bgp-graceful-restart=true',
+      '--bgp-holdtime=3s',
+      `--cluster-asn=${w.scenario.cluster.cni.as}`,
+      '--advertise-external-ip=true',
+      '--advertise-loadbalancer-ip=true',
+      '--advertise-pod-cidr=true',
+      '--enable-ibgp=false',
+      '--enable-overlay=false',
+      '--enable-pod-egress=false',
+      '--override-nexthop=true',
     ];
   }
   return [c];
@@ -70,16 +98,37 @@ function ownerRef(w: LabWorld, kind: string, namespace: string, name: string): R
   return { apiVersion: 'apps/v1', kind, name, uid: meta(w, kind, namespace, name).uid, controller: true, blockOwnerDeletion: true };
 }
 
-function podObject(w: LabWorld, p: PodState, node: NodeState | undefined, wl: WorkloadSpec, annotations: Record<string, string> | undefined): KubeObject {
+function podObject(
+  w: LabWorld,
+  p: PodState,
+  node: NodeState | undefined,
+  wl: WorkloadSpec,
+  annotations: Record<string, string> | undefined,
+): KubeObject {
   const isDeploy = wl.kind === 'Deployment';
   const rs = isDeploy ? `${wl.name}-${replicaSetHash(w, wl)}` : undefined;
-  const labels = { ...wl.labels, ...(isDeploy ? { 'pod-template-hash': replicaSetHash(w, wl) } : { 'controller-revision-hash': replicaSetHash(w, wl).slice(0, 9), 'pod-template-generation': '1' }) };
+  const labels = {
+    ...wl.labels,
+    ...(isDeploy
+      ? { 'pod-template-hash': replicaSetHash(w, wl) }
+      : { 'controller-revision-hash': replicaSetHash(w, wl).slice(0, 9), 'pod-template-generation': '1' }),
+  };
   const m = meta(w, 'Pod', p.namespace, p.name, labels);
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { ...m, ...(annotations ? { annotations } : {}), ownerReferences: [isDeploy ? ownerRef(w, 'ReplicaSet', wl.namespace, rs!) : ownerRef(w, 'DaemonSet', wl.namespace, wl.name)] },
-    spec: { nodeName: p.node, containers: containers(w, wl), ...(p.hostNetwork ? { hostNetwork: true } : {}), restartPolicy: 'Always', schedulerName: 'default-scheduler' },
+    metadata: {
+      ...m,
+      ...(annotations ? { annotations } : {}),
+      ownerReferences: [isDeploy ? ownerRef(w, 'ReplicaSet', wl.namespace, rs!) : ownerRef(w, 'DaemonSet', wl.namespace, wl.name)],
+    },
+    spec: {
+      nodeName: p.node,
+      containers: containers(w, wl),
+      ...(p.hostNetwork ? { hostNetwork: true } : {}),
+      restartPolicy: 'Always',
+      schedulerName: 'default-scheduler',
+    },
     status: {
       phase: 'Running',
       hostIP: node?.ip ?? '',
@@ -93,7 +142,16 @@ function podObject(w: LabWorld, p: PodState, node: NodeState | undefined, wl: Wo
         { type: 'ContainersReady', status: p.ready ? 'True' : 'False', lastTransitionTime: LAB_EPOCH_K8S },
         { type: 'Ready', status: p.ready ? 'True' : 'False', lastTransitionTime: LAB_EPOCH_K8S },
       ],
-      containerStatuses: [{ name: wl.name, ready: p.ready, restartCount: 0, image: image(wl), started: true, state: { running: { startedAt: LAB_EPOCH_K8S } } }],
+      containerStatuses: [
+        {
+          name: wl.name,
+          ready: p.ready,
+          restartCount: 0,
+          image: image(wl),
+          started: true,
+          state: { running: { startedAt: LAB_EPOCH_K8S } },
+        },
+      ],
     },
   };
 }
@@ -106,9 +164,19 @@ function workloadObjects(w: LabWorld, wl: WorkloadSpec, pods: PodState[]): { wor
     const desired = pods.length;
     return {
       workload: {
-        apiVersion: 'apps/v1', kind: 'DaemonSet', metadata: meta(w, 'DaemonSet', wl.namespace, wl.name, wl.labels),
+        apiVersion: 'apps/v1',
+        kind: 'DaemonSet',
+        metadata: meta(w, 'DaemonSet', wl.namespace, wl.name, wl.labels),
         spec: { selector, template },
-        status: { currentNumberScheduled: desired, desiredNumberScheduled: desired, numberAvailable: ready, numberReady: ready, numberMisscheduled: 0, updatedNumberScheduled: desired, observedGeneration: 1 },
+        status: {
+          currentNumberScheduled: desired,
+          desiredNumberScheduled: desired,
+          numberAvailable: ready,
+          numberReady: ready,
+          numberMisscheduled: 0,
+          updatedNumberScheduled: desired,
+          observedGeneration: 1,
+        },
       },
     };
   }
@@ -116,10 +184,20 @@ function workloadObjects(w: LabWorld, wl: WorkloadSpec, pods: PodState[]): { wor
   const rsName = `${wl.name}-${hash}`;
   const status = { replicas: pods.length, readyReplicas: ready, availableReplicas: ready, observedGeneration: 1 };
   return {
-    workload: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta(w, 'Deployment', wl.namespace, wl.name, wl.labels), spec: { replicas: wl.replicas, selector, template }, status: { ...status, updatedReplicas: pods.length } },
+    workload: {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: meta(w, 'Deployment', wl.namespace, wl.name, wl.labels),
+      spec: { replicas: wl.replicas, selector, template },
+      status: { ...status, updatedReplicas: pods.length },
+    },
     replicaSet: {
-      apiVersion: 'apps/v1', kind: 'ReplicaSet',
-      metadata: { ...meta(w, 'ReplicaSet', wl.namespace, rsName, { ...wl.labels, 'pod-template-hash': hash }), ownerReferences: [ownerRef(w, 'Deployment', wl.namespace, wl.name)] },
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: {
+        ...meta(w, 'ReplicaSet', wl.namespace, rsName, { ...wl.labels, 'pod-template-hash': hash }),
+        ownerReferences: [ownerRef(w, 'Deployment', wl.namespace, wl.name)],
+      },
       spec: { replicas: wl.replicas, selector: { matchLabels: { ...wl.labels, 'pod-template-hash': hash } }, template },
       status: { ...status, fullyLabeledReplicas: pods.length },
     },
@@ -136,14 +214,33 @@ export function deriveCoreResources(w: LabWorld): Record<string, KubeObject[]> {
     if (list) list.push(p);
     else podsOf.set(p.workload, [p]);
   }
-  const namespaces = [...new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease', ...w.scenario.cluster.namespaces, ...workloads.map((wl) => wl.namespace), ...w.scenario.cluster.services.map((s) => s.namespace)])];
-  if (w.scenario.cluster.secondaryNetworks.length > 0 && !namespaces.includes('aci-containers-system')) namespaces.push('aci-containers-system');
+  const namespaces = [
+    ...new Set([
+      'default',
+      'kube-system',
+      'kube-public',
+      'kube-node-lease',
+      ...w.scenario.cluster.namespaces,
+      ...workloads.map((wl) => wl.namespace),
+      ...w.scenario.cluster.services.map((s) => s.namespace),
+    ]),
+  ];
+  if (w.scenario.cluster.secondaryNetworks.length > 0 && !namespaces.includes('aci-containers-system'))
+    namespaces.push('aci-containers-system');
   const attachments = secondaryAttachments(w);
   const nodeByName = new Map(w.nodes.map((n) => [n.name, n]));
   const out: Record<string, KubeObject[]> = {
-    namespaces: namespaces.map((ns) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: meta(w, 'Namespace', undefined, ns, { 'kubernetes.io/metadata.name': ns }), spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } })),
+    namespaces: namespaces.map((ns) => ({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: meta(w, 'Namespace', undefined, ns, { 'kubernetes.io/metadata.name': ns }),
+      spec: { finalizers: ['kubernetes'] },
+      status: { phase: 'Active' },
+    })),
     nodes: w.nodes.map((n) => nodeObject(w, n)),
-    pods: w.pods.map((p) => podObject(w, p, nodeByName.get(p.node), byKey.get(p.workload)!, attachments.podAnnotations.get(`${p.namespace}/${p.name}`))),
+    pods: w.pods.map((p) =>
+      podObject(w, p, nodeByName.get(p.node), byKey.get(p.workload)!, attachments.podAnnotations.get(`${p.namespace}/${p.name}`)),
+    ),
     deployments: [],
     replicasets: [],
     daemonsets: [],

@@ -25,23 +25,37 @@ export function secondaryAttachments(w: LabWorld): SecondaryAttachments {
   const nets = new Map(s.cluster.secondaryNetworks.map((n) => [n.name, n]));
   const workloads = new Map(allWorkloads(s).map((wl) => [`${wl.namespace}/${wl.name}`, wl]));
   const podAnnotations = new Map<string, Record<string, string>>();
-  const perNodeNet = new Map<string, { node: string; net: string; namespace: string; pods: { localIface: string; podRef: { name: string; namespace: string } }[] }>();
+  const perNodeNet = new Map<
+    string,
+    { node: string; net: string; namespace: string; pods: { localIface: string; podRef: { name: string; namespace: string } }[] }
+  >();
   const addressIndex = new Map<string, number>();
   if (nets.size === 0) return { podAnnotations, nfnas: [] };
   for (const pod of w.pods) {
     const wl = workloads.get(pod.workload);
     if (!wl || wl.networks.length === 0) continue;
-    const status: Record<string, unknown>[] = [{ name: PRIMARY_NETWORK[s.cluster.cni.kind], interface: 'eth0', ips: [pod.ip], default: true, dns: {} }];
+    const status: Record<string, unknown>[] = [
+      { name: PRIMARY_NETWORK[s.cluster.cni.kind], interface: 'eth0', ips: [pod.ip], default: true, dns: {} },
+    ];
     wl.networks.forEach((netName, i) => {
       const net = nets.get(netName)!;
       const iface = `net${i + 1}`;
       const k = addressIndex.get(netName) ?? 0;
       addressIndex.set(netName, k + 1);
-      status.push({ name: `${pod.namespace}/${netName}`, interface: iface, ips: [hostAt(net.subnet, 10 + k)], mac: stableMac('02:00:00', s.seed, pod.namespace, pod.name, netName).toLowerCase(), dns: {} });
+      status.push({
+        name: `${pod.namespace}/${netName}`,
+        interface: iface,
+        ips: [hostAt(net.subnet, 10 + k)],
+        mac: stableMac('02:00:00', s.seed, pod.namespace, pod.name, netName).toLowerCase(),
+        dns: {},
+      });
       const key = `${pod.node}|${netName}`;
       let entry = perNodeNet.get(key);
       if (!entry) perNodeNet.set(key, (entry = { node: pod.node, net: netName, namespace: pod.namespace, pods: [] }));
-      entry.pods.push({ localIface: net.kind === 'bridge' ? `veth-${pod.name}`.slice(0, 15) : iface, podRef: { name: pod.name, namespace: pod.namespace } });
+      entry.pods.push({
+        localIface: net.kind === 'bridge' ? `veth-${pod.name}`.slice(0, 15) : iface,
+        podRef: { name: pod.name, namespace: pod.namespace },
+      });
     });
     podAnnotations.set(`${pod.namespace}/${pod.name}`, { 'k8s.v1.cni.cncf.io/network-status': JSON.stringify(status) });
   }

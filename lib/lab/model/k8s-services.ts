@@ -7,7 +7,15 @@ import type { LabWorld } from './world';
 function serviceObject(w: LabWorld, svc: ServiceState): KubeObject {
   const sp = svc.spec;
   const isKubernetesApi = sp.namespace === 'default' && sp.name === 'kubernetes';
-  const ports = [{ name: isKubernetesApi ? 'https' : 'http', protocol: 'TCP', port: sp.port, targetPort: isKubernetesApi ? 6443 : sp.port, ...(sp.type === 'NodePort' || sp.type === 'LoadBalancer' ? { nodePort: 30000 + (hashPort(w, sp.namespace, sp.name) % 2767) } : {}) }];
+  const ports = [
+    {
+      name: isKubernetesApi ? 'https' : 'http',
+      protocol: 'TCP',
+      port: sp.port,
+      targetPort: isKubernetesApi ? 6443 : sp.port,
+      ...(sp.type === 'NodePort' || sp.type === 'LoadBalancer' ? { nodePort: 30000 + (hashPort(w, sp.namespace, sp.name) % 2767) } : {}),
+    },
+  ];
   const spec: Record<string, unknown> =
     sp.type === 'ExternalName'
       ? { type: 'ExternalName', externalName: sp.externalName ?? `${sp.name}.example.com` }
@@ -21,7 +29,9 @@ function serviceObject(w: LabWorld, svc: ServiceState): KubeObject {
           ...(Object.keys(sp.selector).length ? { selector: sp.selector } : {}),
           ...(svc.externalIPs.length ? { externalIPs: svc.externalIPs } : {}),
           ...(sp.type === 'NodePort' || sp.type === 'LoadBalancer' ? { externalTrafficPolicy: sp.externalTrafficPolicy } : {}),
-          ...(sp.type === 'LoadBalancer' && sp.externalTrafficPolicy === 'Local' ? { healthCheckNodePort: 32000 + (hashPort(w, sp.namespace, sp.name) % 700) } : {}),
+          ...(sp.type === 'LoadBalancer' && sp.externalTrafficPolicy === 'Local'
+            ? { healthCheckNodePort: 32000 + (hashPort(w, sp.namespace, sp.name) % 700) }
+            : {}),
           ...(sp.loadBalancerIP ? { loadBalancerIP: sp.loadBalancerIP } : {}),
           internalTrafficPolicy: 'Cluster',
           sessionAffinity: 'None',
@@ -29,7 +39,13 @@ function serviceObject(w: LabWorld, svc: ServiceState): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: meta(w, 'Service', sp.namespace, sp.name, isKubernetesApi ? { component: 'apiserver', provider: 'kubernetes' } : { app: sp.name }),
+    metadata: meta(
+      w,
+      'Service',
+      sp.namespace,
+      sp.name,
+      isKubernetesApi ? { component: 'apiserver', provider: 'kubernetes' } : { app: sp.name },
+    ),
     spec,
     status: { loadBalancer: svc.loadBalancerIP ? { ingress: [{ ip: svc.loadBalancerIP, ipMode: 'VIP' }] } : {} },
   };
@@ -45,7 +61,9 @@ function endpointSlices(w: LabWorld, svc: ServiceState): KubeObject[] {
   const isKubernetesApi = sp.namespace === 'default' && sp.name === 'kubernetes';
   if (sp.type === 'ExternalName' || (!isKubernetesApi && Object.keys(sp.selector).length === 0)) return [];
   const endpoints = isKubernetesApi
-    ? w.nodes.filter((n) => n.role === 'master').map((n) => ({ addresses: [n.ip], conditions: { ready: n.ready, serving: n.ready, terminating: false }, nodeName: n.name }))
+    ? w.nodes
+        .filter((n) => n.role === 'master')
+        .map((n) => ({ addresses: [n.ip], conditions: { ready: n.ready, serving: n.ready, terminating: false }, nodeName: n.name }))
     : svc.endpoints.map((p) => ({
         addresses: [p.ip],
         conditions: { ready: p.ready, serving: p.ready, terminating: false },
@@ -62,9 +80,20 @@ function endpointSlices(w: LabWorld, svc: ServiceState): KubeObject[] {
       metadata: {
         ...meta(w, 'EndpointSlice', sp.namespace, name, {
           'kubernetes.io/service-name': sp.name,
-          'endpointslice.kubernetes.io/managed-by': isKubernetesApi ? 'endpointslicemirroring-controller.k8s.io' : 'endpointslice-controller.k8s.io',
+          'endpointslice.kubernetes.io/managed-by': isKubernetesApi
+            ? 'endpointslicemirroring-controller.k8s.io'
+            : 'endpointslice-controller.k8s.io',
         }),
-        ownerReferences: [{ apiVersion: 'v1', kind: 'Service', name: sp.name, uid: meta(w, 'Service', sp.namespace, sp.name).uid, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: 'v1',
+            kind: 'Service',
+            name: sp.name,
+            uid: meta(w, 'Service', sp.namespace, sp.name).uid,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       addressType: 'IPv4',
       endpoints: chunk,

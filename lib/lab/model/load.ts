@@ -50,7 +50,8 @@ export function crossCheck(s: Scenario): string[] {
         if (!leafIds.has(id)) errors.push(`${at}.leaves.${j}: leaf ${id} is not in fabric.leaves`);
       });
       if (l.nics.length !== l.ports.length) errors.push(`${at}.nics: needs one NIC per port (${l.ports.length})`);
-      if (l.kind === 'single' && (l.ports.length !== 1 || l.leaves.length !== 1)) errors.push(`${at}: a single link has one leaf and one port`);
+      if (l.kind === 'single' && (l.ports.length !== 1 || l.leaves.length !== 1))
+        errors.push(`${at}: a single link has one leaf and one port`);
       if (l.kind === 'vpc') {
         const pair = s.fabric.vpcPairs.find((p) => p.includes(l.leaves[0] ?? -1) && p.includes(l.leaves[1] ?? -1));
         if (l.leaves.length !== 2 || !pair) errors.push(`${at}.leaves: a vpc link needs the two leaves of one fabric.vpcPairs entry`);
@@ -70,7 +71,8 @@ export function crossCheck(s: Scenario): string[] {
     const h = hosts.get(n.host);
     if (!h || h.kind === 'ucs-fi' || h.kind === 'blade-switch')
       errors.push(`cluster.nodes.${i}.host: "${n.host}" must name an esxi, ahv or baremetal host`);
-    if (n.ip && !inCidr(n.ip, s.l3out.nodeSubnet)) errors.push(`cluster.nodes.${i}.ip: ${n.ip} is outside l3out.nodeSubnet ${s.l3out.nodeSubnet}`);
+    if (n.ip && !inCidr(n.ip, s.l3out.nodeSubnet))
+      errors.push(`cluster.nodes.${i}.ip: ${n.ip} is outside l3out.nodeSubnet ${s.l3out.nodeSubnet}`);
   });
   const nets = new Set(s.cluster.secondaryNetworks.map((n) => n.name));
   s.cluster.workloads.forEach((w, i) =>

@@ -129,7 +129,8 @@ export function addLeaf(w: LabWorld, leaf: SwitchSpec, vpcPeer?: number): LabWor
 
 export function setExternalTrafficPolicy(w: LabWorld, namespace: string, name: string, policy: 'Cluster' | 'Local'): LabWorld {
   const next = cloneWorld(w);
-  const svc = next.scenario.cluster.services.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no service ${namespace}/${name}`);
+  const svc =
+    next.scenario.cluster.services.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no service ${namespace}/${name}`);
   svc.externalTrafficPolicy = policy;
   return next;
 }

@@ -78,7 +78,8 @@ export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSes
     }
   }
   const anchorsWith = new Map<string, number[]>();
-  for (const [leaf, table] of learned) for (const prefix of table.keys()) anchorsWith.set(prefix, [...(anchorsWith.get(prefix) ?? []), leaf]);
+  for (const [leaf, table] of learned)
+    for (const prefix of table.keys()) anchorsWith.set(prefix, [...(anchorsWith.get(prefix) ?? []), leaf]);
   const out: RouteTruth[] = [];
   for (const leaf of s.fabric.leaves) {
     const local = learned.get(leaf.id);
@@ -86,7 +87,12 @@ export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSes
       const direct = local?.get(prefix);
       if (direct) {
         const hops = [...direct].sort((a, b) => compareIp(a.ip, b.ip));
-        out.push({ leaf: leaf.id, prefix, candidates: hops.length, nextHops: hops.slice(0, maxPaths).map((n) => ({ addr: n.ip, node: n.name, viaLeaf: null })) });
+        out.push({
+          leaf: leaf.id,
+          prefix,
+          candidates: hops.length,
+          nextHops: hops.slice(0, maxPaths).map((n) => ({ addr: n.ip, node: n.name, viaLeaf: null })),
+        });
       } else {
         const teps = anchors.map((a) => ({ addr: leafTep(s, a), node: null, viaLeaf: a })).sort((a, b) => compareIp(a.addr, b.addr));
         out.push({ leaf: leaf.id, prefix, candidates: teps.length, nextHops: teps.slice(0, maxPaths) });

@@ -60,7 +60,8 @@ export function computeServices(w: LabWorld): ServiceState[] {
       return;
     }
     const clusterIP = spec.headless ? 'None' : hostAt(c.serviceSubnet, i === 0 ? 1 : 9 + i);
-    const loadBalancerIP = spec.type === 'LoadBalancer' ? (spec.loadBalancerIP ?? hostAt(lbPool.cidr, lbPool.firstOffset + lbIndex++)) : undefined;
+    const loadBalancerIP =
+      spec.type === 'LoadBalancer' ? (spec.loadBalancerIP ?? hostAt(lbPool.cidr, lbPool.firstOffset + lbIndex++)) : undefined;
     out.push({ spec, clusterIP, externalIPs: spec.externalIPs, ...(loadBalancerIP ? { loadBalancerIP } : {}), endpoints });
   });
   return out;

@@ -3,8 +3,10 @@ import { wireMo } from '../../aci/mo';
 import { ApicTree, type TreeChange } from '../apic';
 import { ApicSync } from './apic-sync';
 
-const route = (attrs: Record<string, string>) => wireMo('uribv4Route', { dn: 'topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[10.0.0.0/24]', prefix: '10.0.0.0/24', ...attrs });
-const hop = (addr: string) => wireMo('uribv4Nexthop', { dn: `topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[10.0.0.0/24]/nh-[${addr}]`, addr });
+const route = (attrs: Record<string, string>) =>
+  wireMo('uribv4Route', { dn: 'topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[10.0.0.0/24]', prefix: '10.0.0.0/24', ...attrs });
+const hop = (addr: string) =>
+  wireMo('uribv4Nexthop', { dn: `topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[10.0.0.0/24]/nh-[${addr}]`, addr });
 
 function recorder(tree: ApicTree): TreeChange[][] {
   const batches: TreeChange[][] = [];
@@ -20,7 +22,10 @@ describe('ApicSync', () => {
     const batches = recorder(tree);
     expect(sync.apply([route({ flags: '' }), hop('1.1.1.1'), hop('1.1.1.3')])).toEqual({ upserted: 1, deleted: 1 });
     expect(batches).toHaveLength(1);
-    expect(batches[0]!.map((c) => [c.kind, c.mo.attrs.addr])).toEqual([['deleted', '1.1.1.2'], ['created', '1.1.1.3']]);
+    expect(batches[0]!.map((c) => [c.kind, c.mo.attrs.addr])).toEqual([
+      ['deleted', '1.1.1.2'],
+      ['created', '1.1.1.3'],
+    ]);
   });
 
   it('recreates an MO that lost an attribute, rewriting the wanted children its delete took along', () => {

@@ -95,7 +95,10 @@ export class KubeSync {
     const before = current.metadata.resourceVersion;
     let after = this.store.update(body, { resource: def, namespace: want.namespace });
     if (def.statusSubresource && want.derived.status !== undefined && !isDeepStrictEqual(after.status, want.derived.status)) {
-      after = this.store.update({ ...after, status: structuredClone(want.derived.status) }, { resource: def, namespace: want.namespace, subresource: 'status' });
+      after = this.store.update(
+        { ...after, status: structuredClone(want.derived.status) },
+        { resource: def, namespace: want.namespace, subresource: 'status' },
+      );
     }
     if (after.metadata.resourceVersion !== before) stats.updated++;
   }

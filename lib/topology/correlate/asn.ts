@@ -66,12 +66,22 @@ export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSou
   }
   const distinct = [...new Set(found.map((f) => f.asn))].sort((a, b) => a - b);
   if (distinct.length === 0) {
-    ctx.g.problem('warning', 'asn-not-detected', 'cluster', 'No cluster AS number found (Calico BGPConfiguration, kube-router --cluster-asn or node annotation, Cilium CiliumBGPClusterConfig); routes cannot be marked as Kubernetes routes.');
+    ctx.g.problem(
+      'warning',
+      'asn-not-detected',
+      'cluster',
+      'No cluster AS number found (Calico BGPConfiguration, kube-router --cluster-asn or node annotation, Cilium CiliumBGPClusterConfig); routes cannot be marked as Kubernetes routes.',
+    );
     return { asn: null, asnSource: null };
   }
   if (distinct.length > 1) {
     const detail = found.map((f) => `${f.from}: ${f.asn}`).join(', ');
-    ctx.g.problem('warning', 'asn-ambiguous', 'cluster', `Several cluster AS numbers found (${detail}); akb cannot tell which routes are Kubernetes routes.`);
+    ctx.g.problem(
+      'warning',
+      'asn-ambiguous',
+      'cluster',
+      `Several cluster AS numbers found (${detail}); akb cannot tell which routes are Kubernetes routes.`,
+    );
     return { asn: null, asnSource: null };
   }
   const source = SOURCE_ORDER.find((s) => found.some((f) => f.source === s)) ?? null;

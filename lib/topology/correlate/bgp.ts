@@ -13,7 +13,13 @@ export function addBgpSessions(ctx: Context): void {
     const leaf = ensureSwitch(ctx, e.nodeId);
     const id = edgeId('bgp', node, leaf, e.addr);
     const acceptedPaths = e.afs.reduce<number | null>((sum, af) => (af.acceptedPaths === null ? sum : (sum ?? 0) + af.acceptedPaths), null);
-    ctx.g.addEdge({ id, kind: 'bgp', source: node, target: leaf, data: { state: e.operSt, peerIp: e.addr, type: e.type, localIp: e.localIp, acceptedPaths } });
+    ctx.g.addEdge({
+      id,
+      kind: 'bgp',
+      source: node,
+      target: leaf,
+      data: { state: e.operSt, peerIp: e.addr, type: e.type, localIp: e.localIp, acceptedPaths },
+    });
     if (e.operSt !== 'established') {
       ctx.g.problem('error', 'bgp-session-not-established', id, `BGP session from ${leaf} to ${e.addr} is ${e.operSt}.`);
     }

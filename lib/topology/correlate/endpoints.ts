@@ -78,7 +78,12 @@ export function resolveAttachments(ctx: Context, ports: PortIndex): Map<string, 
     }
     if (!cep) {
       if (ips.length > 0) {
-        ctx.g.problem('error', 'node-endpoint-not-learned', node.id, `No endpoint with IP ${ips.join(' or ')} is learned in VRF ${ctx.dom}.`);
+        ctx.g.problem(
+          'error',
+          'node-endpoint-not-learned',
+          node.id,
+          `No endpoint with IP ${ips.join(' or ')} is learned in VRF ${ctx.dom}.`,
+        );
       }
       continue;
     }
@@ -88,8 +93,16 @@ export function resolveAttachments(ctx: Context, ports: PortIndex): Map<string, 
       const arps = (arpByMac.get(cep.mac) ?? []).filter((a) => a.upTs !== null);
       const newest = arps.sort((a, b) => b.upTs! - a.upTs!)[0];
       const chosen = newest?.nodeId != null ? refs.filter((r) => r.nodeIds.includes(newest.nodeId!)) : [];
-      const resolution = chosen.length > 0 ? `the newest ARP adjacency (node ${newest!.nodeId}) selects ${chosen.map((r) => r.dn).join(', ')}` : 'no ARP adjacency resolves it';
-      ctx.g.problem('warning', 'endpoint-on-several-paths', node.id, `Endpoint ${cep.mac} is learned on ${refs.length} paths (${refs.map((r) => r.dn).join(', ')}); ${resolution}.`);
+      const resolution =
+        chosen.length > 0
+          ? `the newest ARP adjacency (node ${newest!.nodeId}) selects ${chosen.map((r) => r.dn).join(', ')}`
+          : 'no ARP adjacency resolves it';
+      ctx.g.problem(
+        'warning',
+        'endpoint-on-several-paths',
+        node.id,
+        `Endpoint ${cep.mac} is learned on ${refs.length} paths (${refs.map((r) => r.dn).join(', ')}); ${resolution}.`,
+      );
       if (chosen.length > 0) refs = chosen;
     }
     const paths = refs;

@@ -45,7 +45,16 @@ function fromLldp(i: LldpIf, path: string): Neighbour | null {
   if (!adj) return null;
   const kind = neighbourKind(adj.sysDesc);
   const name = adj.sysName || adj.mgmtIp || adj.chassisIdV;
-  return { name, description: adj.sysDesc, kind, remotePort: lldpRemotePort(adj, kind), protocol: 'lldp', leafNodeId: i.nodeId, leafPort: i.id, path };
+  return {
+    name,
+    description: adj.sysDesc,
+    kind,
+    remotePort: lldpRemotePort(adj, kind),
+    protocol: 'lldp',
+    leafNodeId: i.nodeId,
+    leafPort: i.id,
+    path,
+  };
 }
 
 function fromCdp(i: CdpIf, path: string): Neighbour | null {
@@ -55,7 +64,16 @@ function fromCdp(i: CdpIf, path: string): Neighbour | null {
   // devId is often `name(serial)`: the serial is not part of the host name.
   const name = adj.sysName || adj.devId.replace(/\([^)]*\)$/, '');
   const description = adj.ver || adj.platId;
-  return { name, description, kind: neighbourKind(`${adj.ver} ${adj.platId}`), remotePort: adj.portId, protocol: 'cdp', leafNodeId: i.nodeId, leafPort: i.id, path };
+  return {
+    name,
+    description,
+    kind: neighbourKind(`${adj.ver} ${adj.platId}`),
+    remotePort: adj.portId,
+    protocol: 'cdp',
+    leafNodeId: i.nodeId,
+    leafPort: i.id,
+    path,
+  };
 }
 
 /** Neighbours on every fabric port of the node's paths: LLDP where it is up both ways, else CDP, port by port. */
@@ -96,7 +114,12 @@ export function addNeighbours(ctx: Context, ports: PortIndex, attachments: Map<s
     const node = ctx.g.node(nodeGid)!;
     const neighbours = findNeighbours(att, ports);
     if (neighbours.length === 0) {
-      ctx.g.problem('warning', 'no-lldp-neighbour', nodeGid, `No LLDP or CDP neighbour on ${att.paths.map((p) => p.dn).join(', ') || 'the endpoint path'}; enable LLDP/CDP on the host or hypervisor.`);
+      ctx.g.problem(
+        'warning',
+        'no-lldp-neighbour',
+        nodeGid,
+        `No LLDP or CDP neighbour on ${att.paths.map((p) => p.dn).join(', ') || 'the endpoint path'}; enable LLDP/CDP on the host or hypervisor.`,
+      );
       continue;
     }
     for (const n of neighbours) {
@@ -108,7 +131,12 @@ export function addNeighbours(ctx: Context, ports: PortIndex, attachments: Map<s
         continue;
       }
       const hv = hypervisorId(n.name);
-      ctx.g.addNode({ id: hv, kind: 'hypervisor', name: n.name, data: { description: n.description, neighbourKind: n.kind, protocol: n.protocol } });
+      ctx.g.addNode({
+        id: hv,
+        kind: 'hypervisor',
+        name: n.name,
+        data: { description: n.description, neighbourKind: n.kind, protocol: n.protocol },
+      });
       ctx.g.addEdge({ id: edgeId('link', hv, leaf, n.leafPort), kind: 'link', source: hv, target: leaf, data });
       ctx.g.addEdge({ id: edgeId('runs-on', nodeGid, hv), kind: 'runs-on', source: nodeGid, target: hv, data: {} });
     }

@@ -46,7 +46,8 @@ export function addNodesAndPods(ctx: Context): Map<string, string> {
     }
     ctx.g.addNode({ id, kind: 'k8s-node', name, data: { ip: ips[0] ?? '', ips, mac: '', bareMetal: false, labels, paths: [] } });
     for (const ip of ips) if (!ctx.nodeByIp.has(ip)) ctx.nodeByIp.set(ip, id);
-    if (ips.length === 0) ctx.g.problem('warning', 'node-ip-unknown', id, `Node ${name} has no InternalIP/ExternalIP address and no pod reports a hostIP.`);
+    if (ips.length === 0)
+      ctx.g.problem('warning', 'node-ip-unknown', id, `Node ${name} has no InternalIP/ExternalIP address and no pod reports a hostIP.`);
   };
   for (const node of ctx.inputs.k8s('nodes')) addNode(node.metadata.name, nodeAddresses(node), node.metadata.labels ?? {});
   for (const name of podsByNode.keys()) addNode(name, [], {});
@@ -61,7 +62,14 @@ export function addNodesAndPods(ctx: Context): Map<string, string> {
       id,
       kind: 'pod',
       name: pod.metadata.name,
-      data: { namespace: ns, ip: ips[0] ?? '', ips, labels: pod.metadata.labels ?? {}, nodeName: pod.spec?.nodeName ?? null, hostNetwork: pod.spec?.hostNetwork ?? false },
+      data: {
+        namespace: ns,
+        ip: ips[0] ?? '',
+        ips,
+        labels: pod.metadata.labels ?? {},
+        nodeName: pod.spec?.nodeName ?? null,
+        hostNetwork: pod.spec?.hostNetwork ?? false,
+      },
     });
     // Host-network pods share the node's IP: the node, not the pod, owns that address.
     if (!pod.spec?.hostNetwork) for (const ip of ips) if (!podByIp.has(ip)) podByIp.set(ip, id);

@@ -38,14 +38,20 @@ export function addRoutes(ctx: Context, teps: Map<string, string>, asn: number |
   }
   for (const route of ctx.g.allRoutes()) {
     route.nextHops.sort((a, b) => compareStrings(a.ip, b.ip) || compareStrings(a.tag, b.tag));
-    route.kubernetes = asn !== null && route.nextHops.length > 0 && route.nextHops.every((h) => /^\d+$/.test(h.tag) && Number(h.tag) === asn);
+    route.kubernetes =
+      asn !== null && route.nextHops.length > 0 && route.nextHops.every((h) => /^\d+$/.test(h.tag) && Number(h.tag) === asn);
     const addr = route.prefix.slice(0, route.prefix.indexOf('/'));
     const svc = isHostRoute(route.prefix) ? services.at(addr) : route.kubernetes ? services.within(route.prefix) : [];
     route.services = [...new Set(svc)].sort(compareStrings);
     if (!route.kubernetes) continue;
     for (const h of route.nextHops) {
       if (h.node === null && !h.fabricNode) {
-        ctx.g.problem('warning', 'route-next-hop-not-a-node', route.leaf, `${route.prefix} is tagged with the cluster AS but its next hop ${h.ip} is no Kubernetes node.`);
+        ctx.g.problem(
+          'warning',
+          'route-next-hop-not-a-node',
+          route.leaf,
+          `${route.prefix} is tagged with the cluster AS but its next hop ${h.ip} is no Kubernetes node.`,
+        );
       }
     }
   }

@@ -69,7 +69,12 @@ export function addSecondaryNetworks(ctx: Context): void {
     const cni = (spec.primaryCni ?? '').toLowerCase();
     const type = SECONDARY_TYPES.find((t) => t === cni) as SecondaryType | undefined;
     if (!type) {
-      ctx.g.problem('info', 'secondary-network-type-unsupported', node, `NodeFabricNetworkAttachment ${nfna.metadata.name} uses CNI ${JSON.stringify(spec.primaryCni ?? '')}; akb draws sriov, macvlan and bridge.`);
+      ctx.g.problem(
+        'info',
+        'secondary-network-type-unsupported',
+        node,
+        `NodeFabricNetworkAttachment ${nfna.metadata.name} uses CNI ${JSON.stringify(spec.primaryCni ?? '')}; akb draws sriov, macvlan and bridge.`,
+      );
       continue;
     }
     const netNs = spec.networkRef?.namespace ?? 'default';
@@ -123,7 +128,12 @@ export function addSecondaryNetworks(ctx: Context): void {
       const name = e.name ?? '';
       const network = name.includes('/') ? name : `${ns}/${name}`;
       if (covered.has(`${id}\u0000${network}`)) continue;
-      ctx.g.problem('warning', 'pod-network-without-fabric-link', id, `Interface ${e.interface ?? '?'} on network ${network} has no NodeFabricNetworkAttachment linking it to the fabric.`);
+      ctx.g.problem(
+        'warning',
+        'pod-network-without-fabric-link',
+        id,
+        `Interface ${e.interface ?? '?'} on network ${network} has no NodeFabricNetworkAttachment linking it to the fabric.`,
+      );
     }
   }
 }

@@ -27,7 +27,13 @@ export function addServices(ctx: Context, podByIp: Map<string, string>): IpIndex
       id,
       kind: 'service',
       name: s.metadata.name,
-      data: { namespace: ns, type: s.spec?.type ?? 'ClusterIP', ...ips, externalTrafficPolicy: s.spec?.externalTrafficPolicy ?? null, labels: s.metadata.labels ?? {} },
+      data: {
+        namespace: ns,
+        type: s.spec?.type ?? 'ClusterIP',
+        ...ips,
+        externalTrafficPolicy: s.spec?.externalTrafficPolicy ?? null,
+        labels: s.metadata.labels ?? {},
+      },
     });
     for (const ip of [...ips.clusterIPs, ...ips.externalIPs, ...ips.loadBalancerIPs]) index.add(ip, id);
   }
@@ -44,7 +50,8 @@ export function addServices(ctx: Context, podByIp: Map<string, string>): IpIndex
         const ip = ep.addresses?.map((a) => normaliseIp(a)).find((a) => a && podByIp.has(a));
         pod = ip ? podByIp.get(ip) : undefined;
       }
-      if (pod && ctx.g.hasNode(pod)) ctx.g.addEdge({ id: edgeId('selects', svc, pod), kind: 'selects', source: svc, target: pod, data: {} });
+      if (pod && ctx.g.hasNode(pod))
+        ctx.g.addEdge({ id: edgeId('selects', svc, pod), kind: 'selects', source: svc, target: pod, data: {} });
     }
   }
   return index;

@@ -37,7 +37,14 @@ function cellsFor(ctx: EcmpContext, p: ExpectedPrefix, leaf: string, route: Rout
       cells.push({ leaf, node, expected: true, installed: true, state: 'installed' });
     } else if (isInstalled) {
       const noEndpoint = p.policy === 'Local' && !p.services.some((s) => ctx.ready.get(s)?.has(node));
-      cells.push({ leaf, node, expected: false, installed: true, state: 'stale', cause: noEndpoint ? 'no-ready-endpoint' : 'not-expected' });
+      cells.push({
+        leaf,
+        node,
+        expected: false,
+        installed: true,
+        state: 'stale',
+        cause: noEndpoint ? 'no-ready-endpoint' : 'not-expected',
+      });
     } else {
       const session = ctx.peering.sessions.get(sessionKey(node, leaf));
       const cause = !session ? 'not-peering' : session.state !== 'established' ? 'session-down' : full ? 'max-paths' : 'not-advertised';
@@ -67,7 +74,13 @@ export function analyseEcmp(bundle: Bundle, graph: TopologyGraph): EcmpAnalysis 
   for (const r of graph.routes) {
     if (!r.kubernetes || r.services.length === 0 || prefixes.has(r.prefix)) continue;
     const local = expectation.ips.some((i) => r.services.includes(i.service) && i.policy === 'Local');
-    prefixes.set(r.prefix, { prefix: r.prefix, policy: local ? 'Local' : 'Cluster', services: [...r.services], advertisers: [], excluded: [] });
+    prefixes.set(r.prefix, {
+      prefix: r.prefix,
+      policy: local ? 'Local' : 'Cluster',
+      services: [...r.services],
+      advertisers: [],
+      excluded: [],
+    });
   }
 
   const leaves = anchorLeaves(peering);
@@ -81,9 +94,16 @@ export function analyseEcmp(bundle: Bundle, graph: TopologyGraph): EcmpAnalysis 
     findings.push(...leafFindings(pa, maxPaths.value), ...prefixFindings(pa));
   }
   const ownedRanges = [...inputs.ippools.flatMap((p) => (p.spec?.cidr ? [p.spec.cidr] : [])), ...inputs.nodes.flatMap((n) => n.podCidrs)];
-  const nodeIps = new Set(graph.nodes.filter((n) => n.kind === 'k8s-node' && typeof n.data.ip === 'string').map((n) => n.data.ip as string));
+  const nodeIps = new Set(
+    graph.nodes.filter((n) => n.kind === 'k8s-node' && typeof n.data.ip === 'string').map((n) => n.data.ip as string),
+  );
   const unowned = graph.routes.filter(
-    (r) => r.kubernetes && r.services.length === 0 && isHostPrefix(r.prefix) && !nodeIps.has(r.prefix.split('/')[0]!) && !ownedRanges.some((c) => cidrContains(c, r.prefix.split('/')[0]!)),
+    (r) =>
+      r.kubernetes &&
+      r.services.length === 0 &&
+      isHostPrefix(r.prefix) &&
+      !nodeIps.has(r.prefix.split('/')[0]!) &&
+      !ownedRanges.some((c) => cidrContains(c, r.prefix.split('/')[0]!)),
   );
   findings.push(...unownedPrefixFindings(unowned));
   return { cni, maxPaths, ips: expectation.ips, prefixes: analysed, findings };

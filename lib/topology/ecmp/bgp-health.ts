@@ -46,7 +46,9 @@ export function analyseBgp(bundle: Bundle, graph: TopologyGraph): BgpHealth {
   const cni = detectCni(graph, inputs);
   const peering = computePeering(cni, inputs, graph);
   const fabricPeers = fabricPeerPrefixes(bundle);
-  const nodeIp = new Map(graph.nodes.filter((n) => n.kind === 'k8s-node').map((n) => [n.id, typeof n.data.ip === 'string' ? normaliseIp(n.data.ip) : null]));
+  const nodeIp = new Map(
+    graph.nodes.filter((n) => n.kind === 'k8s-node').map((n) => [n.id, typeof n.data.ip === 'string' ? normaliseIp(n.data.ip) : null]),
+  );
   const pairs = new Map<string, BgpSessionHealth>();
   const entry = (node: string, leaf: string) => {
     const k = sessionKey(node, leaf);

@@ -74,12 +74,28 @@ export function pathSets(graph: TopologyGraph): Map<string, PathSet> {
       if (h.node) nodes[h.ip] = h.node;
       else if (h.fabricNode) fabric[h.ip] = h.fabricNode;
     }
-    out.set(`${r.leaf}|${r.prefix}`, { leaf: r.leaf, prefix: r.prefix, services: [...r.services], hops: orderNextHops(r.nextHops.map((h) => h.ip)), nodes, fabric });
+    out.set(`${r.leaf}|${r.prefix}`, {
+      leaf: r.leaf,
+      prefix: r.prefix,
+      services: [...r.services],
+      hops: orderNextHops(r.nextHops.map((h) => h.ip)),
+      nodes,
+      fabric,
+    });
   }
   return out;
 }
 
-function causesFor(hop: string, node: string | undefined, via: string | undefined, leaf: string, services: string[], added: boolean, prev: ChurnSignals, cur: ChurnSignals): ChurnCause[] {
+function causesFor(
+  hop: string,
+  node: string | undefined,
+  via: string | undefined,
+  leaf: string,
+  services: string[],
+  added: boolean,
+  prev: ChurnSignals,
+  cur: ChurnSignals,
+): ChurnCause[] {
   if (!node) return [via ? { kind: 'via-fabric', hop, via } : { kind: 'unknown', hop }];
   const out: ChurnCause[] = [];
   const before = prev.sessions.get(`${node}|${leaf}`) ?? null;
@@ -87,7 +103,8 @@ function causesFor(hop: string, node: string | undefined, via: string | undefine
   if (before !== after) out.push({ kind: 'session-state-change', node, from: before, to: after });
   const wasReady = prev.nodeReady.get(node);
   const isReady = cur.nodeReady.get(node);
-  if (wasReady !== isReady && (wasReady !== undefined || isReady !== undefined)) out.push({ kind: isReady ? 'node-up' : 'node-down', node });
+  if (wasReady !== isReady && (wasReady !== undefined || isReady !== undefined))
+    out.push({ kind: isReady ? 'node-up' : 'node-down', node });
   for (const s of services) {
     const had = prev.ready.get(s)?.has(node) ?? false;
     const has = cur.ready.get(s)?.has(node) ?? false;
@@ -97,7 +114,13 @@ function causesFor(hop: string, node: string | undefined, via: string | undefine
 }
 
 /** One event per (leaf, prefix) whose next-hop set changed, including appearing and disappearing routes. */
-export function diffPathSets(prev: Map<string, PathSet>, cur: Map<string, PathSet>, prevSig: ChurnSignals, curSig: ChurnSignals, at: string): ChurnEvent[] {
+export function diffPathSets(
+  prev: Map<string, PathSet>,
+  cur: Map<string, PathSet>,
+  prevSig: ChurnSignals,
+  curSig: ChurnSignals,
+  at: string,
+): ChurnEvent[] {
   const events: ChurnEvent[] = [];
   for (const key of [...new Set([...prev.keys(), ...cur.keys()])].sort()) {
     const a = prev.get(key);
@@ -115,7 +138,19 @@ export function diffPathSets(prev: Map<string, PathSet>, cur: Map<string, PathSe
       ...added.flatMap((h) => causesFor(h, nodeOf(h), viaOf(h), ref.leaf, services, true, prevSig, curSig)),
       ...removed.flatMap((h) => causesFor(h, nodeOf(h), viaOf(h), ref.leaf, services, false, prevSig, curSig)),
     ];
-    events.push({ at, leaf: ref.leaf, prefix: ref.prefix, services, before, after, added, removed, causes, movedShare: rehashShare(before, after), model: REHASH_MODEL });
+    events.push({
+      at,
+      leaf: ref.leaf,
+      prefix: ref.prefix,
+      services,
+      before,
+      after,
+      added,
+      removed,
+      causes,
+      movedShare: rehashShare(before, after),
+      model: REHASH_MODEL,
+    });
   }
   return events;
 }

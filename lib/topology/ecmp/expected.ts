@@ -87,26 +87,43 @@ export function readyEndpointNodes(inputs: EcmpInputs): Map<string, Set<string>>
 const KIND_WORD: Record<IpKind, string> = { cluster: 'cluster IP', external: 'external IP', 'load-balancer': 'load-balancer IP' };
 
 /** Whether the CNI advertises this IP, and the covering CIDR when it aggregates (Calico, Cluster policy). */
-function advertisedBy(cni: CniKind, inputs: EcmpInputs, svc: ServiceFacts, ip: string, kind: IpKind): { ok: boolean; cidr?: string; reason: string } {
+function advertisedBy(
+  cni: CniKind,
+  inputs: EcmpInputs,
+  svc: ServiceFacts,
+  ip: string,
+  kind: IpKind,
+): { ok: boolean; cidr?: string; reason: string } {
   if (cni === 'calico') {
     const cfg = inputs.bgpConfigurations.find((c) => c.metadata.name === 'default');
     const field = kind === 'cluster' ? 'serviceClusterIPs' : kind === 'external' ? 'serviceExternalIPs' : 'serviceLoadBalancerIPs';
     const cidrs = (cfg?.spec?.[field] ?? []).map((c) => c.cidr);
     const cidr = cidrs.find((c) => cidrContains(c, ip));
     if (cidr) return { ok: true, cidr, reason: `inside BGPConfiguration default ${field} ${cidr}` };
-    return { ok: false, reason: cidrs.length ? `outside BGPConfiguration default ${field} (${cidrs.join(', ')})` : `BGPConfiguration default sets no ${field}` };
+    return {
+      ok: false,
+      reason: cidrs.length
+        ? `outside BGPConfiguration default ${field} (${cidrs.join(', ')})`
+        : `BGPConfiguration default sets no ${field}`,
+    };
   }
   if (cni === 'kube-router') {
-    const flag = kind === 'cluster' ? '--advertise-cluster-ip' : kind === 'external' ? '--advertise-external-ip' : '--advertise-loadbalancer-ip';
+    const flag =
+      kind === 'cluster' ? '--advertise-cluster-ip' : kind === 'external' ? '--advertise-external-ip' : '--advertise-loadbalancer-ip';
     const on = kubeRouterFlag(kubeRouterArgs(inputs), flag) === 'true';
     return { ok: on, reason: on ? `kube-router runs with ${flag}=true` : `kube-router does not run with ${flag}=true` };
   }
   if (cni === 'cilium') {
     const word = kind === 'cluster' ? 'ClusterIP' : kind === 'external' ? 'ExternalIP' : 'LoadBalancerIP';
     const adv = inputs.ciliumAdvertisements.find((a) =>
-      (a.spec?.advertisements ?? []).some((x) => x.advertisementType === 'Service' && (x.service?.addresses ?? []).includes(word) && matchesLabelSelector(x.selector, svc.labels)),
+      (a.spec?.advertisements ?? []).some(
+        (x) =>
+          x.advertisementType === 'Service' && (x.service?.addresses ?? []).includes(word) && matchesLabelSelector(x.selector, svc.labels),
+      ),
     );
-    return adv ? { ok: true, reason: `CiliumBGPAdvertisement ${adv.metadata.name} advertises ${word}` } : { ok: false, reason: `no CiliumBGPAdvertisement selects this service for ${word}` };
+    return adv
+      ? { ok: true, reason: `CiliumBGPAdvertisement ${adv.metadata.name} advertises ${word}` }
+      : { ok: false, reason: `no CiliumBGPAdvertisement selects this service for ${word}` };
   }
   return { ok: false, reason: 'the CNI is not recognised, so its advertisement configuration cannot be read' };
 }
@@ -133,12 +150,18 @@ export function expectedAdvertisements(cni: CniKind, inputs: EcmpInputs, graph: 
   };
   const fromAll = (): Pick<ExpectedPrefix, 'advertisers' | 'excluded'> => ({
     advertisers: [...peering.peeringNodes].filter((n) => !excludedByLabel.has(n)),
-    excluded: [...peering.peeringNodes].filter((n) => excludedByLabel.has(n)).map((node) => ({ node, reason: `labelled ${EXCLUDE_LABEL}` })),
+    excluded: [...peering.peeringNodes]
+      .filter((n) => excludedByLabel.has(n))
+      .map((node) => ({ node, reason: `labelled ${EXCLUDE_LABEL}` })),
   });
   if (cni === 'calico') {
     // Calico advertises every configured service CIDR from every peering node, whether or not a service uses it yet.
     const spec = inputs.bgpConfigurations.find((c) => c.metadata.name === 'default')?.spec;
-    for (const { cidr } of [...(spec?.serviceClusterIPs ?? []), ...(spec?.serviceExternalIPs ?? []), ...(spec?.serviceLoadBalancerIPs ?? [])]) {
+    for (const { cidr } of [
+      ...(spec?.serviceClusterIPs ?? []),
+      ...(spec?.serviceExternalIPs ?? []),
+      ...(spec?.serviceLoadBalancerIPs ?? []),
+    ]) {
       if (!byPrefix.has(cidr)) byPrefix.set(cidr, { prefix: cidr, policy: 'Cluster', services: [], ...fromAll() });
     }
   }
@@ -158,7 +181,8 @@ export function expectedAdvertisements(cni: CniKind, inputs: EcmpInputs, graph: 
         if (seen.has(node)) continue;
         seen.add(node);
         if (excludedByLabel.has(node)) entry.excluded.push({ node, reason: `labelled ${EXCLUDE_LABEL}` });
-        else if (!peering.peeringNodes.has(node)) entry.excluded.push({ node, reason: 'has a ready endpoint but no BGP peering configured' });
+        else if (!peering.peeringNodes.has(node))
+          entry.excluded.push({ node, reason: 'has a ready endpoint but no BGP peering configured' });
         else entry.advertisers.push(node);
       }
     }

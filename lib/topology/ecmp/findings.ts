@@ -21,13 +21,23 @@ export function leafFindings(p: PrefixAnalysis, maxPaths: number): EcmpFinding[]
   for (const c of p.cells) {
     if (c.state === 'missing' && (c.cause === 'session-down' || c.cause === 'not-peering' || c.cause === 'not-advertised')) {
       out.push({
-        code: 'ecmp-advertiser-missing', severity: 'error', prefix: p.prefix, subject: c.leaf, leaf: c.leaf, node: c.node,
+        code: 'ecmp-advertiser-missing',
+        severity: 'error',
+        prefix: p.prefix,
+        subject: c.leaf,
+        leaf: c.leaf,
+        node: c.node,
         message: `${name(c.node)} should be a next hop for ${p.prefix}${svc} on ${name(c.leaf)}, but ${MISSING_WHY[c.cause]}.`,
       });
     }
     if (c.state === 'stale' && c.cause === 'no-ready-endpoint') {
       out.push({
-        code: 'ecmp-blackhole-risk', severity: 'error', prefix: p.prefix, subject: c.leaf, leaf: c.leaf, node: c.node,
+        code: 'ecmp-blackhole-risk',
+        severity: 'error',
+        prefix: p.prefix,
+        subject: c.leaf,
+        leaf: c.leaf,
+        node: c.node,
         message: `${name(c.leaf)} still sends ${p.prefix}${svc} to ${name(c.node)}, which has no ready endpoint of the service: traffic hashed to it is dropped or sent on a second hop.`,
       });
     }
@@ -36,14 +46,23 @@ export function leafFindings(p: PrefixAnalysis, maxPaths: number): EcmpFinding[]
     if (l.expected.length > maxPaths) {
       const unused = l.expected.filter((n) => !l.installed.includes(n));
       out.push({
-        code: 'ecmp-max-paths-exceeded', severity: 'warning', prefix: p.prefix, subject: l.leaf, leaf: l.leaf,
+        code: 'ecmp-max-paths-exceeded',
+        severity: 'warning',
+        prefix: p.prefix,
+        subject: l.leaf,
+        leaf: l.leaf,
         message: `${l.expected.length} nodes advertise ${p.prefix}${svc} to ${name(l.leaf)} but the VRF installs at most ${maxPaths} paths; ${unused.length} node(s) are silently unused${unused.length ? ` (${list(unused.slice(0, 8))}${unused.length > 8 ? ', …' : ''})` : ''}.`,
       });
     }
     const nodePaths = l.installed.filter((h) => h.startsWith('node:'));
     if (nodePaths.length === 1) {
       out.push({
-        code: 'ecmp-single-path', severity: 'info', prefix: p.prefix, subject: l.leaf, leaf: l.leaf, node: nodePaths[0]!,
+        code: 'ecmp-single-path',
+        severity: 'info',
+        prefix: p.prefix,
+        subject: l.leaf,
+        leaf: l.leaf,
+        node: nodePaths[0]!,
         message: `${name(l.leaf)} has a single path for ${p.prefix}${svc} (via ${name(nodePaths[0]!)}): no load sharing, and one node or session failure takes the prefix off this leaf.`,
       });
     }
@@ -64,7 +83,10 @@ export function prefixFindings(p: PrefixAnalysis): EcmpFinding[] {
     const sets = new Set(leaves.map((l) => l.installed.join(',')));
     if (leaves.length < 2 || sets.size < 2) continue;
     out.push({
-      code: 'ecmp-leaves-disagree', severity: 'warning', prefix: p.prefix, subject: leaves[0]!.leaf,
+      code: 'ecmp-leaves-disagree',
+      severity: 'warning',
+      prefix: p.prefix,
+      subject: leaves[0]!.leaf,
       message: `Leaves that peer with the same nodes install different path sets for ${p.prefix}: ${leaves.map((l) => `${name(l.leaf)} has ${l.installed.length} (${list(l.installed)})`).join('; ')}.`,
     });
   }
@@ -73,7 +95,11 @@ export function prefixFindings(p: PrefixAnalysis): EcmpFinding[] {
 
 export function unownedPrefixFindings(routes: readonly Route[]): EcmpFinding[] {
   return routes.map((r) => ({
-    code: 'ecmp-prefix-without-service' as const, severity: 'warning' as const, prefix: r.prefix, subject: r.leaf, leaf: r.leaf,
+    code: 'ecmp-prefix-without-service' as const,
+    severity: 'warning' as const,
+    prefix: r.prefix,
+    subject: r.leaf,
+    leaf: r.leaf,
     message: `${name(r.leaf)} has ${r.prefix} from the cluster (${r.nextHops.length} next hop(s)) but no service owns that address: a leftover advertisement or a deleted service.`,
   }));
 }

@@ -17,7 +17,14 @@ const bgpConfiguration = z.object({
 });
 const bgpPeer = z.object({
   metadata: meta,
-  spec: z.object({ node: z.string().optional(), nodeSelector: z.string().optional(), peerIP: z.string().optional(), peerSelector: z.string().optional() }).optional(),
+  spec: z
+    .object({
+      node: z.string().optional(),
+      nodeSelector: z.string().optional(),
+      peerIP: z.string().optional(),
+      peerSelector: z.string().optional(),
+    })
+    .optional(),
 });
 const node = z.object({
   metadata: meta,
@@ -56,7 +63,13 @@ const ciliumAdvertisement = z.object({
   spec: z
     .object({
       advertisements: z
-        .array(z.object({ advertisementType: z.string(), service: z.object({ addresses: z.array(z.string()).optional() }).optional(), selector: labelSelector.optional() }))
+        .array(
+          z.object({
+            advertisementType: z.string(),
+            service: z.object({ addresses: z.array(z.string()).optional() }).optional(),
+            selector: labelSelector.optional(),
+          }),
+        )
         .optional(),
     })
     .optional(),
@@ -64,7 +77,9 @@ const ciliumAdvertisement = z.object({
 const container = z.object({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
 const daemonSet = z.object({
   metadata: meta,
-  spec: z.object({ template: z.object({ spec: z.object({ containers: z.array(container).optional() }).optional() }).optional() }).optional(),
+  spec: z
+    .object({ template: z.object({ spec: z.object({ containers: z.array(container).optional() }).optional() }).optional() })
+    .optional(),
 });
 
 export type LabelSelector = z.output<typeof labelSelector>;

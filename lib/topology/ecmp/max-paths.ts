@@ -14,7 +14,8 @@ export function maxPathsOf(inputs: EcmpInputs): MaxPaths {
   const inTenant = (t: string) => usable.filter((p) => p.dn.startsWith(`uni/tn-${t}/`));
   const named = (t: string) => inTenant(t).filter((p) => inputs.vrfPolicyNames.some((n) => p.dn === `uni/tn-${t}/bgpCtxAfP-${n}`));
   const own = inTenant(inputs.tenant);
-  const chosen = named(inputs.tenant)[0] ?? named('common')[0] ?? (inputs.vrfPolicyNames.length === 0 && own.length === 1 ? own[0] : undefined);
+  const chosen =
+    named(inputs.tenant)[0] ?? named('common')[0] ?? (inputs.vrfPolicyNames.length === 0 && own.length === 1 ? own[0] : undefined);
   if (chosen?.maxEcmp) return { value: chosen.maxEcmp, source: 'bgpCtxAfPol', policy: chosen.dn };
   return { value: ACI_DEFAULT_MAX_PATHS, source: 'assumed-default' };
 }

@@ -43,7 +43,9 @@ export function kubeRouterFlag(args: readonly string[], flag: string): string | 
 
 /** Every kube-router container's flags, merged (the DaemonSet is found by its `--cluster-asn`/peer flags). */
 export function kubeRouterArgs(inputs: EcmpInputs): string[] {
-  return inputs.daemonSets.flatMap((ds) => (ds.spec?.template?.spec?.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]));
+  return inputs.daemonSets.flatMap((ds) =>
+    (ds.spec?.template?.spec?.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]),
+  );
 }
 
 function peerIpsFor(cni: CniKind, inputs: EcmpInputs, node: NodeFacts): string[] | null {
@@ -65,7 +67,14 @@ function peerIpsFor(cni: CniKind, inputs: EcmpInputs, node: NodeFacts): string[]
     }
   } else return null;
   // `ip:port` and `[v6]:port` are valid Calico peerIP forms; the address is what identifies the leaf.
-  return ips.map((s) => s.trim().replace(/^\[([^\]]+)\](:\d+)?$/, '$1').replace(/^([\d.]+):\d+$/, '$1')).filter((s) => s !== '');
+  return ips
+    .map((s) =>
+      s
+        .trim()
+        .replace(/^\[([^\]]+)\](:\d+)?$/, '$1')
+        .replace(/^([\d.]+):\d+$/, '$1'),
+    )
+    .filter((s) => s !== '');
 }
 
 export function sessionsOf(graph: TopologyGraph): Map<string, SessionEdge> {

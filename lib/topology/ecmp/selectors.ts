@@ -39,11 +39,15 @@ export function matchesLabelSelector(sel: LabelSelector | undefined, labels: Lab
     const value = labels[e.key];
     const values = e.values ?? [];
     const ok =
-      e.operator === 'Exists' ? has
-      : e.operator === 'DoesNotExist' ? !has
-      : e.operator === 'In' ? value !== undefined && values.includes(value)
-      : e.operator === 'NotIn' ? value === undefined || !values.includes(value)
-      : false;
+      e.operator === 'Exists'
+        ? has
+        : e.operator === 'DoesNotExist'
+          ? !has
+          : e.operator === 'In'
+            ? value !== undefined && values.includes(value)
+            : e.operator === 'NotIn'
+              ? value === undefined || !values.includes(value)
+              : false;
     if (!ok) return false;
   }
   return true;

@@ -30,22 +30,41 @@ describe('ACI plan of the NKT worked example', () => {
   });
 
   it('attaches both anchor leaves with their router IDs', () => {
-    expect(attrs(`${NP}/rsnodeL3OutAtt-[topology/pod-1/node-101]`)).toEqual({ tDn: 'topology/pod-1/node-101', rtrId: '1.1.1.101', rtrIdLoopBack: 'no' });
+    expect(attrs(`${NP}/rsnodeL3OutAtt-[topology/pod-1/node-101]`)).toEqual({
+      tDn: 'topology/pod-1/node-101',
+      rtrId: '1.1.1.101',
+      rtrIdLoopBack: 'no',
+    });
     expect(attrs(`${NP}/rsnodeL3OutAtt-[topology/pod-1/node-102]`)).toMatchObject({ rtrId: '1.1.1.102' });
   });
 
   it('has one floating SVI per anchor and family with the derived floating and secondary IPs', () => {
-    expect(attrs(svi(LIF4, 101))).toMatchObject({ addr: '192.168.35.201/24', encap: 'vlan-12', mtu: '9000', ifInstT: 'ext-svi', encapScope: 'local', autostate: 'enabled' });
+    expect(attrs(svi(LIF4, 101))).toMatchObject({
+      addr: '192.168.35.201/24',
+      encap: 'vlan-12',
+      mtu: '9000',
+      ifInstT: 'ext-svi',
+      encapScope: 'local',
+      autostate: 'enabled',
+    });
     expect(attrs(svi(LIF4, 102))).toMatchObject({ addr: '192.168.35.202/24' });
-    expect(attrs(`${svi(LIF4, 101)}/rsdynPathAtt-[uni/phys-Fab1]`)).toMatchObject({ tDn: 'uni/phys-Fab1', floatingAddr: '192.168.35.254/24' });
+    expect(attrs(`${svi(LIF4, 101)}/rsdynPathAtt-[uni/phys-Fab1]`)).toMatchObject({
+      tDn: 'uni/phys-Fab1',
+      floatingAddr: '192.168.35.254/24',
+    });
     expect(byDn.get(`${svi(LIF4, 102)}/addr-[192.168.35.253/24]`)?.cls).toBe('l3extIp');
     expect(attrs(svi(LIF6, 101))).toMatchObject({ addr: '2001:db8:35::201/56', encap: 'vlan-12' });
-    expect(attrs(`${svi(LIF6, 102)}/rsdynPathAtt-[uni/phys-Fab1]`)).toMatchObject({ floatingAddr: '2001:db8:35:ff:ffff:ffff:ffff:fffe/56' });
+    expect(attrs(`${svi(LIF6, 102)}/rsdynPathAtt-[uni/phys-Fab1]`)).toMatchObject({
+      floatingAddr: '2001:db8:35:ff:ffff:ffff:ffff:fffe/56',
+    });
     expect(byDn.get(`${svi(LIF6, 101)}/addr-[2001:db8:35:ff:ffff:ffff:ffff:fffd/56]`)?.cls).toBe('l3extIp');
   });
 
   it('peers with the whole node subnet, as-override and peer-AS check disabled, cluster AS 65003', () => {
-    for (const [lif, subnet] of [[LIF4, '192.168.35.0/24'], [LIF6, '2001:db8:35::/56']] as const) {
+    for (const [lif, subnet] of [
+      [LIF4, '192.168.35.0/24'],
+      [LIF6, '2001:db8:35::/56'],
+    ] as const) {
       for (const leaf of [101, 102]) {
         const peer = `${svi(lif, leaf)}/peerP-[${subnet}]`;
         expect(attrs(peer)).toMatchObject({ addr: subnet, ctrl: 'as-override,dis-peer-as-check' });
@@ -66,7 +85,13 @@ describe('ACI plan of the NKT worked example', () => {
   });
 
   it('has the timers, ECMP, prefix-limit policies of the design', () => {
-    expect(attrs(`${T}/bgpCtxP-K8s_L3OUT-Timers`)).toMatchObject({ kaIntvl: '1', holdIntvl: '3', staleIntvl: '6', grCtrl: 'helper', maxAsLimit: '1' });
+    expect(attrs(`${T}/bgpCtxP-K8s_L3OUT-Timers`)).toMatchObject({
+      kaIntvl: '1',
+      holdIntvl: '3',
+      staleIntvl: '6',
+      grCtrl: 'helper',
+      maxAsLimit: '1',
+    });
     expect(attrs(`${T}/bgpCtxAfP-K8s_L3OUT`)).toMatchObject({ maxEcmp: '64', maxEcmpIbgp: '64' });
     expect(attrs(`${T}/bgpPfxP-K8s_L3OUT`)).toMatchObject({ maxPfx: '500', action: 'reject' });
   });
@@ -80,14 +105,31 @@ describe('ACI plan of the NKT worked example', () => {
   });
 
   it('exports the pod subnets and imports pod, node, service and external subnets', () => {
-    const dests = (subj: string) => plan.objects.filter((o) => o.parentDn === `${T}/subj-${subj}`).map((o) => o.attrs.ip).sort();
+    const dests = (subj: string) =>
+      plan.objects
+        .filter((o) => o.parentDn === `${T}/subj-${subj}`)
+        .map((o) => o.attrs.ip)
+        .sort();
     expect(dests('K8s_L3OUT-export-match')).toEqual(['192.168.36.0/24', '2001:db8:35:100::/56']);
     expect(dests('K8s_L3OUT-import-match')).toEqual(
-      ['192.168.35.0/24', '192.168.36.0/24', '192.168.37.0/24', '192.168.38.0/24', '2001:db8:35::/56', '2001:db8:35:100::/56', '2001:db8:35:200::/108', '2001:db8:35:200::10:0/108'].sort(),
+      [
+        '192.168.35.0/24',
+        '192.168.36.0/24',
+        '192.168.37.0/24',
+        '192.168.38.0/24',
+        '2001:db8:35::/56',
+        '2001:db8:35:100::/56',
+        '2001:db8:35:200::/108',
+        '2001:db8:35:200::10:0/108',
+      ].sort(),
     );
     expect(attrs(`${O}/prof-default-export/ctx-export_pod_subnet`)).toMatchObject({ action: 'permit' });
-    expect(attrs(`${O}/prof-default-export/ctx-export_pod_subnet/rsctxPToSubjP-K8s_L3OUT-export-match`)).toEqual({ tnRtctrlSubjPName: 'K8s_L3OUT-export-match' });
-    expect(attrs(`${O}/prof-default-import/ctx-import_cluster_subnets/rsctxPToSubjP-K8s_L3OUT-import-match`)).toEqual({ tnRtctrlSubjPName: 'K8s_L3OUT-import-match' });
+    expect(attrs(`${O}/prof-default-export/ctx-export_pod_subnet/rsctxPToSubjP-K8s_L3OUT-export-match`)).toEqual({
+      tnRtctrlSubjPName: 'K8s_L3OUT-export-match',
+    });
+    expect(attrs(`${O}/prof-default-import/ctx-import_cluster_subnets/rsctxPToSubjP-K8s_L3OUT-import-match`)).toEqual({
+      tnRtctrlSubjPName: 'K8s_L3OUT-import-match',
+    });
   });
 
   it('has the external EPG with the contract and the eight cluster subnets', () => {
@@ -96,7 +138,14 @@ describe('ACI plan of the NKT worked example', () => {
     expect(attrs(`${epg}/rscons-calico_dev`)).toEqual({ tnVzBrCPName: 'calico_dev' });
     const scope = 'import-security,shared-rtctrl,shared-security';
     expect(attrs(`${epg}/extsubnet-[192.168.35.0/24]`)).toEqual({ ip: '192.168.35.0/24', scope });
-    for (const ip of ['192.168.36.0/24', '192.168.37.0/24', '192.168.38.0/24', '2001:db8:35:100::/56', '2001:db8:35:200::/108', '2001:db8:35:200::10:0/108']) {
+    for (const ip of [
+      '192.168.36.0/24',
+      '192.168.37.0/24',
+      '192.168.38.0/24',
+      '2001:db8:35:100::/56',
+      '2001:db8:35:200::/108',
+      '2001:db8:35:200::10:0/108',
+    ]) {
       expect(attrs(`${epg}/extsubnet-[${ip}]`)).toEqual({ ip, scope, aggregate: 'shared-rtctrl' });
     }
     expect(attrs(`${epg}/extsubnet-[2001:db8:35::/56]`)).toEqual({ ip: '2001:db8:35::/56', scope });

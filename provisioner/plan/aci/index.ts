@@ -34,7 +34,11 @@ export function planAci(r: ResolvedSpec): AciPlan {
     [tn, exportMatchRule(r), 'route map match rule: export pod subnets to the nodes'],
     [tn, importMatchRule(r), 'route map match rule: import cluster subnets from the nodes'],
     [tn, l3out(r), 'floating-SVI L3Out with anchor leaves, BGP peers, route maps and external EPG'],
-    ...afRelations.map((rel): [string, ReturnType<typeof l3out>, string] => [vrfDn, rel, `VRF ${vrfTenant}/${f.vrf.name} (pre-existing, modified): use the ECMP context for ${rel.attrs.af}`]),
+    ...afRelations.map((rel): [string, ReturnType<typeof l3out>, string] => [
+      vrfDn,
+      rel,
+      `VRF ${vrfTenant}/${f.vrf.name} (pre-existing, modified): use the ECMP context for ${rel.attrs.af}`,
+    ]),
   ];
   return {
     payloads: parts.map(([parent, node, description]) => payload(parent, node, description)),

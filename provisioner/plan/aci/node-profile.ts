@@ -35,7 +35,15 @@ function floatingSvi(r: ResolvedSpec, f: FamilyAddressing, a: AnchorLeaf, primar
   return mo(
     'l3extVirtualLIfP',
     `vlifp-[${nodeDn}]-[${encap}]`,
-    { nodeDn, encap, addr: withPrefix(primary, f), mtu: String(r.spec.fabric.mtu), ifInstT: 'ext-svi', encapScope: 'local', autostate: 'enabled' },
+    {
+      nodeDn,
+      encap,
+      addr: withPrefix(primary, f),
+      mtu: String(r.spec.fabric.mtu),
+      ifInstT: 'ext-svi',
+      encapScope: 'local',
+      autostate: 'enabled',
+    },
     [
       mo('l3extRsDynPathAtt', `rsdynPathAtt-[${domDn}]`, {
         tDn: domDn,

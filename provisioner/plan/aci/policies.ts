@@ -47,7 +47,10 @@ function matchRule(name: string, cidrs: string[]): AciNode {
 
 /** Export to the nodes: only the pod subnets (nodes learn each other's pod blocks through the leaf). */
 export function exportMatchRule(r: ResolvedSpec): AciNode {
-  return matchRule(policyNames(r).exportMatch, r.families.map((f) => formatCidr(f.podSubnet)));
+  return matchRule(
+    policyNames(r).exportMatch,
+    r.families.map((f) => formatCidr(f.podSubnet)),
+  );
 }
 
 /** Import from the nodes: pod, node, service and external-service subnets and anything more specific. */

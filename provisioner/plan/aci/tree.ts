@@ -32,7 +32,11 @@ export function mo(cls: string, rn: string, attrs: Record<string, string>, child
 /** Wire form; the root carries its DN so the payload is self-describing, children are named by their RN attributes. */
 export function toWire(node: AciNode, dn?: string): WireMo {
   const attrs = dn === undefined ? node.attrs : { dn, ...node.attrs };
-  return wireMo(node.cls, attrs, node.children.map((c) => toWire(c)));
+  return wireMo(
+    node.cls,
+    attrs,
+    node.children.map((c) => toWire(c)),
+  );
 }
 
 export function flatten(node: AciNode, parentDn: string): FlatMo[] {

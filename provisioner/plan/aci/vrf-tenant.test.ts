@@ -34,7 +34,11 @@ describe('ACI plan with the L3Out in tenant k8s and its VRF in common', () => {
 
   it('writes the per-family ECMP bindings into the VRF in common, and no VRF object into tenant k8s', () => {
     for (const af of AFS) {
-      expect(byDn.get(binding(af))).toMatchObject({ cls: 'fvRsCtxToBgpCtxAfPol', parentDn: VRF, attrs: { tnBgpCtxAfPolName: 'K8s_L3OUT', af } });
+      expect(byDn.get(binding(af))).toMatchObject({
+        cls: 'fvRsCtxToBgpCtxAfPol',
+        parentDn: VRF,
+        attrs: { tnBgpCtxAfPolName: 'K8s_L3OUT', af },
+      });
     }
     const bindings = plan.objects.filter((o) => o.cls === 'fvRsCtxToBgpCtxAfPol').map((o) => o.dn);
     expect(bindings.sort()).toEqual(AFS.map(binding).sort());
@@ -44,7 +48,11 @@ describe('ACI plan with the L3Out in tenant k8s and its VRF in common', () => {
   it('creates the ECMP policy where the VRF resolves its name: in common, not in the L3Out tenant', () => {
     // Fix (NKT §7.9): bgpCtxAfPol lives in the VRF's tenant; a VRF in common resolves names only in common,
     // so a copy in tenant k8s would leave the binding unresolved (and the fabric at its default ECMP).
-    expect(byDn.get(ECMP)).toMatchObject({ cls: 'bgpCtxAfPol', parentDn: 'uni/tn-common', attrs: { name: 'K8s_L3OUT', maxEcmp: '64', maxEcmpIbgp: '64' } });
+    expect(byDn.get(ECMP)).toMatchObject({
+      cls: 'bgpCtxAfPol',
+      parentDn: 'uni/tn-common',
+      attrs: { name: 'K8s_L3OUT', maxEcmp: '64', maxEcmpIbgp: '64' },
+    });
     expect(plan.objects.filter((o) => o.cls === 'bgpCtxAfPol').map((o) => o.dn)).toEqual([ECMP]);
     for (const af of AFS) expect(resolvedFrom(binding(af), 'tnBgpCtxAfPolName')).toBe(ECMP);
   });
@@ -53,7 +61,9 @@ describe('ACI plan with the L3Out in tenant k8s and its VRF in common', () => {
     const vrfTenantObjects = new Set([ECMP, ...AFS.map(binding)]);
     for (const o of plan.objects) if (!vrfTenantObjects.has(o.dn)) expect(o.dn.startsWith('uni/tn-k8s/'), o.dn).toBe(true);
     expect(relations.filter((x) => x.resolved === undefined)).toEqual([]);
-    expect(resolvedFrom(`${O}/lnodep-node_profile_FL3out/protp/rsbgpNodeCtxPol`, 'tnBgpCtxPolName')).toBe('uni/tn-k8s/bgpCtxP-K8s_L3OUT-Timers');
+    expect(resolvedFrom(`${O}/lnodep-node_profile_FL3out/protp/rsbgpNodeCtxPol`, 'tnBgpCtxPolName')).toBe(
+      'uni/tn-k8s/bgpCtxP-K8s_L3OUT-Timers',
+    );
     expect(resolvedFrom(`${O}/instP-catch_all/rsprov-calico_dev`, 'tnVzBrCPName')).toBe('uni/tn-common/brc-calico_dev');
   });
 
@@ -66,8 +76,12 @@ describe('ACI plan with the L3Out in tenant k8s and its VRF in common', () => {
 
   it('would catch the previous placement: a policy only in tenant k8s is invisible to the VRF in common', () => {
     // The resolution rule the assertions above rely on, shown failing on the previous tool's layout.
-    const moved = plan.objects.map((o): FlatMo => (o.dn === ECMP ? { ...o, dn: 'uni/tn-k8s/bgpCtxAfP-K8s_L3OUT', parentDn: 'uni/tn-k8s' } : o));
-    const unresolved = namedRelations(moved, r).filter((x) => x.resolved === undefined).map((x) => x.source);
+    const moved = plan.objects.map((o): FlatMo =>
+      o.dn === ECMP ? { ...o, dn: 'uni/tn-k8s/bgpCtxAfP-K8s_L3OUT', parentDn: 'uni/tn-k8s' } : o,
+    );
+    const unresolved = namedRelations(moved, r)
+      .filter((x) => x.resolved === undefined)
+      .map((x) => x.source);
     expect(unresolved.sort()).toEqual(AFS.map(binding).sort());
   });
 });

@@ -24,7 +24,9 @@ function netplan(r: ResolvedSpec, n: ClusterNode): string {
   const addresses = r.families.map((f) => `${n[f.family]}/${f.nodeSubnet.prefix}`);
   const routes = r.families.map((f) => ({ to: 'default', via: f.secondaryIp.toString() }));
   const dns = { addresses: r.spec.cluster.dns.servers, ...(r.spec.cluster.dns.domain ? { search: [r.spec.cluster.dns.domain] } : {}) };
-  return stringify({ network: { version: 2, ethernets: { [n.interface]: { addresses, routes, mtu: r.spec.fabric.mtu, nameservers: dns } } } });
+  return stringify({
+    network: { version: 2, ethernets: { [n.interface]: { addresses, routes, mtu: r.spec.fabric.mtu, nameservers: dns } } },
+  });
 }
 
 function kubeadmFile(r: ResolvedSpec, n: ClusterNode, first: boolean): string {
@@ -57,9 +59,7 @@ export function userData(r: ResolvedSpec, n: ClusterNode): string {
   }
   const repo = `https://pkgs.k8s.io/core:/stable:/v${minorOf(c.kubernetesVersion)}/deb/`;
   const pkgs = ['kubelet', 'kubeadm', 'kubectl'].map((p) => `${p}=${c.kubernetesVersion}-*`).join(' ');
-  const kubeadmCmd = first
-    ? 'kubeadm init --config /etc/akb/kubeadm.yaml --upload-certs'
-    : 'kubeadm join --config /etc/akb/kubeadm.yaml';
+  const kubeadmCmd = first ? 'kubeadm init --config /etc/akb/kubeadm.yaml --upload-certs' : 'kubeadm join --config /etc/akb/kubeadm.yaml';
   const doc = {
     hostname: n.name,
     fqdn: c.dns.domain ? `${n.name}.${c.dns.domain}` : n.name,

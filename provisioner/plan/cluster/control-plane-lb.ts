@@ -4,7 +4,10 @@ import { manifest, type Manifest } from '../manifest';
 import { secretPlaceholder } from '../secrets';
 
 /** Pinned images (the previous tool ran haproxy:latest). */
-export const LB_IMAGES = { haproxy: 'docker.io/library/haproxy:3.0.12-alpine', keepalived: 'quay.io/datacenter/keepalived:v2.2.7' } as const;
+export const LB_IMAGES = {
+  haproxy: 'docker.io/library/haproxy:3.0.12-alpine',
+  keepalived: 'quay.io/datacenter/keepalived:v2.2.7',
+} as const;
 
 /** HAProxy: the VIP port fans out to every master's API server, health-checked on /healthz. */
 export function haproxyConfig(r: ResolvedSpec): string {
@@ -55,16 +58,22 @@ export function keepalivedConfig(r: ResolvedSpec, n: ClusterNode, index: number)
 }
 
 function staticPod(name: string, image: string, configPath: string, mountPath: string, extra: Record<string, unknown> = {}): Manifest {
-  return manifest('v1', 'Pod', { name, namespace: 'kube-system' }, {
-    spec: {
-      hostNetwork: true,
-      containers: [{ name, image, volumeMounts: [{ name: 'config', mountPath, readOnly: true }], ...extra }],
-      volumes: [{ name: 'config', hostPath: { path: configPath, type: 'File' } }],
+  return manifest(
+    'v1',
+    'Pod',
+    { name, namespace: 'kube-system' },
+    {
+      spec: {
+        hostNetwork: true,
+        containers: [{ name, image, volumeMounts: [{ name: 'config', mountPath, readOnly: true }], ...extra }],
+        volumes: [{ name: 'config', hostPath: { path: configPath, type: 'File' } }],
+      },
     },
-  });
+  );
 }
 
-export const haproxyPod = (): Manifest => staticPod('haproxy', LB_IMAGES.haproxy, '/etc/haproxy/haproxy.cfg', '/usr/local/etc/haproxy/haproxy.cfg');
+export const haproxyPod = (): Manifest =>
+  staticPod('haproxy', LB_IMAGES.haproxy, '/etc/haproxy/haproxy.cfg', '/usr/local/etc/haproxy/haproxy.cfg');
 export const keepalivedPod = (): Manifest =>
   staticPod('keepalived', LB_IMAGES.keepalived, '/etc/keepalived/keepalived.conf', '/usr/local/etc/keepalived/keepalived.conf', {
     securityContext: { capabilities: { add: ['NET_ADMIN', 'NET_BROADCAST', 'NET_RAW'] } },

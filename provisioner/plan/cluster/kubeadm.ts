@@ -37,7 +37,11 @@ export function clusterConfiguration(r: ResolvedSpec): KubeadmDoc {
     clusterName: c.name,
     kubernetesVersion: `v${c.kubernetesVersion}`,
     controlPlaneEndpoint: controlPlaneEndpoint(r),
-    networking: { podSubnet: join((f) => formatCidr(f.podSubnet)), serviceSubnet: join((f) => formatCidr(f.serviceSubnet)), dnsDomain: 'cluster.local' },
+    networking: {
+      podSubnet: join((f) => formatCidr(f.podSubnet)),
+      serviceSubnet: join((f) => formatCidr(f.serviceSubnet)),
+      dnsDomain: 'cluster.local',
+    },
     apiServer: { certSANs: [...vip, ...masters.map((n) => n.ipv4)] },
     // Per-family node CIDR sizes: the previous tool set none in dual stack, so only one node got an IPv4 podCIDR.
     controllerManager: { extraArgs: masks },
@@ -49,7 +53,14 @@ export function initConfiguration(r: ResolvedSpec, n: ClusterNode): KubeadmDoc {
   const doc: KubeadmDoc = {
     apiVersion: API,
     kind: 'InitConfiguration',
-    bootstrapTokens: [{ token: secretPlaceholder('kubeadm-token'), ttl: '2h0m0s', usages: ['signing', 'authentication'], groups: ['system:bootstrappers:kubeadm:default-node-token'] }],
+    bootstrapTokens: [
+      {
+        token: secretPlaceholder('kubeadm-token'),
+        ttl: '2h0m0s',
+        usages: ['signing', 'authentication'],
+        groups: ['system:bootstrappers:kubeadm:default-node-token'],
+      },
+    ],
     certificateKey: secretPlaceholder('kubeadm-certificate-key'),
     localAPIEndpoint: { advertiseAddress: n.ipv4, bindPort: 6443 },
     nodeRegistration: nodeRegistration(n),
@@ -73,9 +84,16 @@ export function joinConfiguration(r: ResolvedSpec, n: ClusterNode): KubeadmDoc {
     nodeRegistration: nodeRegistration(n),
   };
   if (n.role === 'master') {
-    doc.controlPlane = { localAPIEndpoint: { advertiseAddress: n.ipv4, bindPort: 6443 }, certificateKey: secretPlaceholder('kubeadm-certificate-key') };
+    doc.controlPlane = {
+      localAPIEndpoint: { advertiseAddress: n.ipv4, bindPort: 6443 },
+      certificateKey: secretPlaceholder('kubeadm-certificate-key'),
+    };
   }
   return doc;
 }
 
-export const kubeletConfiguration: KubeadmDoc = { apiVersion: 'kubelet.config.k8s.io/v1beta1', kind: 'KubeletConfiguration', cgroupDriver: 'systemd' };
+export const kubeletConfiguration: KubeadmDoc = {
+  apiVersion: 'kubelet.config.k8s.io/v1beta1',
+  kind: 'KubeletConfiguration',
+  cgroupDriver: 'systemd',
+};

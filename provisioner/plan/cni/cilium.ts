@@ -42,45 +42,64 @@ export function ciliumManifests(r: ResolvedSpec): Manifest[] {
   const secret = bgpPasswordSecret(r, SECRET.namespace, SECRET.name, SECRET.key);
   const afs = r.families.map((f) => ({ afi: f.family, safi: 'unicast', advertisements: { matchLabels: { 'akb.io/bgp': 'fabric' } } }));
   const out: Manifest[] = [
-    manifest(API, 'CiliumBGPPeerConfig', { name: 'akb-anchor-leaf' }, {
-      spec: {
-        timers: { holdTimeSeconds: 3, keepAliveTimeSeconds: 1 },
-        gracefulRestart: { enabled: true, restartTimeSeconds: 120 },
-        ...(secret ? { authSecretRef: SECRET.name } : {}),
-        families: afs,
+    manifest(
+      API,
+      'CiliumBGPPeerConfig',
+      { name: 'akb-anchor-leaf' },
+      {
+        spec: {
+          timers: { holdTimeSeconds: 3, keepAliveTimeSeconds: 1 },
+          gracefulRestart: { enabled: true, restartTimeSeconds: 120 },
+          ...(secret ? { authSecretRef: SECRET.name } : {}),
+          families: afs,
+        },
       },
-    }),
-    manifest(API, 'CiliumBGPAdvertisement', { name: 'akb-fabric', labels: { 'akb.io/bgp': 'fabric' } }, {
-      spec: {
-        advertisements: [
-          { advertisementType: 'PodCIDR' },
-          { advertisementType: 'Service', service: { addresses: ['ClusterIP', 'ExternalIP', 'LoadBalancerIP'] }, selector: { matchExpressions: [{ key: 'akb.io/no-advertise', operator: 'DoesNotExist' }] } },
-        ],
+    ),
+    manifest(
+      API,
+      'CiliumBGPAdvertisement',
+      { name: 'akb-fabric', labels: { 'akb.io/bgp': 'fabric' } },
+      {
+        spec: {
+          advertisements: [
+            { advertisementType: 'PodCIDR' },
+            {
+              advertisementType: 'Service',
+              service: { addresses: ['ClusterIP', 'ExternalIP', 'LoadBalancerIP'] },
+              selector: { matchExpressions: [{ key: 'akb.io/no-advertise', operator: 'DoesNotExist' }] },
+            },
+          ],
+        },
       },
-    }),
+    ),
   ];
   if (secret) out.push(secret);
   for (const [rack, anchors] of anchorsByRack(r)) {
     out.push(
-      manifest(API, 'CiliumBGPClusterConfig', { name: `akb-rack-${rackToken(rack)}` }, {
-        spec: {
-          nodeSelector: { matchLabels: { [RACK_LABEL]: rack } },
-          bgpInstances: [
-            {
-              name: `rack-${rackToken(rack)}`,
-              localASN: r.clusterAsn,
-              peers: anchors.flatMap((a) =>
-                r.families.map((f) => ({
-                  name: `leaf-${a.nodeId}-${f.family}`,
-                  peerAddress: a[f.family],
-                  peerASN: r.spec.fabric.asn,
-                  peerConfigRef: { name: 'akb-anchor-leaf' },
-                })),
-              ),
-            },
-          ],
+      manifest(
+        API,
+        'CiliumBGPClusterConfig',
+        { name: `akb-rack-${rackToken(rack)}` },
+        {
+          spec: {
+            nodeSelector: { matchLabels: { [RACK_LABEL]: rack } },
+            bgpInstances: [
+              {
+                name: `rack-${rackToken(rack)}`,
+                localASN: r.clusterAsn,
+                peers: anchors.flatMap((a) =>
+                  r.families.map((f) => ({
+                    name: `leaf-${a.nodeId}-${f.family}`,
+                    peerAddress: a[f.family],
+                    peerASN: r.spec.fabric.asn,
+                    peerConfigRef: { name: 'akb-anchor-leaf' },
+                  })),
+                ),
+              },
+            ],
+          },
         },
-      }),
+      ),
     );
   }
   return [...out, ...rackLabels(r)];

@@ -20,7 +20,11 @@ export const rackToken = (rack: string) => rack.toLowerCase().replace(/[^a-z0-9-
 export function rackLabels(r: ResolvedSpec, annotations: (rack: string) => Record<string, string> = () => ({})): Manifest[] {
   return r.spec.cluster.nodes.map((n) => {
     const extra = annotations(n.rack);
-    return manifest('v1', 'Node', { name: n.name, labels: { [RACK_LABEL]: n.rack }, ...(Object.keys(extra).length > 0 ? { annotations: extra } : {}) });
+    return manifest('v1', 'Node', {
+      name: n.name,
+      labels: { [RACK_LABEL]: n.rack },
+      ...(Object.keys(extra).length > 0 ? { annotations: extra } : {}),
+    });
   });
 }
 
@@ -31,5 +35,10 @@ export function rackLabels(r: ResolvedSpec, annotations: (rack: string) => Recor
 export function bgpPasswordSecret(r: ResolvedSpec, namespace: string, name: string, key: string): Manifest | undefined {
   const ref = r.spec.fabric.bgpPassword;
   if (ref === undefined) return undefined;
-  return manifest('v1', 'Secret', { name, namespace, annotations: { 'akb.io/secret-ref': ref } }, { type: 'Opaque', stringData: { [key]: secretPlaceholder('bgp-password') } });
+  return manifest(
+    'v1',
+    'Secret',
+    { name, namespace, annotations: { 'akb.io/secret-ref': ref } },
+    { type: 'Opaque', stringData: { [key]: secretPlaceholder('bgp-password') } },
+  );
 }

@@ -11,7 +11,9 @@ import { BundleError, parseBundleJson } from '../../../lib/topology/bundle';
  * or a BundleError naming a JSON path that exists in the damaged input. Nothing else may be thrown.
  */
 const dir = fileURLToPath(new URL('../../fixtures/bundles/', import.meta.url));
-const fixtures = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => readFileSync(`${dir}${f}`, 'utf8'));
+const fixtures = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => readFileSync(`${dir}${f}`, 'utf8'));
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -29,7 +31,21 @@ function paths(doc: Json, cap = 4000): (string | number)[][] {
 }
 
 const absurd = fc.oneof(
-  fc.constantFrom<Json>(null, true, [], {}, '', '1e400', '-1', '999999999999999999999', '10.0.0.300', '::::', 'eth1/99999', '\u0000', 'x'.repeat(5000)),
+  fc.constantFrom<Json>(
+    null,
+    true,
+    [],
+    {},
+    '',
+    '1e400',
+    '-1',
+    '999999999999999999999',
+    '10.0.0.300',
+    '::::',
+    'eth1/99999',
+    '\u0000',
+    'x'.repeat(5000),
+  ),
   fc.double().map((n) => n as Json),
   fc.integer().map((n) => n as Json),
   fc.string().map((s) => s as Json),

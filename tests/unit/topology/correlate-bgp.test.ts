@@ -38,7 +38,13 @@ describe('correlate: BGP, ASN and routes', () => {
 
   it('parses ASNs as numbers, strings and asdot, rejecting nonsense', () => {
     expect([parseAsn(65001), parseAsn('65001'), parseAsn('1.10'), parseAsn('4294967295')]).toEqual([65001, 65001, 65546, 4294967295]);
-    expect([parseAsn('4294967296'), parseAsn('x'), parseAsn(-1), parseAsn('70000.1'), parseAsn(1.5)]).toEqual([null, null, null, null, null]);
+    expect([parseAsn('4294967296'), parseAsn('x'), parseAsn(-1), parseAsn('70000.1'), parseAsn(1.5)]).toEqual([
+      null,
+      null,
+      null,
+      null,
+      null,
+    ]);
   });
 
   it('builds one route per leaf and prefix, maps next hops to nodes and TEPs, and marks Kubernetes routes', () => {
@@ -52,7 +58,10 @@ describe('correlate: BGP, ASN and routes', () => {
 
   it('labels a service CIDR route with the services inside it, and a host route with the service at that IP', () => {
     const g = graphOf('esxi-lldp');
-    expect(g.routes.find((x) => x.leaf === 'leaf:101' && x.prefix === '10.96.0.0/12')?.services).toEqual(['service:default/web', 'service:kube-system/kube-dns']);
+    expect(g.routes.find((x) => x.leaf === 'leaf:101' && x.prefix === '10.96.0.0/12')?.services).toEqual([
+      'service:default/web',
+      'service:kube-system/kube-dns',
+    ]);
     expect(g.routes.find((x) => x.prefix === '192.168.100.10/32')?.services).toEqual(['service:default/web']);
     expect(graphOf('hybrid-dualstack').routes.find((x) => x.prefix === 'fd00:96::/112')?.services).toEqual(['service:default/api']);
   });

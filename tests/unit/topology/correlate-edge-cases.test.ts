@@ -10,7 +10,13 @@ describe('correlate: edge cases the previous tool got wrong', () => {
     b.apic.lldpIf = b.apic.lldpIf!.slice(0, 1);
     b.apic.cdpIf = [
       wireMo('cdpIf', { dn: 'topology/pod-1/node-102/sys/cdp/inst/if-[eth1/1]', id: 'eth1/1', locDesc: vpc, operSt: 'up' }, [
-        wireMo('cdpAdjEp', { sysName: 'esxi1.lab.example.com', devId: 'esxi1.lab.example.com', portId: 'vmnic1', platId: 'VMware ESX', ver: 'Releasebuild-22380479' }),
+        wireMo('cdpAdjEp', {
+          sysName: 'esxi1.lab.example.com',
+          devId: 'esxi1.lab.example.com',
+          portId: 'vmnic1',
+          platId: 'VMware ESX',
+          ver: 'Releasebuild-22380479',
+        }),
       ]),
     ];
     const links = edgesOf(correlate(b), 'link').map((e) => `${e.target} ${e.data.protocol} ${e.data.remotePort}`);
@@ -35,7 +41,17 @@ describe('correlate: edge cases the previous tool got wrong', () => {
 
   it('prefers InternalIP over ExternalIP and ignores endpoints of other VRFs', () => {
     const b = loadFixture('esxi-lldp');
-    b.k8s.nodes = [{ metadata: { name: 'worker-1' }, status: { addresses: [{ type: 'ExternalIP', address: '203.0.113.5' }, { type: 'InternalIP', address: '192.168.10.11' }] } }];
+    b.k8s.nodes = [
+      {
+        metadata: { name: 'worker-1' },
+        status: {
+          addresses: [
+            { type: 'ExternalIP', address: '203.0.113.5' },
+            { type: 'InternalIP', address: '192.168.10.11' },
+          ],
+        },
+      },
+    ];
     const cep = b.apic.fvCEp![1]!.fvCEp!;
     for (const c of cep.children ?? []) if (c.fvIp) c.fvIp.attributes.vrfDn = 'uni/tn-other/ctx-vrf1';
     const g = correlate(b);
@@ -56,7 +72,11 @@ describe('correlate: edge cases the previous tool got wrong', () => {
     for (let i = 0; i < 8; i++) {
       const prefix = `10.250.${i}.0/26`;
       b.apic.uribv4Nexthop!.push(
-        wireMo('uribv4Nexthop', { dn: `topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[${prefix}]/nh-[bgp-1]-[172.31.0.${i}/32]-[unspecified]-[k8s:vrf1]`, addr: `172.31.0.${i}/32`, tag: '64512' }),
+        wireMo('uribv4Nexthop', {
+          dn: `topology/pod-1/node-101/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[${prefix}]/nh-[bgp-1]-[172.31.0.${i}/32]-[unspecified]-[k8s:vrf1]`,
+          addr: `172.31.0.${i}/32`,
+          tag: '64512',
+        }),
       );
     }
     const p = correlate(b).problems.filter((x) => x.code === 'route-next-hop-not-a-node');
@@ -69,7 +89,11 @@ describe('correlate: edge cases the previous tool got wrong', () => {
     const dns = b.k8s.services![1]!;
     dns.spec = { ...(dns.spec as object), externalIPs: ['192.168.100.20'], loadBalancerIP: '192.168.100.21' };
     const mk = (ip: string) =>
-      wireMo('uribv4Nexthop', { dn: `topology/pod-1/node-102/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[${ip}/32]/nh-[bgp-1]-[192.168.10.11/32]-[unspecified]-[k8s:vrf1]`, addr: '192.168.10.11/32', tag: '64512' });
+      wireMo('uribv4Nexthop', {
+        dn: `topology/pod-1/node-102/sys/uribv4/dom-k8s:vrf1/db-rt/rt-[${ip}/32]/nh-[bgp-1]-[192.168.10.11/32]-[unspecified]-[k8s:vrf1]`,
+        addr: '192.168.10.11/32',
+        tag: '64512',
+      });
     b.apic.uribv4Nexthop!.push(mk('192.168.100.20'), mk('192.168.100.21'));
     const g = correlate(b);
     for (const ip of ['192.168.100.20', '192.168.100.21']) {

@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { edgesOf, graphOf, nodeById, problemCodes } from './fixtures';
 
 const linkSummary = (g: ReturnType<typeof graphOf>) =>
-  edgesOf(g, 'link').map((e) => ({ source: e.source, target: e.target, leafPort: e.data.leafPort, remotePort: e.data.remotePort, protocol: e.data.protocol }));
+  edgesOf(g, 'link').map((e) => ({
+    source: e.source,
+    target: e.target,
+    leafPort: e.data.leafPort,
+    remotePort: e.data.remotePort,
+    protocol: e.data.protocol,
+  }));
 
 describe('correlate: nodes, endpoints and neighbours', () => {
   it('ESXi over LLDP: two VMs share one hypervisor linked to both vPC leaves by vmnic', () => {
@@ -14,7 +20,11 @@ describe('correlate: nodes, endpoints and neighbours', () => {
       { source: 'hypervisor:esxi1.lab.example.com', target: 'leaf:101', leafPort: 'eth1/1', remotePort: 'vmnic0', protocol: 'lldp' },
       { source: 'hypervisor:esxi1.lab.example.com', target: 'leaf:102', leafPort: 'eth1/1', remotePort: 'vmnic1', protocol: 'lldp' },
     ]);
-    expect(edgesOf(g, 'runs-on').filter((e) => e.target.startsWith('hypervisor:')).map((e) => e.source)).toEqual(['node:worker-1', 'node:worker-2']);
+    expect(
+      edgesOf(g, 'runs-on')
+        .filter((e) => e.target.startsWith('hypervisor:'))
+        .map((e) => e.source),
+    ).toEqual(['node:worker-1', 'node:worker-2']);
     expect(nodeById(g, 'spine:201').kind).toBe('spine');
     expect(nodeById(g, 'leaf:101').data).toMatchObject({ nodeId: 101, podId: 1, name: 'leaf-101', tepIp: '10.0.64.64' });
     expect(g.nodes.some((n) => n.id.endsWith(':1'))).toBe(false); // the controller is not drawn
@@ -31,7 +41,9 @@ describe('correlate: nodes, endpoints and neighbours', () => {
 
   it('Nutanix AHV with lldpd: the port name comes from portDesc, not the MAC port id', () => {
     const g = graphOf('nutanix-lldpd');
-    expect(linkSummary(g)).toEqual([{ source: 'hypervisor:ntnx-ahv-01', target: 'leaf:101', leafPort: 'eth1/7', remotePort: 'eth2', protocol: 'lldp' }]);
+    expect(linkSummary(g)).toEqual([
+      { source: 'hypervisor:ntnx-ahv-01', target: 'leaf:101', leafPort: 'eth1/7', remotePort: 'eth2', protocol: 'lldp' },
+    ]);
     expect(nodeById(g, 'node:ntnx-vm-1').data.bareMetal).toBe(false);
   });
 

@@ -6,14 +6,27 @@ import { graphOf } from './fixtures';
 
 // Small id alphabets so two random graphs share many keys: additions, changes and removals all occur.
 const id = fc.constantFrom('leaf:101', 'leaf:102', 'node:a', 'node:b', 'pod:x/y', 'service:x/s', 'hypervisor:h');
-const data = fc.dictionary(fc.constantFrom('ip', 'mac', 'state', 'labels'), fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean()), { maxKeys: 3 });
+const data = fc.dictionary(
+  fc.constantFrom('ip', 'mac', 'state', 'labels'),
+  fc.oneof(fc.string({ maxLength: 4 }), fc.integer(), fc.boolean()),
+  { maxKeys: 3 },
+);
 const kind = fc.constantFrom('leaf', 'k8s-node', 'pod', 'service', 'hypervisor', 'spine');
 const node = fc.record({ id, kind, name: fc.string({ maxLength: 4 }), data });
-const edge = fc.record({ id: fc.constantFrom('e1', 'e2', 'e3', 'e4'), kind: fc.constantFrom('link', 'bgp', 'runs-on'), source: id, target: id, data });
+const edge = fc.record({
+  id: fc.constantFrom('e1', 'e2', 'e3', 'e4'),
+  kind: fc.constantFrom('link', 'bgp', 'runs-on'),
+  source: id,
+  target: id,
+  data,
+});
 const route = fc.record({
   leaf: fc.constantFrom('leaf:101', 'leaf:102'),
   prefix: fc.constantFrom('10.0.0.0/8', '0.0.0.0/0', '10.96.0.10/32'),
-  nextHops: fc.array(fc.record({ ip: fc.constantFrom('10.1.1.1', '10.1.1.2'), node: fc.constantFrom(null, 'node:a'), tag: fc.constantFrom('64512', '1') }), { maxLength: 2 }),
+  nextHops: fc.array(
+    fc.record({ ip: fc.constantFrom('10.1.1.1', '10.1.1.2'), node: fc.constantFrom(null, 'node:a'), tag: fc.constantFrom('64512', '1') }),
+    { maxLength: 2 },
+  ),
   kubernetes: fc.boolean(),
   services: fc.array(fc.constantFrom('service:x/s', 'service:x/t'), { maxLength: 2 }),
 });
