@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Command } from 'commander';
 import { addConnectionFlags } from './lib/cli/connection-flags';
-import { loadServiceConfig, type ServiceConfig } from './lib/live/config';
+import { loadServiceConfig, type ServiceConfig } from './lib/live/server/config';
 import { createLogger } from './lib/logging';
 
 function parseFlags(argv: string[]): Partial<ServiceConfig> {
@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   // Next reads NODE_ENV at import; `npm start` serves the production build unless --dev is given.
   Object.assign(process.env, { NODE_ENV: config.dev ? 'development' : 'production' });
   // Loaded only once the configuration is known to be good, so a bad flag fails fast and alone.
-  const { startRuntime } = await import('./lib/live/runtime');
+  const { startRuntime } = await import('./lib/live/server/runtime');
   const { default: next } = await import('next');
   const runtime = await startRuntime(config, logger);
 

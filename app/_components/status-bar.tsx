@@ -1,7 +1,7 @@
 'use client';
 
 import { useEffect, useState } from 'react';
-import type { LiveState } from '../../lib/live/graph-client';
+import type { LiveState } from '../../lib/live/client/graph-client';
 import type { GraphNodeKind } from '../../lib/topology/graph';
 
 const KINDS: { kind: GraphNodeKind; label: string }[] = [

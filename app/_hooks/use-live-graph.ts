@@ -1,8 +1,8 @@
 'use client';
 
 import { useEffect, useSyncExternalStore } from 'react';
-import { GraphClient, type LiveState } from '../../lib/live/graph-client';
-import { WS_PATH } from '../../lib/live/protocol';
+import { GraphClient, type LiveState } from '../../lib/live/client/graph-client';
+import { WS_PATH } from '../../lib/live/shared/protocol';
 
 let shared: GraphClient | null = null;
 let users = 0;

@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { BgpResponse } from '../../lib/live/ecmp-api';
+import type { BgpResponse } from '../../lib/live/server/ecmp-api';
 import { AppHeader } from '../_components/app-header';
 import { StatusBar } from '../_components/status-bar';
 import { shortId, useLiveApi } from '../ecmp/use-api';

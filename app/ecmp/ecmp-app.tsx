@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import type { EcmpResponse } from '../../lib/live/ecmp-api';
+import type { EcmpResponse } from '../../lib/live/server/ecmp-api';
 import type { PrefixAnalysis } from '../../lib/topology/ecmp/types';
 import { AppHeader } from '../_components/app-header';
 import { StatusBar } from '../_components/status-bar';

@@ -7,8 +7,8 @@ import { ApicClient } from '../aci/client';
 import type { ApicClientOptionsInput } from '../aci/options';
 import { KubeConfigError, loadKubeConfig } from '../k8s/kubeconfig';
 import { readLabFile, type LabFile } from '../lab/events/lab-dir';
-import { captureBundle } from '../live/capture';
-import { ConfigError, loadServiceConfig, usesLab, type ServiceConfig } from '../live/config';
+import { captureBundle } from '../live/server/capture';
+import { ConfigError, loadServiceConfig, usesLab, type ServiceConfig } from '../live/server/config';
 import type { Bundle } from '../topology/bundle-types';
 
 type Env = Record<string, string | undefined>;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { ENV_VARS, loadServiceConfig } from '../../lib/live/config';
+import { ENV_VARS, loadServiceConfig } from '../../lib/live/server/config';
 import { planFiles } from '../output/files';
 import { resolvedOf, workedExampleDoc } from '../test-support/fixtures';
 import { AKB_SECRETS, akbManifests, akbSecretUses } from './akb';

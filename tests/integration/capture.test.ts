@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { fabricQueries } from '../../lib/aci/fabric-queries';
 import { CaptureConfigError, resolveCaptureTarget } from '../../lib/cli/capture-commands';
 import { generateScenario } from '../../lib/lab/model';
-import { captureBundle } from '../../lib/live/capture';
+import { captureBundle } from '../../lib/live/server/capture';
 import { correlate, validateBundle } from '../../lib/topology';
 import { serveLab, truthMismatches, type ServedLab } from './roundtrip-support';
 

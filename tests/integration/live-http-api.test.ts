@@ -2,9 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../lib/lab/k8s/test-support';
-import { createHttpApi } from '../../lib/live/http-api';
-import { createMetrics } from '../../lib/live/metrics';
-import { sourceStatus } from '../../lib/live/source-status';
+import { createHttpApi } from '../../lib/live/server/http-api';
+import { createMetrics } from '../../lib/live/server/metrics';
+import { sourceStatus } from '../../lib/live/shared/source-status';
 import { correlate, parseBundleJson, type TopologyGraph } from '../../lib/topology';
 import { PLANTED_SECRET, kubeData, startHarness, type Harness } from './live-http-support';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { TOKEN_COOKIE, createUiAuth } from '../../lib/live/auth';
-import type { ServerMessage } from '../../lib/live/protocol';
+import { TOKEN_COOKIE, createUiAuth } from '../../lib/live/server/auth';
+import type { ServerMessage } from '../../lib/live/shared/protocol';
 import { startHarness, type Harness } from './live-http-support';
 
 const TOKEN = 'e3b0c44298fc1c149afbf4c8996fb924';

@@ -5,12 +5,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { wireMo } from '../../lib/aci/mo';
-import { createHttpApi, type HttpApiContext } from '../../lib/live/http-api';
-import { LiveHub } from '../../lib/live/hub';
-import { createMetrics, patchBytes, type LiveMetrics } from '../../lib/live/metrics';
-import { LiveService, type LiveSource } from '../../lib/live/service';
-import { sourceStatus, type SourceStatus } from '../../lib/live/source-status';
-import type { UiAuth } from '../../lib/live/auth';
+import { createHttpApi, type HttpApiContext } from '../../lib/live/server/http-api';
+import { LiveHub } from '../../lib/live/server/hub';
+import { createMetrics, patchBytes, type LiveMetrics } from '../../lib/live/server/metrics';
+import { LiveService, type LiveSource } from '../../lib/live/server/service';
+import { sourceStatus, type SourceStatus } from '../../lib/live/shared/source-status';
+import type { UiAuth } from '../../lib/live/server/auth';
 import { correlate, diff, isEmptyPatch, type Bundle, type KubeObject } from '../../lib/topology';
 
 /** A source whose data and status the test sets; every change notifies the service like a watch event. */

@@ -3,13 +3,13 @@ import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { LiveHub } from '../../lib/live/hub';
-import { GraphClient, type SocketFactory } from '../../lib/live/graph-client';
+import { LiveHub } from '../../lib/live/server/hub';
+import { GraphClient, type SocketFactory } from '../../lib/live/client/graph-client';
 import { correlate } from '../../lib/topology/correlate';
 import { parseBundleJson } from '../../lib/topology/bundle';
 import { diff } from '../../lib/topology/patch';
 import type { TopologyGraph } from '../../lib/topology/graph';
-import { sourceStatus } from '../../lib/live/source-status';
+import { sourceStatus } from '../../lib/live/shared/source-status';
 
 const wsFactory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
 

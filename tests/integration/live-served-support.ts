@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import type { Lab } from '../../lib/lab';
-import { loadServiceConfig } from '../../lib/live/config';
-import { GraphClient, type SocketFactory } from '../../lib/live/graph-client';
-import { startRuntime, type Runtime, type RuntimeOverrides } from '../../lib/live/runtime';
+import { loadServiceConfig } from '../../lib/live/server/config';
+import { GraphClient, type SocketFactory } from '../../lib/live/client/graph-client';
+import { startRuntime, type Runtime, type RuntimeOverrides } from '../../lib/live/server/runtime';
 import { silentLogger } from '../../lib/logging';
 
 export interface ServedRuntime {

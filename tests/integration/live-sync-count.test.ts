@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { startLab } from '../../lib/lab';
 import { generateScenario } from '../../lib/lab/model';
-import { loadServiceConfig } from '../../lib/live/config';
-import { startRuntime } from '../../lib/live/runtime';
+import { loadServiceConfig } from '../../lib/live/server/config';
+import { startRuntime } from '../../lib/live/server/runtime';
 import { silentLogger } from '../../lib/logging';
 
 async function initialSync(nodes: number) {

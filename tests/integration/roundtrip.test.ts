@@ -15,7 +15,7 @@ import {
   shippedScenarioNames,
   type LabWorld,
 } from '../../lib/lab/model';
-import { captureBundle } from '../../lib/live/capture';
+import { captureBundle } from '../../lib/live/server/capture';
 import { correlate, parseBundleJson } from '../../lib/topology';
 import { serveLab, truthMismatches, type ServedLab } from './roundtrip-support';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadServiceConfig, usesLab } from '../../lib/live/config';
+import { ConfigError, loadServiceConfig, usesLab } from '../../lib/live/server/config';
 
 describe('service configuration', () => {
   it('applies defaults with nothing configured and runs the lab', () => {

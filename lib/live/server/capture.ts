@@ -7,13 +7,13 @@
  * report them and tests can hold the claim.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApicClient } from '../aci/client';
-import type { RequestCounts } from '../aci/counters';
-import { fabricQueries } from '../aci/fabric-queries';
-import type { WireMo } from '../aci/mo';
-import { listClusterResources } from '../k8s/list-once';
-import { validateBundle } from '../topology/bundle';
-import { BUNDLE_FORMAT, type Bundle } from '../topology/bundle-types';
+import type { ApicClient } from '../../aci/client';
+import type { RequestCounts } from '../../aci/counters';
+import { fabricQueries } from '../../aci/fabric-queries';
+import type { WireMo } from '../../aci/mo';
+import { listClusterResources } from '../../k8s/list-once';
+import { validateBundle } from '../../topology/bundle';
+import { BUNDLE_FORMAT, type Bundle } from '../../topology/bundle-types';
 
 export interface CaptureOptions {
   apic: ApicClient;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { wireMo } from '../aci/mo';
-import type { Bundle } from '../topology/bundle-types';
+import { wireMo } from '../../aci/mo';
+import type { Bundle } from '../../topology/bundle-types';
 import { REDACTED, redactArgs, redactBundle } from './redact-bundle';
 
 const SECRET = 'hunter2-hunter2';

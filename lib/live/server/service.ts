@@ -5,12 +5,12 @@
  * the sources' current state with the same pure function `akb graph` uses on a captured bundle, so the
  * live picture and a fresh capture can never disagree by construction. Only the difference is published.
  */
-import type { Logger } from '../logging';
-import { silentLogger } from '../logging';
-import { BUNDLE_FORMAT, type Bundle } from '../topology/bundle-types';
-import type { TopologyGraph } from '../topology/graph';
-import type { GraphPatch } from '../topology/patch';
-import type { SourceStatus } from './source-status';
+import type { Logger } from '../../logging';
+import { silentLogger } from '../../logging';
+import { BUNDLE_FORMAT, type Bundle } from '../../topology/bundle-types';
+import type { TopologyGraph } from '../../topology/graph';
+import type { GraphPatch } from '../../topology/patch';
+import type { SourceStatus } from '../shared/source-status';
 
 /** A data source feeding the graph: the Kubernetes API or the APIC. */
 export interface LiveSource {

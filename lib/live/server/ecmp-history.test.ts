@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createWorld, loadShippedScenario, setSessionDown, type LabWorld } from '../lab/model';
-import { labBundle } from '../../tests/unit/ecmp-support';
+import { createWorld, loadShippedScenario, setSessionDown, type LabWorld } from '../../lab/model';
+import { labBundle } from '../../../tests/unit/ecmp-support';
 import { EcmpHistory } from './ecmp-history';
 
 const demo = createWorld(await loadShippedScenario('demo'));

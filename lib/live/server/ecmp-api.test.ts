@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createWorld, loadShippedScenario, setSessionDown } from '../lab/model';
-import { labBundle } from '../../tests/unit/ecmp-support';
+import { createWorld, loadShippedScenario, setSessionDown } from '../../lab/model';
+import { labBundle } from '../../../tests/unit/ecmp-support';
 import { EcmpHistory } from './ecmp-history';
 import { handleEcmpRequest, type EcmpApiContext } from './ecmp-api';
 

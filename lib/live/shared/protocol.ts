@@ -9,8 +9,8 @@
  * Client → server messages are validated with zod: the socket is a trust boundary.
  */
 import { z } from 'zod';
-import type { TopologyGraph } from '../topology/graph';
-import type { GraphPatch } from '../topology/patch';
+import type { TopologyGraph } from '../../topology/graph';
+import type { GraphPatch } from '../../topology/patch';
 import type { SourceStatus } from './source-status';
 
 export const PROTOCOL_VERSION = 1;

@@ -5,8 +5,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
-import type { Bundle } from '../topology/bundle-types';
-import type { TopologyGraph } from '../topology/graph';
+import type { Bundle } from '../../topology/bundle-types';
+import type { TopologyGraph } from '../../topology/graph';
 import {
   analyseBgp,
   analyseEcmp,
@@ -15,7 +15,7 @@ import {
   type BgpSessionHealth,
   type ChurnEvent,
   type EcmpAnalysis,
-} from '../topology/ecmp';
+} from '../../topology/ecmp';
 import type { EcmpHistory, SessionTransition } from './ecmp-history';
 
 export const ECMP_PATH = '/api/v1/ecmp';

@@ -3,10 +3,10 @@
  * by tests in Node (with the `ws` package's WebSocket). It holds the graph the server published, applies
  * patches in revision order, asks for a snapshot when it detects a gap, and reconnects with backoff.
  */
-import type { TopologyGraph } from '../topology/graph';
-import { applyPatch, type GraphPatch } from '../topology/patch';
-import type { SourceStatus } from './source-status';
-import { parseServerMessage, type ServerMessage } from './protocol';
+import type { TopologyGraph } from '../../topology/graph';
+import { applyPatch, type GraphPatch } from '../../topology/patch';
+import type { SourceStatus } from '../shared/source-status';
+import { parseServerMessage, type ServerMessage } from '../shared/protocol';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 

@@ -8,8 +8,8 @@
  * and APIC attributes named like a password or key. Everything else is left exactly as read, so
  * `akb graph` on the support bundle reproduces the live graph.
  */
-import type { WireMo } from '../aci/mo';
-import type { Bundle, KubeObject } from '../topology/bundle-types';
+import type { WireMo } from '../../aci/mo';
+import type { Bundle, KubeObject } from '../../topology/bundle-types';
 
 export const REDACTED = '[redacted]';
 

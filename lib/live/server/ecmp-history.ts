@@ -3,9 +3,9 @@
  * publishes. The analysis itself is pure (lib/topology/ecmp); this keeps the only state: what the
  * previous snapshot looked like and what changed since, capped so a flapping fabric cannot grow memory.
  */
-import type { Bundle } from '../topology/bundle-types';
-import type { TopologyGraph } from '../topology/graph';
-import { churnSignals, diffPathSets, pathSets, type ChurnEvent, type ChurnSignals, type PathSet } from '../topology/ecmp';
+import type { Bundle } from '../../topology/bundle-types';
+import type { TopologyGraph } from '../../topology/graph';
+import { churnSignals, diffPathSets, pathSets, type ChurnEvent, type ChurnSignals, type PathSet } from '../../topology/ecmp';
 
 export interface SessionTransition {
   at: string;

@@ -7,12 +7,12 @@
  * anywhere, towards the APIC, Kubernetes or the service's own state.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Bundle } from '../topology/bundle-types';
-import type { TopologyGraph } from '../topology/graph';
+import type { Bundle } from '../../topology/bundle-types';
+import type { TopologyGraph } from '../../topology/graph';
 import type { UiAuth } from './auth';
 import type { LiveMetrics } from './metrics';
 import { redactBundle } from './redact-bundle';
-import type { SourceStatus } from './source-status';
+import type { SourceStatus } from '../shared/source-status';
 
 export interface HttpApiService {
   graph(): TopologyGraph | null;

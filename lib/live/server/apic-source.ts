@@ -7,18 +7,18 @@
  * as classes of their own — an APIC pushes events for the subscribed class only — and nested again
  * when the bundle is assembled, in the shape a capture with `rsp-subtree=children` returns.
  */
-import type { ApicClient } from '../aci/client';
-import { wcard } from '../aci/filter';
-import { fabricQueries, type FabricScope } from '../aci/fabric-queries';
-import { moEntry, type MoAttributes, type WireMo } from '../aci/mo';
-import { classQuery, type ApicQuery } from '../aci/query';
-import type { ApicEvent, ApicSubscription } from '../aci/subscription-events';
-import { splitDn } from '../aci/models/dn';
-import type { Logger } from '../logging';
-import { silentLogger } from '../logging';
-import type { Bundle } from '../topology/bundle-types';
+import type { ApicClient } from '../../aci/client';
+import { wcard } from '../../aci/filter';
+import { fabricQueries, type FabricScope } from '../../aci/fabric-queries';
+import { moEntry, type MoAttributes, type WireMo } from '../../aci/mo';
+import { classQuery, type ApicQuery } from '../../aci/query';
+import type { ApicEvent, ApicSubscription } from '../../aci/subscription-events';
+import { splitDn } from '../../aci/models/dn';
+import type { Logger } from '../../logging';
+import { silentLogger } from '../../logging';
+import type { Bundle } from '../../topology/bundle-types';
 import type { LiveSource } from './service';
-import { sourceStatus, type SourceStatus } from './source-status';
+import { sourceStatus, type SourceStatus } from '../shared/source-status';
 
 /** Child classes and the parent class they nest under in a bundle. */
 const NESTED: Record<string, string> = { fvIp: 'fvCEp', fvRsCEpToPathEp: 'fvCEp', lldpAdjEp: 'lldpIf', cdpAdjEp: 'cdpIf' };

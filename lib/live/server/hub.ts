@@ -1,12 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Logger } from '../logging';
-import { silentLogger } from '../logging';
-import type { TopologyGraph } from '../topology/graph';
-import type { GraphPatch } from '../topology/patch';
-import type { SourceStatus } from './source-status';
-import { PROTOCOL_VERSION, WS_PATH, parseClientMessage, type ServerMessage } from './protocol';
+import type { Logger } from '../../logging';
+import { silentLogger } from '../../logging';
+import type { TopologyGraph } from '../../topology/graph';
+import type { GraphPatch } from '../../topology/patch';
+import type { SourceStatus } from '../shared/source-status';
+import { PROTOCOL_VERSION, WS_PATH, parseClientMessage, type ServerMessage } from '../shared/protocol';
 
 export interface HubOptions {
   lab: boolean;
