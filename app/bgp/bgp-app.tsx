@@ -1,7 +1,7 @@
 'use client';
 
 import { useState } from 'react';
-import type { BgpResponse } from '../../lib/live/server/ecmp-api';
+import { BGP_PATH, type BgpResponse } from '../../lib/live/shared/analysis-api';
 import { AppHeader } from '../_components/app-header';
 import { StatusBar } from '../_components/status-bar';
 import { shortId, useLiveApi } from '../ecmp/use-api';
@@ -20,7 +20,7 @@ const WINDOWS = [300, 600, 3600, 86400];
 /** Nodes × anchor leaves, coloured by session state, with expectations, flaps and prefixes received. */
 export function BgpApp() {
   const [windowSeconds, setWindow] = useState(600);
-  const { live, data, error } = useLiveApi<BgpResponse>(`/api/v1/bgp?windowSeconds=${windowSeconds}`);
+  const { live, data, error } = useLiveApi<BgpResponse>(`${BGP_PATH}?windowSeconds=${windowSeconds}`);
   const cell = new Map((data?.sessions ?? []).map((s) => [`${s.node}|${s.leaf}`, s]));
   return (
     <div className="flex min-h-screen flex-col">

@@ -2,7 +2,7 @@
 
 import Link from 'next/link';
 import { useSearchParams } from 'next/navigation';
-import type { EcmpResponse } from '../../lib/live/server/ecmp-api';
+import { ECMP_PATH, type EcmpResponse } from '../../lib/live/shared/analysis-api';
 import type { PrefixAnalysis } from '../../lib/topology/ecmp/types';
 import { AppHeader } from '../_components/app-header';
 import { StatusBar } from '../_components/status-bar';
@@ -85,13 +85,13 @@ export function EcmpApp() {
   // The list is a summary (no matrices); only the selected prefix is fetched in full, so a large
   // cluster's page stays small.
   const { live, data, error } = useLiveApi<EcmpResponse>(
-    `/api/v1/ecmp?summary=true${service ? `&service=${encodeURIComponent(service)}` : ''}`,
+    `${ECMP_PATH}?summary=true${service ? `&service=${encodeURIComponent(service)}` : ''}`,
   );
   const wanted = params.get('prefix');
   const chosen = data
     ? (data.prefixes.find((p) => p.prefix === wanted) ?? data.prefixes.find((p) => p.policy === 'Local') ?? data.prefixes[0] ?? null)
     : null;
-  const detail = useLiveApi<EcmpResponse>(chosen ? `/api/v1/ecmp?prefix=${encodeURIComponent(chosen.prefix)}` : null);
+  const detail = useLiveApi<EcmpResponse>(chosen ? `${ECMP_PATH}?prefix=${encodeURIComponent(chosen.prefix)}` : null);
   const selected = detail.data?.prefixes.find((p) => p.prefix === chosen?.prefix) ?? null;
   return (
     <div className="flex min-h-screen flex-col">

@@ -7,39 +7,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
-import {
-  analyseBgp,
-  analyseEcmp,
-  REHASH_MODEL,
-  type BgpHealth,
-  type BgpSessionHealth,
-  type ChurnEvent,
-  type EcmpAnalysis,
-} from '../../topology/ecmp';
-import type { EcmpHistory, SessionTransition } from './ecmp-history';
-
-export const ECMP_PATH = '/api/v1/ecmp';
-export const BGP_PATH = '/api/v1/bgp';
-
-/** Body of `GET /api/v1/ecmp`. */
-export interface EcmpResponse extends EcmpAnalysis {
-  format: 'akb-ecmp/v1';
-  revision: number;
-  generatedAt: string;
-  /** The flow-placement model the churn estimates assume. */
-  model: string;
-  churn: ChurnEvent[];
-}
-
-/** Body of `GET /api/v1/bgp`. */
-export interface BgpResponse extends Omit<BgpHealth, 'sessions'> {
-  format: 'akb-bgp/v1';
-  revision: number;
-  generatedAt: string;
-  windowSeconds: number;
-  sessions: (BgpSessionHealth & { flaps: number })[];
-  transitions: SessionTransition[];
-}
+import { analyseBgp, analyseEcmp, REHASH_MODEL, type EcmpAnalysis } from '../../topology/ecmp';
+import { BGP_PATH, ECMP_PATH, type BgpResponse, type EcmpResponse } from '../shared/analysis-api';
+import type { EcmpHistory } from './ecmp-history';
 
 export interface EcmpApiContext {
   history: EcmpHistory;

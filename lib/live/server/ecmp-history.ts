@@ -6,15 +6,7 @@
 import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import { churnSignals, diffPathSets, pathSets, type ChurnEvent, type ChurnSignals, type PathSet } from '../../topology/ecmp';
-
-export interface SessionTransition {
-  at: string;
-  node: string;
-  leaf: string;
-  /** null: no session entry on the fabric. */
-  from: string | null;
-  to: string | null;
-}
+import type { SessionTransition } from '../shared/analysis-api';
 
 export interface EcmpHistoryOptions {
   /** Churn events kept per (leaf, prefix); default 50. */
