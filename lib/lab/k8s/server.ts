@@ -18,6 +18,12 @@ export interface LabK8sOptions {
   tls?: boolean;
   /** Bearer token clients must send; default a random one. */
   token?: string;
+  /**
+   * No authentication: every request may read and write, and the kubeconfig carries no credentials. For a
+   * plain-HTTP server used with kubectl, which never sends a bearer token over http:// (client-go adds
+   * credentials only for https).
+   */
+  anonymous?: boolean;
   /** Reuse an existing store (e.g. to "restart" the API server on the same port with the same data). */
   store?: KubeStore;
   /** CRD plurals installed in a new store (default all known); ignored when `store` is given. */
@@ -33,6 +39,7 @@ export interface LabK8sOptions {
 
 export interface LabK8sServer {
   url: string;
+  /** The bearer token clients must send; empty for an anonymous server. */
   token: string;
   caPem?: string;
   port: number;
@@ -49,14 +56,15 @@ export interface LabK8sServer {
 export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServer> {
   const logger = opts.logger ?? silentLogger;
   const store = opts.store ?? new KubeStore({ installedCrds: opts.installedCrds, watchWindow: opts.watchWindow });
-  const token = opts.token ?? randomBytes(24).toString('hex');
+  if (opts.anonymous && opts.token !== undefined) throw new Error('an anonymous lab Kubernetes API server takes no token');
+  const token = opts.anonymous ? '' : (opts.token ?? randomBytes(24).toString('hex'));
   const host = opts.host ?? '127.0.0.1';
   const tls = opts.tls ? labTlsMaterial() : undefined;
   const watches = new Set<() => void>();
 
   const ctx: RouterContext = {
     store,
-    token,
+    token: opts.anonymous ? undefined : token,
     readOnlyToken: opts.readOnlyToken,
     serverAddress: '',
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
@@ -88,7 +96,7 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
   ctx.serverAddress = `${hostInUrl}:${port}`;
   logger.info({ url }, 'lab Kubernetes API server listening');
 
-  const config = (): string => kubeconfigYaml({ server: url, token, caPem: tls?.caPem });
+  const config = (): string => kubeconfigYaml({ server: url, ...(opts.anonymous ? {} : { token }), caPem: tls?.caPem });
   return {
     url,
     token,
