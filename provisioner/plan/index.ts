@@ -1,7 +1,7 @@
 import type { ResolvedSpec } from '../spec/defaults';
 import { planAci, type AciPlan } from './aci/index';
 import { akbManifests, akbSecretUses } from './akb';
-import { userData } from './cluster/cloud-init';
+import { bootstrapSecretUses, plannedUserData } from '../bootstrap/planned';
 import { calicoManifests } from './cni/calico';
 import { ciliumHelmValues, ciliumManifests } from './cni/cilium';
 import { kubeRouterManifests } from './cni/kube-router';
@@ -45,14 +45,7 @@ function secretUses(r: ResolvedSpec): SecretUse[] {
     out.push({ name: 'bgp-password', source: f.bgpPassword, usedBy: 'ACI bgpPeerP password, CNI BGP password Secret' });
     if (c.cni === 'kube-router') out.push({ name: 'bgp-password-base64', source: f.bgpPassword, usedBy: 'kube-router node annotations' });
   }
-  if (mode === 'full') {
-    out.push({ name: 'kubeadm-token', source: 'generated at apply time', usedBy: 'kubeadm init/join' });
-    out.push({ name: 'kubeadm-certificate-key', source: 'generated at apply time', usedBy: 'control-plane join' });
-    out.push({ name: 'kubeadm-ca-cert-hash', source: 'read from the first master at apply time', usedBy: 'kubeadm join discovery' });
-    if (c.nodes.filter((n) => n.role === 'master').length === 3) {
-      out.push({ name: 'keepalived-password', source: 'generated at apply time', usedBy: 'keepalived VRRP authentication' });
-    }
-  }
+  if (mode === 'full') out.push(...bootstrapSecretUses(r));
   out.push(...akbSecretUses(r));
   return out;
 }
@@ -64,7 +57,7 @@ export function buildPlan(r: ResolvedSpec): Plan {
     aci: planAci(r),
     manifests: { cni: cniManifests(r), akb: akbManifests(r) },
     helmValues: r.spec.cluster.cni === 'cilium' ? { cilium: ciliumHelmValues(r) } : {},
-    nodes: full ? r.spec.cluster.nodes.map((n) => ({ node: n.name, placement: n.placement.type, userData: userData(r, n) })) : [],
+    nodes: full ? r.spec.cluster.nodes.map((n) => ({ node: n.name, placement: n.placement.type, userData: plannedUserData(r, n) })) : [],
     secrets: secretUses(r),
   };
 }

@@ -92,7 +92,9 @@ describe('Kubernetes manifests and node data', () => {
   it('user data: gateway is the L3Out secondary IP, kubeadm init on the first master, join elsewhere', () => {
     const plan = variant(() => {});
     expect(plan.nodes.map((n) => n.node)).toEqual(['nkt-master-1', 'nkt-master-2', 'nkt-master-3', 'nkt-worker-1']);
-    const first = parse(plan.nodes[0]!.userData) as { write_files: Array<{ path: string; content: string }>; runcmd: string[] };
+    const first = parse(plan.nodes[0]!.userData) as { write_files: Array<{ path: string; content: string }>; runcmd: string[][] };
+    const script = (u: { write_files: Array<{ path: string; content?: string }> }) =>
+      u.write_files.find((f) => f.path === '/usr/local/lib/akb/bootstrap.sh')!.content!;
     const netplan = parse(first.write_files.find((f) => f.path === '/etc/netplan/60-akb.yaml')!.content);
     expect(netplan.network.ethernets.ens192).toMatchObject({
       mtu: 9000,
@@ -101,7 +103,10 @@ describe('Kubernetes manifests and node data', () => {
         { to: 'default', via: '2001:db8:35:ff:ffff:ffff:ffff:fffd' },
       ],
     });
-    expect(first.runcmd.at(-1)).toContain('kubeadm init');
+    // cloud-init runs the same bootstrap script akb runs over SSH; kubeadm init is its kubeadm phase.
+    expect(first.runcmd).toEqual([['/usr/local/lib/akb/bootstrap.sh', 'all']]);
+    expect(script(first)).toContain('kubeadm init --config /etc/akb/kubeadm.yaml --upload-certs');
+    expect(script(first)).not.toContain('kubeadm join');
     const kubeadm = parseAllDocuments(first.write_files.find((f) => f.path === '/etc/akb/kubeadm.yaml')!.content).map((d) => d.toJSON());
     expect(kubeadm.map((d) => d.kind)).toEqual(['InitConfiguration', 'ClusterConfiguration', 'KubeletConfiguration']);
     expect(kubeadm[1]).toMatchObject({
@@ -113,8 +118,9 @@ describe('Kubernetes manifests and node data', () => {
       { name: 'node-cidr-mask-size-ipv6', value: '122' },
     ]);
     expect(first.write_files.map((f) => f.path)).toContain('/etc/kubernetes/manifests/keepalived.yaml');
-    const worker = parse(plan.nodes[3]!.userData) as { write_files: Array<{ path: string }>; runcmd: string[] };
-    expect(worker.runcmd.at(-1)).toContain('kubeadm join');
+    const worker = parse(plan.nodes[3]!.userData) as { write_files: Array<{ path: string; content?: string }>; runcmd: string[][] };
+    expect(script(worker)).toContain('kubeadm join --config /etc/akb/kubeadm.yaml');
+    expect(script(worker)).not.toContain('kubeadm init');
     expect(worker.write_files.map((f) => f.path)).not.toContain('/etc/kubernetes/manifests/keepalived.yaml');
   });
 

@@ -19,8 +19,10 @@ export interface BootstrapFile {
   content: string;
   /** File mode, e.g. 0o600. */
   mode: number;
-  /** Holds a secret (a key, a token): removed by `scrub` once bootstrap succeeded, unless the node needs it to run. */
+  /** Holds a secret (a key, a token, a password). */
   secret: boolean;
+  /** Needed only to bootstrap (the kubeadm configuration with the join token): removed once bootstrap succeeded. */
+  bootstrapOnly: boolean;
 }
 
 /** What akb hands a machine to boot it, secrets filled in (in memory only: never journalled, never in the plan). */

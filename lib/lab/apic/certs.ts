@@ -1,5 +1,4 @@
-import forge from 'node-forge';
-import { baseCert, rsaKeyPair } from '../tls';
+import { selfSignedCertificate } from '../../pki/x509';
 
 export { labTlsMaterial, type TlsMaterial } from '../tls';
 
@@ -16,13 +15,10 @@ export interface UserCert {
 
 /** A self-signed user certificate and key for APIC signature-based auth (as `openssl req -x509` would make). */
 export function createUserCert(user: string, certName = `${user}.crt`): UserCert {
-  const keys = rsaKeyPair();
-  const cert = baseCert(keys.publicKey, user, 365);
-  cert.setIssuer(cert.subject.attributes);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const cert = selfSignedCertificate(user, 365, ['akb lab']);
   return {
-    certPem: forge.pki.certificateToPem(cert),
-    privateKeyPem: keys.privateKeyPem,
+    certPem: cert.certPem,
+    privateKeyPem: cert.keyPem,
     certDn: `uni/userext/user-${user}/usercert-${certName}`,
   };
 }
