@@ -130,6 +130,20 @@ export const clusterSchema = z.strictObject({
       datastore: z.string().min(1),
       folder: z.string().min(1),
       portGroup: z.string().min(1),
+      /** How vCenter's certificate is verified: the system trust store unless a CA file or a pinned thumbprint is given. */
+      tls: z
+        .strictObject({
+          caFile: z.string().min(1).optional(),
+          thumbprint: z
+            .string()
+            .regex(
+              /^([0-9A-Fa-f]{2}:?){19}[0-9A-Fa-f]{2}$|^([0-9A-Fa-f]{2}:?){31}[0-9A-Fa-f]{2}$/,
+              'must be a SHA-1 or SHA-256 certificate thumbprint in hex',
+            )
+            .optional(),
+        })
+        .refine((t) => !(t.caFile && t.thumbprint), 'give either caFile or thumbprint, not both')
+        .optional(),
     })
     .optional(),
   nodes: z.array(nodeSchema).default([]),

@@ -1,0 +1,36 @@
+import type { MachineRef } from '../../provisioner/providers/machines';
+import { fileCloneLedger } from '../../provisioner/providers/vsphere/clone-ledger';
+import { VsphereProvider, type VsphereSpec } from '../../provisioner/providers/vsphere/provider';
+
+/**
+ * A separate process that runs the vSphere provider's `ensure` for one node, so a test can kill -9 it in the
+ * middle of the clone. Configuration comes as JSON in AKB_VSPHERE_TEST, the password in AKB_VSPHERE_PASSWORD.
+ * Progress goes to stderr; the final observation to stdout as one JSON line.
+ */
+interface Config {
+  vsphere: VsphereSpec;
+  ledgerPath: string;
+  machine: MachineRef;
+}
+
+async function main(): Promise<void> {
+  const cfg = JSON.parse(process.env.AKB_VSPHERE_TEST ?? '{}') as Config;
+  const provider = new VsphereProvider({
+    vsphere: cfg.vsphere,
+    password: process.env.AKB_VSPHERE_PASSWORD ?? '',
+    ledger: fileCloneLedger(cfg.ledgerPath),
+  });
+  const boot = { userData: '#cloud-config\n', metadata: '', files: [], script: '', phases: [], sentinel: '' };
+  const ctx = {
+    signal: new AbortController().signal,
+    emit: (e: { node: string; message?: string }) => process.stderr.write(`${e.node}: ${e.message ?? ''}\n`),
+  };
+  const seen = await provider.ensure(cfg.machine, boot, ctx);
+  await provider.close();
+  process.stdout.write(`${JSON.stringify(seen)}\n`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
