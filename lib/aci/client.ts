@@ -3,7 +3,7 @@ import { ControllerPool } from './controllers';
 import type { RequestCounts } from './counters';
 import type { WireMo } from './mo';
 import { parseClientOptions, type ApicClientOptions, type ApicClientOptionsInput } from './options';
-import { defaultOrderBy, moQuery, queryPath, type ApicQuery, type QueryOptions } from './query';
+import { defaultOrderBy, moQuery, queryPath, withParams, type ApicQuery, type QueryOptions } from './query';
 import { noopLogger, redactingLogger, type ApicLogger } from './redact';
 import { ApicRequester } from './requester';
 import type { ApicSubscription, SubscriptionHandlers } from './subscription-events';
@@ -98,9 +98,12 @@ export class ApicClient {
   /**
    * Posts a nested configuration payload to `/api/mo/<dn>.json`. The payload root must be the MO named by `dn`;
    * `status` attributes (`created`, `modified`, `deleted`) pass through. APIC applies a payload as a whole.
+   * With `{ rspSubtree: 'modified' }` the answer is what the write changed: the posted object with the created,
+   * modified and deleted objects below it, each with its `status` (none when nothing changed).
    */
-  async post(dn: string, payload: WireMo): Promise<WireMo[]> {
-    return (await this.#r.call('post', 'POST', moPath(dn), serialisePayload(payload))).imdata;
+  async post(dn: string, payload: WireMo, opts: { rspSubtree?: 'modified' } = {}): Promise<WireMo[]> {
+    const path = opts.rspSubtree ? withParams(moPath(dn), [['rsp-subtree', opts.rspSubtree]]) : moPath(dn);
+    return (await this.#r.call('post', 'POST', path, serialisePayload(payload))).imdata;
   }
 
   /** Deletes the MO at `dn` and its subtree. */

@@ -15,6 +15,7 @@ import {
   type LabEventBatchResult,
   type LabEventResult,
 } from './events';
+import { labFaultControl } from './events/faults';
 import { KubeStore, startLabK8s, type LabK8sServer } from './k8s';
 import {
   createWorld,
@@ -170,7 +171,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       return { events: batch, generation: world.generation, ...written };
     };
     const truth = (): GroundTruth => groundTruth(world);
-    const control: LabControlServer = await startLabControl({ event, events, truth }, logger);
+    const control: LabControlServer = await startLabControl({ event, events, truth, faults: labFaultControl(apic[0]!.faults) }, logger);
     started.push(control);
 
     if (opts.labDir) {

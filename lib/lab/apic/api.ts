@@ -10,13 +10,16 @@ import {
   type Session,
   type SessionStore,
 } from './auth';
+import { backupsFor } from './backups';
 import { applyConfig } from './config';
-import { splitDn } from './dn';
+import { splitDn } from '../../aci/models/dn';
 import { ApicError } from './errors';
-import { runQuery, toWire, type QueryScope } from './query';
+import { modifiedAnswer } from './modified';
+import { runQuery, type QueryScope } from './query';
 import { parseQueryOptions, parseRawQuery } from './query-options';
 import type { SubscriptionHub } from './subscriptions';
 import type { ApicTree } from './tree';
+import { writeFaultsFor } from './write-faults';
 
 /** One API request, transport-free. */
 export interface ApiRequest {
@@ -99,8 +102,9 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResponse | undef
   if (req.method !== 'POST' && req.method !== 'DELETE') throw new ApicError(400, '400', `method ${req.method} not supported`);
   if (!canWrite(ctx.tree, principal.user, ctx.lab.user))
     throw new ApicError(400, '400', `user ${principal.user} does not have write privilege for ${target}`);
+  writeFaultsFor(ctx.tree).beforeWrite(req.method, target);
   if (req.method === 'DELETE') {
-    ctx.tree.delete(target);
+    ctx.tree.delete(ctx.tree.canonicalDn(target));
     return { status: 200, body: EMPTY };
   }
   let payload: unknown;
@@ -109,16 +113,14 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiResponse | undef
   } catch {
     throw new ApicError(400, '400', "invalid data at line '1'. the body is not valid JSON");
   }
-  const changes = applyConfig(ctx.tree, target, payload);
-  ctx.logger.debug({ dn: target, changes: changes.length }, 'lab apic config applied');
   const opts = parseQueryOptions(parseRawQuery(query));
+  const { dn, changes } = applyConfig(ctx.tree, target, payload);
+  ctx.logger.debug({ dn, changes: changes.length }, 'lab apic config applied');
+  const backups = backupsFor(ctx.tree);
+  backups.afterWrite(changes);
+  backups.retire(changes);
   if (opts.rspSubtree !== 'modified') return { status: 200, body: EMPTY };
-  const imdata = changes.map((c) => {
-    const wire = toWire(c.mo, true, []);
-    const cls = Object.keys(wire)[0]!;
-    wire[cls]!.attributes['status'] = c.kind;
-    return wire;
-  });
+  const imdata = modifiedAnswer(ctx.tree, dn, changes);
   return { status: 200, body: { totalCount: String(imdata.length), imdata } };
 }
 
@@ -134,11 +136,11 @@ function answerQuery(
   const params = parseRawQuery(query);
   const opts = parseQueryOptions(params);
   let scope: QueryScope;
-  if (kind === 'mo') scope = { kind: 'mo', dn: target };
+  if (kind === 'mo') scope = { kind: 'mo', dn: ctx.tree.canonicalDn(target) };
   else {
     const rns = splitDn(target);
     const className = rns.pop()!;
-    scope = rns.length > 0 ? { kind: 'class', className, under: rns.join('/') } : { kind: 'class', className };
+    scope = rns.length > 0 ? { kind: 'class', className, under: ctx.tree.canonicalDn(rns.join('/')) } : { kind: 'class', className };
   }
   const result = runQuery(ctx.tree, scope, opts);
   const totalCount = String(result.totalCount);

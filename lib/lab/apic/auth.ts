@@ -2,7 +2,7 @@ import { createVerify, randomBytes, X509Certificate } from 'node:crypto';
 import { z } from 'zod';
 import { ApicError, missingToken, tokenTimeout } from './errors';
 import type { ApicTree } from './tree';
-import { rnOf } from './dn';
+import { rnOf } from '../../aci/models/dn';
 
 /** A password-login session (WIRE.md A1.1-A1.3). */
 export interface Session {

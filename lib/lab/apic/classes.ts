@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js';
+import { formatProps, matchRnFormat, rnFromFormat } from '../../aci/models/dn';
 import { ApicError } from './errors';
 
 /**
@@ -49,6 +50,35 @@ const rel = (rn: string, target: string): ClassSpec => ({ rn, attrs: { [target]:
 
 const CONFIG: Record<string, ClassSpec> = {
   polUni: { rn: 'uni', attrs: {} },
+  infraInfra: { rn: 'infra', attrs: {} },
+  fabricInst: { rn: 'fabric', attrs: {} },
+  /** The fabric's BGP policy: its `as` child (bgpAsP) is the fabric AS, its route reflectors the spines. */
+  bgpInstPol: { rn: 'bgpInstP-{name}', attrs: {} },
+  // Configuration snapshots and rollback (APPLY.md §2; Cisco's aci_config_snapshot / aci_config_rollback modules).
+  configExportP: {
+    rn: 'configexp-{name}',
+    attrs: {
+      adminSt: { enum: ['untriggered', 'triggered'] },
+      snapshot: YES_NO,
+      targetDn: 'dn',
+      format: { enum: ['json', 'xml'] },
+      includeSecureFields: YES_NO,
+      maxSnapshotCount: { int: [1, 10], also: ['global-limit'] },
+    },
+  },
+  configImportP: {
+    rn: 'configimp-{name}',
+    attrs: {
+      adminSt: { enum: ['untriggered', 'triggered'] },
+      snapshot: YES_NO,
+      fileName: 'string',
+      importType: { enum: ['merge', 'replace'] },
+      importMode: { enum: ['atomic', 'best-effort'] },
+      failOnDecryptErrors: YES_NO,
+    },
+  },
+  /** Written by the APIC when a snapshot is taken; users only retire one (`retire: yes`). */
+  configSnapshot: { rn: 'snapshot-{name}', attrs: { retire: YES_NO } },
   fvTenant: { rn: 'tn-{name}', attrs: {} },
   fvCtx: {
     rn: 'ctx-{name}',
@@ -312,6 +342,10 @@ const READ: Record<string, string> = {
   faultInst: 'fault-{code}',
   faultDelegate: 'fd-[{affected}]-fault-{code}',
   healthInst: 'health',
+  configBackupStatusCont: 'backupst',
+  configSnapshotCont: 'snapshots-[{policyDn}]',
+  configJobCont: 'jobs-[{policyDn}]',
+  configJob: 'run-{name}',
 };
 
 export function classSpec(className: string): ClassSpec | undefined {
@@ -325,43 +359,55 @@ export function isKnownClass(className: string): boolean {
   return classSpec(className) !== undefined;
 }
 
+/** The common attributes a user sets (the rest of COMMON is server-kept or addressing). */
+const COMMON_CONFIG = ['annotation', 'descr', 'name', 'nameAlias', 'ownerKey', 'ownerTag', 'userdom'];
+const propSets = new Map<string, { config: ReadonlySet<string>; naming: ReadonlySet<string> }>();
+
+/**
+ * What `rsp-prop-include=config-only|naming-only` keeps of a class (besides `dn`/`rn` and `status`): its naming
+ * properties, and for config-only also every property a user can set. Operational classes have nothing configurable.
+ */
+export function propsOf(className: string): { config: ReadonlySet<string>; naming: ReadonlySet<string> } {
+  let sets = propSets.get(className);
+  if (sets) return sets;
+  const spec = classSpec(className);
+  const naming = new Set(spec ? formatProps(spec.rn) : []);
+  const config = new Set(naming);
+  if (spec?.attrs) for (const k of [...COMMON_CONFIG, ...Object.keys(spec.attrs)]) if (!WRITE_ONLY_ATTRS.has(k)) config.add(k);
+  sets = { config, naming };
+  propSets.set(className, sets);
+  return sets;
+}
+
 /** Attributes a real APIC accepts on write but never returns. */
 export const WRITE_ONLY_ATTRS: ReadonlySet<string> = new Set(['pwd', 'password']);
 
-const PLACEHOLDER = /\{([A-Za-z0-9]+)\}/g;
-
-/** Builds an RN from naming attributes; throws a 400 ApicError naming the missing property. */
+/** Builds the canonical RN from naming attributes; throws a 400 ApicError naming the missing property. */
 export function rnFor(className: string, attrs: Readonly<Record<string, string>>): string {
   const spec = classSpec(className);
   if (!spec) throw unknownClass(className);
-  return spec.rn.replace(PLACEHOLDER, (_m, prop: string) => {
-    const v = attrs[prop];
-    if (v === undefined || v === '') {
-      throw new ApicError(
+  return rnFromFormat(
+    spec.rn,
+    attrs,
+    (prop) =>
+      new ApicError(
         400,
         '102',
         `naming property '${prop}' of ${className} is required to build its rn (${spec.rn}) — give it, or give 'rn'/'dn'`,
-      );
-    }
-    return v;
-  });
+      ),
+  );
 }
 
-/** Recovers naming properties from an RN (`tn-foo` → `{name:'foo'}`); `undefined` when the RN does not fit. */
+/** Recovers naming properties from an RN, bracketed or not (`tn-foo`, `tn-[foo]` → `{name:'foo'}`); `undefined` when it does not fit. */
 export function namingFromRn(className: string, rn: string): Record<string, string> | undefined {
   const spec = classSpec(className);
-  if (!spec) return undefined;
-  const props: string[] = [];
-  const source = spec.rn.split(PLACEHOLDER).map((part, i) => {
-    if (i % 2 === 1) {
-      props.push(part);
-      return '(.+?)';
-    }
-    return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  });
-  const m = new RegExp(`^${source.join('')}$`).exec(rn);
-  if (!m) return undefined;
-  return Object.fromEntries(props.map((p, i) => [p, m[i + 1]!]));
+  return spec ? matchRnFormat(spec.rn, rn) : undefined;
+}
+
+/** The canonical spelling of an RN of a known class (`lifp-[ip1]` → `lifp-ip1`), or `undefined` when it does not fit. */
+export function canonicalRn(className: string, rn: string): string | undefined {
+  const naming = namingFromRn(className, rn);
+  return naming ? rnFor(className, naming) : undefined;
 }
 
 export const unknownClass = (className: string): ApicError => new ApicError(400, '122', `unknown managed object class ${className}`);

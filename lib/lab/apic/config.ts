@@ -1,7 +1,7 @@
 import { moEntry, type WireMo } from '../../aci/mo';
 import { ApicError } from './errors';
-import { parentDn, rnOf, splitDn } from './dn';
-import { classSpec, namingFromRn, rnFor, unknownClass, validateAttrs, WRITE_ONLY_ATTRS } from './classes';
+import { parentDn, rnOf, sameDn, splitDn } from '../../aci/models/dn';
+import { canonicalRn, classSpec, namingFromRn, rnFor, unknownClass, validateAttrs, WRITE_ONLY_ATTRS } from './classes';
 import type { ApicTree, TreeChange, TreeOp } from './tree';
 
 /**
@@ -42,7 +42,7 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
       }
     }
     const given = attrs as Record<string, string>;
-    const dn = resolveDn(className, given, dnFromUrl, parent);
+    const dn = resolveDn(tree, className, given, dnFromUrl, parent);
     validateAttrs(className, dn, given);
     const status = (given['status'] ?? '').replace(/\s/g, '');
     if (!STATUSES.has(status))
@@ -68,9 +68,11 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
 
     const { dn: _dn, rn: _rn, status: _status, ...settable } = given;
     const naming = namingFromRn(className, rnOf(dn)) ?? {};
+    // A re-sent object with nothing new is no change at all: its modTs stays (idempotent applies see "not changed").
+    const differs = !existing || Object.entries(settable).some(([k, v]) => existing.attrs[k] !== v);
     const stored: Record<string, string> = exists
-      ? { ...settable, modTs }
-      : { ...naming, childAction: '', lcOwn: 'local', ...settable, modTs };
+      ? { ...settable, ...(differs ? { modTs } : {}) }
+      : { ...naming, ...createdDefaults(className), ...settable, modTs };
     ops.push({ op: 'upsert', dn, className, attrs: stored });
     planned.add(dn);
     const children = body.children ?? [];
@@ -81,40 +83,74 @@ export function planConfig(tree: ApicTree, urlDn: string, payload: unknown, now:
     });
   };
 
-  visit(payload, urlDn, parentDn(urlDn), '');
+  const urlParent = parentDn(urlDn);
+  visit(payload, urlDn, urlParent === undefined ? undefined : tree.canonicalDn(urlParent), '');
   return ops;
 }
 
-/** Applies a validated plan in one batch and returns the changes (for `rsp-subtree=modified`). */
-export function applyConfig(tree: ApicTree, urlDn: string, payload: unknown): TreeChange[] {
-  return tree.apply(planConfig(tree, urlDn, payload));
+/** Applies a validated plan in one batch; returns the canonical DN of the payload root and the changes (for `rsp-subtree=modified`). */
+export function applyConfig(tree: ApicTree, urlDn: string, payload: unknown): { dn: string; changes: TreeChange[] } {
+  const ops = planConfig(tree, urlDn, payload);
+  return { dn: ops[0]!.dn, changes: tree.apply(ops) };
 }
 
 /**
- * An object's DN: the URL's DN for the payload root (which must agree with any `dn`/naming given), else the child's
- * `dn`, or its parent DN + `rn`, or its parent DN + the RN built from its naming properties.
+ * An object's canonical DN: the URL's DN for the payload root (which must agree with any `dn`/naming given), else the
+ * child's `dn`, or its parent DN + `rn`, or its parent DN + the RN built from its naming properties. Naming values
+ * may be written with or without brackets (`lifp-[ip1]` = `lifp-ip1`); the object is stored under the form its
+ * class's RN format gives, the one every answer shows.
  */
-function resolveDn(className: string, attrs: Record<string, string>, dnFromUrl: string | undefined, parent: string | undefined): string {
+function resolveDn(
+  tree: ApicTree,
+  className: string,
+  attrs: Record<string, string>,
+  dnFromUrl: string | undefined,
+  parent: string | undefined,
+): string {
+  const format = classSpec(className)!.rn;
+  const canonical = (rn: string, where: string): string => {
+    const c = canonicalRn(className, rn);
+    if (c === undefined)
+      throw new ApicError(
+        400,
+        '400',
+        `${where} '${rn}' does not name a ${className} (rn format ${format}; a value holding '/' must be bracketed)`,
+      );
+    return c;
+  };
+  const under = (rn: string): string => (parent !== undefined ? `${parent}/${rn}` : rn);
   if (dnFromUrl !== undefined) {
-    if (attrs['dn'] && attrs['dn'] !== dnFromUrl)
+    if (attrs['dn'] && !sameDn(attrs['dn'], dnFromUrl))
       throw new ApicError(400, '400', `the payload's dn '${attrs['dn']}' does not match the URL's dn '${dnFromUrl}'`);
-    const fromRn = namingFromRn(className, rnOf(dnFromUrl));
-    if (!fromRn)
-      throw new ApicError(400, '400', `the URL's dn '${dnFromUrl}' does not name a ${className} (rn format ${classSpec(className)!.rn})`);
+    const dn = under(canonical(rnOf(dnFromUrl), "the URL's rn"));
+    const fromRn = namingFromRn(className, rnOf(dn))!;
     for (const [prop, v] of Object.entries(fromRn)) {
       if (attrs[prop] !== undefined && attrs[prop] !== v)
         throw new ApicError(400, '400', `${className} ${prop} '${attrs[prop]}' does not match the URL's dn '${dnFromUrl}'`);
     }
-    return dnFromUrl;
+    return dn;
   }
   if (attrs['dn']) {
-    if (parent !== undefined && parentDn(attrs['dn']) !== parent)
-      throw new ApicError(400, '400', `child dn '${attrs['dn']}' is not directly below its parent '${parent}'`);
-    return attrs['dn'];
+    const given = attrs['dn'];
+    const givenParent = parentDn(given);
+    if (parent !== undefined && (givenParent === undefined || !sameDn(givenParent, parent)))
+      throw new ApicError(400, '400', `child dn '${given}' is not directly below its parent '${parent}'`);
+    const at = parent ?? (givenParent === undefined ? undefined : tree.canonicalDn(givenParent));
+    const rn = canonical(rnOf(given), 'dn');
+    return at !== undefined ? `${at}/${rn}` : rn;
   }
-  const rn = attrs['rn'] || rnFor(className, attrs);
+  const rn = attrs['rn'] ? canonical(attrs['rn'], 'rn') : rnFor(className, attrs);
   if (splitDn(rn).length !== 1) throw new ApicError(400, '400', `rn '${rn}' of ${className} must be a single relative name`);
-  return parent !== undefined ? `${parent}/${rn}` : rn;
+  return under(rn);
+}
+
+/**
+ * Properties every new configuration object carries (WIRE.md A2.4): ownership `annotation` (Terraform's
+ * `orchestrator:terraform`, akb's own) and, on named objects, `nameAlias`; relations (`rs…`) have no alias.
+ */
+function createdDefaults(className: string): Record<string, string> {
+  const relation = classSpec(className)!.rn.startsWith('rs');
+  return { annotation: '', childAction: '', extMngdBy: '', lcOwn: 'local', ...(relation ? {} : { nameAlias: '' }) };
 }
 
 function isWireMo(v: unknown): v is WireMo {

@@ -1,6 +1,6 @@
 import ipaddr from 'ipaddr.js';
 import { badFilter } from './errors';
-import { rnOf } from './dn';
+import { rnOf } from '../../aci/models/dn';
 
 /**
  * APIC query filters (`query-target-filter`, `rsp-subtree-filter`), WIRE.md A2.3:

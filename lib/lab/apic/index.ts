@@ -7,6 +7,7 @@ export { startLabApic, type LabApic, type LabApicFaults, type LabApicOptions, ty
 export { ApicTree, type MoRecord, type TreeChange, type TreeChangeKind, type TreeListener, type TreeOp } from './tree';
 export { createUserCert, labTlsMaterial, type TlsMaterial, type UserCert } from './certs';
 export { addLabUser, type LabUser } from './users';
-export { splitDn, parentDn, rnOf } from './dn';
 export { parseFilter, evalFilter, type Filter } from './filter';
 export { ApicError } from './errors';
+export { writeFaultsFor, configWriteFaultSchema, type ConfigWriteFault, type ConfigWriteFaultInput } from './write-faults';
+export { backupsFor } from './backups';

@@ -10,6 +10,8 @@ export interface QueryOptions {
   rspSubtree: 'no' | 'children' | 'full' | 'modified';
   rspClasses?: ReadonlySet<string>;
   rspFilter?: Filter;
+  /** `rsp-prop-include`: every property, only configurable ones, or only the naming ones (and `dn`/`rn`, `status`). */
+  props: 'all' | 'config-only' | 'naming-only';
   include: ReadonlySet<string>;
   orderBy: readonly OrderKey[];
   page: number;
@@ -68,6 +70,7 @@ const INCLUDE_VALUES = [
 const scalarSchema = z.object({
   'query-target': z.enum(['self', 'children', 'subtree']).default('self'),
   'rsp-subtree': z.enum(['no', 'children', 'full', 'modified']).default('no'),
+  'rsp-prop-include': z.enum(['all', 'config-only', 'naming-only']).default('all'),
   page: z.string().regex(/^\d+$/, 'must be a non-negative integer').transform(Number).default(0),
   'page-size': z
     .string()
@@ -92,6 +95,7 @@ export function parseQueryOptions(params: RawParams): QueryOptions {
   const scalars = scalarSchema.safeParse({
     'query-target': first('query-target'),
     'rsp-subtree': first('rsp-subtree'),
+    'rsp-prop-include': first('rsp-prop-include'),
     page: first('page'),
     'page-size': first('page-size'),
     subscription: first('subscription'),
@@ -116,6 +120,7 @@ export function parseQueryOptions(params: RawParams): QueryOptions {
     rspSubtree: s['rsp-subtree'],
     rspClasses: list('rsp-subtree-class'),
     rspFilter: rspFilter ? parseFilter(rspFilter) : undefined,
+    props: s['rsp-prop-include'],
     include,
     orderBy: parseOrderBy(first('order-by')),
     page: s.page,

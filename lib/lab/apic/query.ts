@@ -1,6 +1,6 @@
 import type { MoAttributes, WireMo } from '../../aci/mo';
-import { isAtOrBelow, rnOf } from './dn';
-import { isKnownClass, unknownClass, WRITE_ONLY_ATTRS } from './classes';
+import { isAtOrBelow, rnOf } from '../../aci/models/dn';
+import { isKnownClass, propsOf, unknownClass, WRITE_ONLY_ATTRS } from './classes';
 import { compareValues, evalFilter } from './filter';
 import type { QueryOptions } from './query-options';
 import type { ApicTree, MoRecord } from './tree';
@@ -37,7 +37,7 @@ export function runQuery(tree: ApicTree, scope: QueryScope, opts: QueryOptions):
   const imdata: WireMo[] = [];
   for (const mo of page) {
     rendered.push(mo);
-    imdata.push(toWire(mo, true, render(mo, rendered)));
+    imdata.push(toWire(mo, true, render(mo, rendered), opts.props));
   }
   if (opts.include.has('relations')) imdata.push(...relatedObjects(tree, rendered, opts));
   return { totalCount, imdata };
@@ -134,7 +134,7 @@ function renderChildren(tree: ApicTree, mo: MoRecord, opts: QueryOptions, full: 
     const below = full ? renderChildren(tree, child, opts, true, rendered) : [];
     if (selected || below.length > 0) {
       rendered.push(child);
-      out.push(toWire(child, false, below));
+      out.push(toWire(child, false, below, opts.props));
     }
   }
   return out;
@@ -150,7 +150,7 @@ function relatedObjects(tree: ApicTree, rendered: readonly MoRecord[], opts: Que
   const add = (mo: MoRecord | undefined): void => {
     if (!mo || seen.has(mo.dn) || (opts.rspClasses && !opts.rspClasses.has(mo.className))) return;
     seen.add(mo.dn);
-    out.push(toWire(mo, true, []));
+    out.push(toWire(mo, true, [], opts.props));
   };
   for (const mo of rendered) {
     const target = mo.attrs['tDn'];
@@ -165,13 +165,19 @@ function relatedObjects(tree: ApicTree, rendered: readonly MoRecord[], opts: Que
 
 /**
  * The wire form of a stored object, as a real APIC renders it: attributes sorted by name, all strings, `status`
- * empty, `dn` on top-level objects and `rn` on nested children, write-only secrets (passwords) never returned.
+ * empty, `dn` on top-level objects and `rn` on nested children, write-only secrets (passwords) never returned;
+ * with `rsp-prop-include=config-only|naming-only` only those properties.
  */
-export function toWire(mo: MoRecord, topLevel: boolean, children: WireMo[]): WireMo {
+export function toWire(mo: MoRecord, topLevel: boolean, children: WireMo[], props: QueryOptions['props'] = 'all'): WireMo {
   const attributes: MoAttributes = {};
   const all: Record<string, string> = { ...mo.attrs, status: '' };
   if (topLevel) all['dn'] = mo.dn;
   else all['rn'] = rnOf(mo.dn);
-  for (const key of Object.keys(all).sort()) if (!WRITE_ONLY_ATTRS.has(key)) attributes[key] = all[key]!;
+  const keep = props === 'all' ? undefined : props === 'config-only' ? propsOf(mo.className).config : propsOf(mo.className).naming;
+  for (const key of Object.keys(all).sort()) {
+    if (WRITE_ONLY_ATTRS.has(key)) continue;
+    if (keep && !keep.has(key) && key !== 'dn' && key !== 'rn' && key !== 'status') continue;
+    attributes[key] = all[key]!;
+  }
   return children.length > 0 ? { [mo.className]: { attributes, children } } : { [mo.className]: { attributes } };
 }

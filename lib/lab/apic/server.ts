@@ -12,6 +12,7 @@ import { ApicError } from './errors';
 import { readBody, sendHtml, sendJson } from './http-util';
 import { DEFAULT_SUBSCRIPTION_LIFETIME_SEC, SubscriptionHub } from './subscriptions';
 import { ApicTree } from './tree';
+import { writeFaultsFor, type ConfigWriteFault, type ConfigWriteFaultInput } from './write-faults';
 
 export interface LabApicOptions {
   /** Bind address; loopback by default. */
@@ -62,6 +63,13 @@ export interface LabApicFaults {
   expireAllTokens(): void;
   /** While on, changes are not pushed to subscriptions though sockets stay open (events lost in the APIC). */
   losePushes(on: boolean): void;
+  /**
+   * The Nth configuration write from now (POST/DELETE /api/mo, on any controller sharing this tree) fails with
+   * this APIC error and changes nothing; the default is the next write, HTTP 400. See write-faults.ts.
+   */
+  failConfigWrite(fault?: ConfigWriteFaultInput): ConfigWriteFault;
+  clearConfigWriteFault(): void;
+  armedConfigWriteFault(): (ConfigWriteFault & { remaining: number }) | undefined;
 }
 
 export interface LabApic {
@@ -205,6 +213,9 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
     losePushes(on) {
       if (running) running.ctx.hub.losePushes = on;
     },
+    failConfigWrite: (fault) => writeFaultsFor(tree).failConfigWrite(fault),
+    clearConfigWriteFault: () => writeFaultsFor(tree).clear(),
+    armedConfigWriteFault: () => writeFaultsFor(tree).armed,
   };
 
   await start();

@@ -1,5 +1,5 @@
 import { moEntry, type WireMo } from '../../aci/mo';
-import { ancestorsOf, parentDn, splitDn } from './dn';
+import { ancestorsOf, parentDn, rnOf, splitDn, unbracketRn } from '../../aci/models/dn';
 
 /** One managed object in the lab MIT. `attrs` never holds `dn`, `rn` or `status`: those are derived on output. */
 export interface MoRecord {
@@ -18,7 +18,9 @@ export interface TreeChange {
   changed: string[];
 }
 
-export type TreeOp = { op: 'upsert'; dn: string; className: string; attrs: Record<string, string> } | { op: 'delete'; dn: string };
+/** An upsert merges attributes into an existing object; with `replace` the object ends with exactly `attrs`. */
+export type TreeOp =
+  { op: 'upsert'; dn: string; className: string; attrs: Record<string, string>; replace?: boolean } | { op: 'delete'; dn: string };
 
 export type TreeListener = (changes: readonly TreeChange[]) => void;
 
@@ -45,6 +47,27 @@ export class ApicTree {
 
   get(dn: string): MoRecord | undefined {
     return this.mos.get(dn);
+  }
+
+  /**
+   * The DN of the object (or implicit container) `dn` names, however its naming values were bracketed
+   * (`.../lifp-[ip1]` → `.../lifp-ip1`); `dn` itself, RN by RN, where nothing matches.
+   */
+  canonicalDn(dn: string): string {
+    if (this.mos.has(dn) || this.kids.has(dn)) return dn;
+    let at: string | undefined;
+    for (const rn of splitDn(dn)) {
+      const exact = at === undefined ? rn : `${at}/${rn}`;
+      if (at === undefined || this.mos.has(exact) || this.kids.has(exact)) {
+        at = exact;
+        continue;
+      }
+      const loose = unbracketRn(rn);
+      let found: string | undefined;
+      for (const child of this.kids.get(at) ?? []) if (unbracketRn(rnOf(child)) === loose) found = child;
+      at = found ?? exact;
+    }
+    return at ?? dn;
   }
 
   /** All objects of a class, ordered by DN (a stable order for paging). */
@@ -128,7 +151,7 @@ export class ApicTree {
     const changes: TreeChange[] = [];
     for (const op of ops) {
       if (op.op === 'upsert') {
-        const change = this.applyUpsert(op.dn, op.className, op.attrs);
+        const change = this.applyUpsert(op.dn, op.className, op.attrs, op.replace === true);
         if (change) changes.push(change);
       } else {
         changes.push(...this.applyDelete(op.dn));
@@ -138,7 +161,7 @@ export class ApicTree {
     return changes;
   }
 
-  private applyUpsert(dn: string, className: string, given: Record<string, string>): TreeChange | undefined {
+  private applyUpsert(dn: string, className: string, given: Record<string, string>, replace: boolean): TreeChange | undefined {
     const attrs: Record<string, string> = {};
     for (const [k, v] of Object.entries(given)) if (!DERIVED.has(k)) attrs[k] = String(v);
     const existing = this.mos.get(dn);
@@ -147,9 +170,10 @@ export class ApicTree {
       this.insert(mo);
       return { kind: 'created', mo, changed: Object.keys(attrs) };
     }
-    const changed = Object.keys(attrs).filter((k) => existing.attrs[k] !== attrs[k]);
+    const keys = replace ? new Set([...Object.keys(existing.attrs), ...Object.keys(attrs)]) : Object.keys(attrs);
+    const changed = [...keys].filter((k) => existing.attrs[k] !== attrs[k] && (replace || attrs[k] !== undefined));
     if (changed.length === 0) return undefined;
-    const mo: MoRecord = { dn, className, attrs: { ...existing.attrs, ...attrs } };
+    const mo: MoRecord = { dn, className, attrs: replace ? attrs : { ...existing.attrs, ...attrs } };
     this.unindexRelation(existing);
     this.mos.set(dn, mo);
     this.classes.get(className)!.set(dn, mo);

@@ -10,6 +10,15 @@ export interface LabControlTarget {
   /** All events or none: validated and applied in order, then one sync. */
   events(input: unknown): Promise<LabEventBatchResult>;
   truth(): GroundTruth;
+  /** Fault injection by name (`apic-config-write`): arm with a JSON body, disarm, list what is armed. */
+  faults: LabFaultControl;
+}
+
+export interface LabFaultControl {
+  armed(): Record<string, unknown>;
+  /** Throws LabEventError (404 unknown fault, 400 bad body) naming what is wrong. */
+  arm(name: string, input: unknown): unknown;
+  disarm(name: string): void;
 }
 
 export interface LabControlServer {
@@ -44,7 +53,8 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /**
  * The lab's control endpoint on loopback: `POST /events` (a LabEvent as JSON → LabEventResult, or 4xx
  * `{error, issues}`), `POST /events/batch` (`{events: [...]}` applied as one change, for bursts faster than one
- * sync per event), `GET /truth` (the ground truth). Lab only: no authentication, never bound off loopback.
+ * sync per event), `GET /truth` (the ground truth), `GET /faults`, `POST /faults/<name>` (arm a fault, e.g.
+ * `apic-config-write` `{nth, status, code, text}`) and `DELETE /faults/<name>`. Lab only: no authentication, never bound off loopback.
  */
 export async function startLabControl(target: LabControlTarget, logger: Logger, port = 0): Promise<LabControlServer> {
   const server = createServer((req, res) => {
@@ -54,7 +64,16 @@ export async function startLabControl(target: LabControlTarget, logger: Logger, 
         if (req.method === 'POST' && path === '/events') return send(res, 200, await target.event(await readJson(req)));
         if (req.method === 'POST' && path === '/events/batch') return send(res, 200, await target.events(await readJson(req)));
         if (req.method === 'GET' && path === '/truth') return send(res, 200, target.truth());
-        send(res, 404, { error: `no such endpoint: ${req.method} ${path} (POST /events, POST /events/batch, GET /truth)` });
+        if (req.method === 'GET' && path === '/faults') return send(res, 200, target.faults.armed());
+        const fault = /^\/faults\/([a-z-]+)$/.exec(path ?? '')?.[1];
+        if (fault && req.method === 'POST') return send(res, 200, { [fault]: target.faults.arm(fault, await readJson(req)) });
+        if (fault && req.method === 'DELETE') {
+          target.faults.disarm(fault);
+          return send(res, 200, target.faults.armed());
+        }
+        send(res, 404, {
+          error: `no such endpoint: ${req.method} ${path} (POST /events, POST /events/batch, GET /truth, GET /faults, POST|DELETE /faults/<name>)`,
+        });
       } catch (err) {
         if (err instanceof LabEventError) return send(res, err.status, { error: err.message, issues: err.issues });
         logger.error({ err: err instanceof Error ? err.message : String(err) }, 'lab control request failed');
