@@ -303,3 +303,14 @@ describe('the configuration-write fault', () => {
     expect((await fetch(`${control.url}/faults/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });
+
+describe('a payload POSTed to its parent', () => {
+  it('creates the child below the URL object and answers with the child, as APIC does for /api/mo/uni.json', async () => {
+    const res = await http('POST', '/api/mo/uni.json?rsp-subtree=modified', { fvTenant: { attributes: { name: 'parented' } } });
+    expect(res.status).toBe(200);
+    expect(attrsOf(res.body)).toEqual([expect.objectContaining({ dn: 'uni/tn-parented', name: 'parented', status: 'created' })]);
+    const ctx = await http('POST', '/api/mo/uni/tn-parented.json', { fvCtx: { attributes: { name: 'v' } } });
+    expect(ctx.status).toBe(200);
+    expect(await client.get('uni/tn-parented/ctx-v')).toBeDefined();
+  });
+});

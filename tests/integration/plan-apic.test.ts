@@ -6,7 +6,7 @@ import { resolvedOf, workedExampleDoc } from '../../provisioner/test-support/fix
 
 const SPEC = new URL('../fixtures/specs/nkt-dual-stack.yaml', import.meta.url);
 
-type ChangedMo = Record<string, { attributes: { dn: string; status: string } }>;
+type ChangedMo = Record<string, { attributes: { dn?: string; rn?: string; status: string }; children?: ChangedMo[] }>;
 type Imdata = { imdata: Array<Record<string, { attributes: Record<string, string> }>> };
 
 /** A logged-in session on a fresh lab APIC. */
@@ -37,11 +37,19 @@ async function applyAll(lab: LabApic, cookie: string, payloads: AciPayload[]): P
   return changed;
 }
 
+/** Every object of `rsp-subtree=modified` answers (the posted object, changes nested below it), with its DN. */
+function flattenChanged(changed: ChangedMo[], parent?: string): Array<{ dn: string; status: string }> {
+  return changed.flatMap((mo) => {
+    const body = Object.values(mo)[0]!;
+    const dn = body.attributes.dn ?? `${parent}/${body.attributes.rn}`;
+    return [{ dn, status: body.attributes.status }, ...flattenChanged(body.children ?? [], dn)];
+  });
+}
+
 const createdDns = (changed: ChangedMo[]) =>
-  changed
-    .map((mo) => Object.values(mo)[0]!)
-    .filter((b) => b.attributes.status === 'created')
-    .map((b) => b.attributes.dn)
+  flattenChanged(changed)
+    .filter((b) => b.status === 'created')
+    .map((b) => b.dn)
     .sort();
 
 async function readBack(lab: LabApic, cookie: string, path: string): Promise<Imdata> {
@@ -85,7 +93,7 @@ describe('plan payloads against the lab APIC', () => {
     const changed = await applyAll(lab, cookie, payloads);
     const after = await Promise.all(payloads.map((p) => mo(p.dn)));
     expect(after).toEqual(before);
-    const statuses = changed.map((m) => Object.values(m)[0]!.attributes.status);
+    const statuses = flattenChanged(changed).map((m) => m.status);
     expect(statuses.filter((s) => s === 'created' || s === 'deleted')).toEqual([]);
   });
 });

@@ -119,6 +119,12 @@ function resolveDn(
     return c;
   };
   const under = (rn: string): string => (parent !== undefined ? `${parent}/${rn}` : rn);
+  // A payload may also be POSTed to its parent's URL (`/api/mo/uni/infra.json` with a cdpIfPol root, as Ansible's
+  // aci_rest examples do): then the URL names an existing object the root's RN does not fit.
+  if (dnFromUrl !== undefined && canonicalRn(className, rnOf(dnFromUrl)) === undefined) {
+    const urlDn = tree.canonicalDn(dnFromUrl);
+    if (tree.holds(urlDn) || urlDn === 'uni') return resolveDn(tree, className, attrs, undefined, urlDn);
+  }
   if (dnFromUrl !== undefined) {
     if (attrs['dn'] && !sameDn(attrs['dn'], dnFromUrl))
       throw new ApicError(400, '400', `the payload's dn '${attrs['dn']}' does not match the URL's dn '${dnFromUrl}'`);

@@ -49,6 +49,11 @@ export class ApicTree {
     return this.mos.get(dn);
   }
 
+  /** True for an object, and for an implicit container that holds objects (`topology/pod-1` with no MO of its own). */
+  holds(dn: string): boolean {
+    return this.mos.has(dn) || (this.kids.get(dn)?.size ?? 0) > 0;
+  }
+
   /**
    * The DN of the object (or implicit container) `dn` names, however its naming values were bracketed
    * (`.../lifp-[ip1]` → `.../lifp-ip1`); `dn` itself, RN by RN, where nothing matches.
