@@ -81,6 +81,11 @@ const bareMetal = z.strictObject({
   sshHost: z.string().min(1),
   sshUser: z.string().min(1).default('ubuntu'),
   sshPort: z.number().int().min(1).max(65535).default(22),
+  /** The host's SSH key, pinned: its `SHA256:` fingerprint as `ssh-keygen -lf` prints it. */
+  hostKey: z
+    .string()
+    .regex(/^SHA256:[A-Za-z0-9+/]{43}=?$/, 'must be an OpenSSH fingerprint "SHA256:<43 base64 characters>" (ssh-keygen -lf <host key>.pub)')
+    .optional(),
 });
 
 export const nodeSchema = z.strictObject({
@@ -120,6 +125,23 @@ export const clusterSchema = z.strictObject({
   dns: z.strictObject({ servers: z.array(ipText).min(1).default(['8.8.8.8']), domain: z.string().optional() }).prefault({}),
   ntpServers: z.array(z.string().min(1)).default([]),
   sshAuthorizedKeys: z.array(z.string().min(1)).default([]),
+  /** How akb logs in to bare-metal hosts. */
+  ssh: z
+    .strictObject({
+      /** Private key (secret reference); without one akb uses the ssh-agent at $SSH_AUTH_SOCK. */
+      privateKey: secretRef.optional(),
+      /** A known_hosts file with the hosts' keys, for hosts without placement.hostKey. */
+      knownHosts: z.string().min(1).optional(),
+    })
+    .prefault({}),
+  /**
+   * How akb reaches the node subnet when it is not routable from where akb runs: a SOCKS5 or HTTP CONNECT proxy
+   * (a jump host's `ssh -D`). Used for SSH to the hosts and written as `proxy-url` into the new cluster's kubeconfig.
+   */
+  proxyUrl: z
+    .string()
+    .regex(/^(socks5h?|socks4a?|http):\/\/[^/\s]+\/?$/, 'must be a proxy URL socks5://host:port, socks4://host:port or http://host:port')
+    .optional(),
   vsphere: z
     .strictObject({
       url: z.url(),

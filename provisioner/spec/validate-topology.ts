@@ -106,6 +106,12 @@ export function checkTopology(spec: Spec, out: ProblemList): void {
       out.add(`${p}.rack`, `rack "${n.rack}" has no anchor leaf (anchor racks: ${[...anchorRacks].join(', ')})`);
     if (n.placement.type === 'vsphere' && c.vsphere === undefined)
       out.add(`${p}.placement`, 'is a vSphere VM but cluster.vsphere is not set');
+    // Never trust a host key on first use: the host receives the cluster's CA keys.
+    if (spec.mode === 'full' && n.placement.type === 'bare-metal' && n.placement.hostKey === undefined && c.ssh.knownHosts === undefined)
+      out.add(
+        `${p}.placement.hostKey`,
+        "is required to pin the host's SSH key (SHA256:… from ssh-keygen -lf), unless cluster.ssh.knownHosts names a known_hosts file",
+      );
   }
 
   const minor = Number(c.kubernetesVersion.split('.')[1]);
