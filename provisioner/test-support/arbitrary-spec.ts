@@ -42,7 +42,7 @@ export const arbitrarySpecDoc = fc
       rack: racks[i % racks.length]!,
       ipv4: at(1 + i),
       ...(v6base ? { ipv6: at6(1 + i) } : {}),
-      placement: { type: 'bare-metal', sshHost: at(1 + i) },
+      placement: { type: 'bare-metal', sshHost: at(1 + i), hostKey: 'SHA256:Bpln1aGaJEBzC0tG0iZlQ/GMN0QLo4i+4CHG4Z7WHQ0' },
     }));
     return {
       mode: p.mode,
