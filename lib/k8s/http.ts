@@ -83,16 +83,27 @@ export interface KubeList {
   items: KubeObject[];
 }
 
+export interface ListOptions extends GetOptions {
+  /** Objects per page (kubectl's default 500). */
+  pageSize?: number;
+  /** Applied to each object as its page arrives (the ingest reduction), so full objects never pile up. */
+  reduce?: (object: KubeObject) => KubeObject;
+  /** The most pages one list follows (default 10,000: 5 million objects at 500 a page); a server that keeps answering `continue` is an error. */
+  maxPages?: number;
+}
+
 /**
- * Lists a collection, following `continue` tokens in pages of `pageSize` (kubectl's default 500), so a
- * large cluster is never one giant response.
+ * Lists a collection, following `continue` tokens in pages of `pageSize`, so a large cluster is never one giant
+ * response, and never more than `maxPages` of them.
  */
-export async function listAll(kc: KubeConfig, path: string, opts: GetOptions & { pageSize?: number } = {}): Promise<KubeList> {
-  const { pageSize = 500, ...get } = opts;
+export async function listAll(kc: KubeConfig, path: string, opts: ListOptions = {}): Promise<KubeList> {
+  const { pageSize = 500, reduce, maxPages = 10_000, ...get } = opts;
   const items: KubeObject[] = [];
   let token: string | undefined;
   let resourceVersion = '';
+  let pages = 0;
   do {
+    if (++pages > maxPages) throw new Error(`GET ${path}: still not complete after ${maxPages} pages of ${pageSize}; giving up`);
     const q = new URLSearchParams({ limit: String(pageSize) });
     if (token) q.set('continue', token);
     const raw = await getJson(kc, `${path}?${q.toString()}`, get);
@@ -101,7 +112,8 @@ export async function listAll(kc: KubeConfig, path: string, opts: GetOptions & {
       const issue = parsed.error.issues[0];
       throw new Error(`GET ${path}: unexpected list shape at ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
     }
-    items.push(...((parsed.data.items ?? []) as KubeObject[]));
+    const page = (parsed.data.items ?? []) as KubeObject[];
+    for (const item of page) items.push(reduce ? reduce(item) : item);
     resourceVersion = parsed.data.metadata?.resourceVersion ?? resourceVersion;
     token = parsed.data.metadata?.continue || undefined;
   } while (token);

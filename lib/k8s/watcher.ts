@@ -1,5 +1,6 @@
-import { makeInformer, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
 import type { KubeObject } from '../topology/bundle-types';
+import { kubeReducer } from '../topology/reduce';
 import { describeError, listAll } from './http';
 import { collectionPath, type ClusterResource } from './resources';
 
@@ -22,8 +23,37 @@ function keyOf(o: KubernetesObject): string {
   return o.metadata?.namespace ? `${o.metadata.namespace}/${o.metadata.name ?? ''}` : (o.metadata?.name ?? '');
 }
 
+type WatchCallback = Parameters<Watch['watch']>[2];
+
 /**
- * One resource's list+watch. client-node resumes dropped watches and relists on 410 by itself; on any
+ * A watch whose object events are reduced to what akb reads before the informer caches them, so client-node's
+ * own cache holds reduced objects too. ERROR (a Status, read for its 410) and BOOKMARK pass unchanged.
+ */
+class ReducingWatch extends Watch {
+  constructor(
+    kc: KubeConfig,
+    private readonly reduce: (o: KubeObject) => KubeObject,
+  ) {
+    super(kc);
+  }
+
+  override watch(
+    path: string,
+    query: Record<string, string | number | boolean | undefined>,
+    callback: WatchCallback,
+    done: (err: unknown) => void,
+  ) {
+    const reduced: WatchCallback = (phase, object: unknown, raw: unknown) => {
+      const isObject = phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
+      callback(phase, isObject ? this.reduce(object as KubeObject) : object, isObject ? undefined : raw);
+    };
+    return super.watch(path, query, reduced, done);
+  }
+}
+
+/**
+ * One resource's list+watch. Every object is reduced at ingest (`lib/topology/reduce`): the list page by page,
+ * watch events before the informer's cache. client-node resumes dropped watches and relists on 410 by itself; on any
  * other error its informer stops, so this restarts a fresh informer (a full relist) with capped
  * exponential backoff until it works. `relist()` does the same on purpose, as the periodic safety resync.
  */
@@ -33,7 +63,7 @@ export class ResourceWatcher {
   private generation = 0;
   private attempts = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private informer: ReturnType<typeof makeInformer<KubernetesObject>> | undefined;
+  private informer: ListWatch<KubernetesObject> | undefined;
   private stopped = false;
   /** Aborts an in-flight list when the watcher stops. */
   private readonly abort = new AbortController();
@@ -68,9 +98,10 @@ export class ResourceWatcher {
     if (this.stopped) return;
     const gen = ++this.generation;
     const path = collectionPath(this.resource, this.version);
+    const reduce = kubeReducer(this.resource.key);
     const listFn = async (): Promise<KubernetesListObject<KubernetesObject>> =>
-      (await listAll(this.kc, path, { signal: this.abort.signal })) as unknown as KubernetesListObject<KubernetesObject>;
-    const informer = makeInformer<KubernetesObject>(this.kc, path, listFn);
+      (await listAll(this.kc, path, { signal: this.abort.signal, reduce })) as unknown as KubernetesListObject<KubernetesObject>;
+    const informer = new ListWatch<KubernetesObject>(path, new ReducingWatch(this.kc, reduce), listFn, false);
     this.informer = informer;
     const current = () => gen === this.generation && !this.stopped;
     let failed = false;

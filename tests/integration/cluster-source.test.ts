@@ -5,6 +5,7 @@ import { crdManifest, startLabK8s, type KubeStore, type LabK8sServer } from '../
 import { waitFor } from '../../lib/lab/k8s/test-support';
 import { CLUSTER_RESOURCES, ClusterSource, detectClusterAsn, listClusterResources, type ClusterChange } from '../../lib/k8s';
 import type { KubeObject } from '../../lib/topology/bundle-types';
+import { reduceKubeObject } from '../../lib/topology/reduce';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -29,7 +30,10 @@ function source(server: LabK8sServer, extra: Partial<ConstructorParameters<typeo
   return s;
 }
 
-/** What the server holds for every installed resource, in the snapshot's shape (apiVersion/kind aside: lists omit them). */
+/**
+ * What the server holds for every installed resource, in the snapshot's shape: reduced at ingest to what akb reads
+ * (apiVersion/kind aside: lists omit them).
+ */
 function serverState(store: KubeStore, installed: Record<string, string | null>): Record<string, unknown[]> {
   const out: Record<string, unknown[]> = {};
   for (const r of CLUSTER_RESOURCES) {
@@ -38,7 +42,7 @@ function serverState(store: KubeStore, installed: Record<string, string | null>)
       continue;
     }
     const items = store.list(r.group ? `${r.plural}.${r.group}` : r.plural).items;
-    out[r.key] = items.map(strip).sort(byKey);
+    out[r.key] = items.map((o) => strip(reduceKubeObject(r.key, o))).sort(byKey);
   }
   return out;
 }

@@ -17,6 +17,7 @@ import { splitDn } from '../../aci/models/dn';
 import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
 import type { Bundle } from '../../topology/bundle-types';
+import { reduceApicAttributes } from '../../topology/reduce';
 import type { LiveSource } from './service';
 import { sourceStatus, type SourceStatus } from '../shared/source-status';
 
@@ -123,9 +124,9 @@ export class ApicLiveSource implements LiveSource {
         const fresh = new Map<string, MoAttributes>();
         for (const mo of objects) {
           const [, body] = moEntry(mo);
-          if (body.attributes.dn) fresh.set(body.attributes.dn, { ...body.attributes });
+          if (body.attributes.dn) fresh.set(body.attributes.dn, reduceApicAttributes(className, body.attributes));
         }
-        for (const event of buffered) applyEvent(fresh, event);
+        for (const event of buffered) applyEvent(className, fresh, event);
         if (!sameObjects(state.objects, fresh)) {
           this.logger.warn({ className }, 'APIC safety resync found objects that differed from the pushed events');
           state.objects = fresh;
@@ -193,7 +194,7 @@ export class ApicLiveSource implements LiveSource {
     state.objects.clear();
     for (const mo of objects) {
       const [, body] = moEntry(mo);
-      if (body.attributes.dn) state.objects.set(body.attributes.dn, { ...body.attributes });
+      if (body.attributes.dn) state.objects.set(body.attributes.dn, reduceApicAttributes(className, body.attributes));
     }
     state.synced = true;
     this.updateSynced();
@@ -204,7 +205,7 @@ export class ApicLiveSource implements LiveSource {
     const state = this.classes.get(className);
     if (!state) return;
     this.lastEventAt = new Date().toISOString();
-    applyEvent(state.objects, event);
+    applyEvent(className, state.objects, event);
     this.inFlight.get(className)?.push(event);
     this.emit();
   }
@@ -233,28 +234,25 @@ export class ApicLiveSource implements LiveSource {
   }
 }
 
-function applyEvent(objects: Map<string, MoAttributes>, event: ApicEvent): void {
+/** Applies a push to a class's objects, reduced at ingest to the attributes akb reads (push bookkeeping included out). */
+function applyEvent(className: string, objects: Map<string, MoAttributes>, event: ApicEvent): void {
   if (event.type === 'deleted') {
     objects.delete(event.dn);
     return;
   }
   const [, body] = moEntry(event.mo);
-  const { status: _status, childAction: _childAction, ...attrs } = body.attributes;
   // Modified pushes may carry only the changed attributes: merge into what we hold.
-  objects.set(event.dn, { ...(objects.get(event.dn) ?? {}), ...attrs, dn: event.dn });
+  objects.set(event.dn, { ...(objects.get(event.dn) ?? {}), ...reduceApicAttributes(className, body.attributes), dn: event.dn });
 }
 
-/** Push bookkeeping, not state: a query answers `status: ""` where an object created by a push has none. */
-const BOOKKEEPING = new Set(['status', 'childAction']);
-
+/** Both hold reduced attributes, so push bookkeeping (`status: ""` in a query answer) never tells them apart. */
 function sameObjects(a: ReadonlyMap<string, MoAttributes>, b: ReadonlyMap<string, MoAttributes>): boolean {
   if (a.size !== b.size) return false;
-  const stateKeys = (o: MoAttributes) => Object.keys(o).filter((k) => !BOOKKEEPING.has(k));
   for (const [dn, left] of a) {
     const right = b.get(dn);
     if (!right) return false;
-    const keys = stateKeys(left);
-    if (keys.length !== stateKeys(right).length || keys.some((k) => left[k] !== right[k])) return false;
+    const keys = Object.keys(left);
+    if (keys.length !== Object.keys(right).length || keys.some((k) => left[k] !== right[k])) return false;
   }
   return true;
 }

@@ -14,6 +14,7 @@ import type { WireMo } from '../../aci/mo';
 import { listClusterResources } from '../../k8s/list-once';
 import { validateBundle } from '../../topology/bundle';
 import { BUNDLE_FORMAT, type Bundle } from '../../topology/bundle-types';
+import { reduceWireMo } from '../../topology/reduce';
 
 export interface CaptureOptions {
   apic: ApicClient;
@@ -22,6 +23,12 @@ export interface CaptureOptions {
   fabric: Bundle['fabric'];
   /** Clock for `capturedAt` (tests). */
   now?: () => Date;
+  /**
+   * Keep every object as the APIC and the API server returned it (`akb capture --raw`). By default each object is
+   * reduced at ingest to what akb reads, as the live service holds it, so a capture carries no env values, command
+   * lines, annotations or attributes that may hold credentials.
+   */
+  raw?: boolean;
 }
 
 export interface CaptureResult {
@@ -37,9 +44,9 @@ function totalRequests(before: RequestCounts, after: RequestCounts): number {
 }
 
 /** Reads every bundle class from the APIC. Queries run concurrently; the client shares one login between them. */
-async function captureApic(apic: ApicClient, fabric: Bundle['fabric']): Promise<Record<string, WireMo[]>> {
+async function captureApic(apic: ApicClient, fabric: Bundle['fabric'], raw: boolean): Promise<Record<string, WireMo[]>> {
   const queries = fabricQueries({ tenant: fabric.tenant, vrf: fabric.vrf });
-  const results = await Promise.all(queries.map((q) => apic.query(q.query)));
+  const results = await Promise.all(queries.map(async (q) => (raw ? apic.query(q.query) : (await apic.query(q.query)).map(reduceWireMo))));
   const out: Record<string, WireMo[]> = {};
   queries.forEach((q, i) => {
     out[q.className] = results[i] ?? [];
@@ -53,7 +60,11 @@ async function captureApic(apic: ApicClient, fabric: Bundle['fabric']): Promise<
  */
 export async function captureBundle(opts: CaptureOptions): Promise<CaptureResult> {
   const before = opts.apic.counts;
-  const [apic, cluster] = await Promise.all([captureApic(opts.apic, opts.fabric), listClusterResources(opts.kubeConfig)]);
+  const raw = opts.raw === true;
+  const [apic, cluster] = await Promise.all([
+    captureApic(opts.apic, opts.fabric, raw),
+    listClusterResources(opts.kubeConfig, undefined, { reduce: !raw }),
+  ]);
   const apicRequests = totalRequests(before, opts.apic.counts);
   const fabric: Bundle['fabric'] = { tenant: opts.fabric.tenant, vrf: opts.fabric.vrf };
   if (opts.fabric.l3out !== undefined) fabric.l3out = opts.fabric.l3out;

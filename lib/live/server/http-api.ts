@@ -11,8 +11,8 @@ import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import type { UiAuth } from './auth';
 import type { LiveMetrics } from './metrics';
-import { redactBundle } from './redact-bundle';
 import type { SourceStatus } from '../shared/source-status';
+import { reduceBundle } from '../../topology/reduce';
 
 export interface HttpApiService {
   graph(): TopologyGraph | null;
@@ -169,7 +169,8 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
 }
 
 function serveBundle(ctx: HttpApiContext, req: IncomingMessage, res: ServerResponse): void {
-  const bundle = redactBundle(ctx.service.bundle());
+  // Reduced at ingest already; reduced again so nothing a source let through by mistake is handed out.
+  const bundle = reduceBundle(ctx.service.bundle());
   const stamp = bundle.capturedAt.replace(/[:.]/g, '-');
   res.setHeader('Content-Disposition', `attachment; filename="akb-${ctx.lab ? 'lab-' : ''}bundle-${stamp}.json"`);
   res.setHeader('Cache-Control', 'no-store');

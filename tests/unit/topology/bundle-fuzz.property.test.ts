@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../../lib/topology/build-graph';
 import { BundleError, parseBundleJson } from '../../../lib/topology/bundle';
+import { apply, damage } from './bundle-damage';
 
 /**
  * Malformed bundles never crash `akb graph`: random damage to real bundles (a value replaced by something of another
@@ -14,66 +15,6 @@ const dir = fileURLToPath(new URL('../../fixtures/bundles/', import.meta.url));
 const fixtures = readdirSync(dir)
   .filter((f) => f.endsWith('.json'))
   .map((f) => readFileSync(`${dir}${f}`, 'utf8'));
-
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
-
-/** Every path (as keys) to a value in the document, breadth-first, capped so huge bundles stay quick. */
-function paths(doc: Json, cap = 4000): (string | number)[][] {
-  const out: (string | number)[][] = [];
-  const queue: [Json, (string | number)[]][] = [[doc, []]];
-  while (queue.length && out.length < cap) {
-    const [v, p] = queue.shift()!;
-    if (p.length) out.push(p);
-    if (Array.isArray(v)) v.forEach((x, i) => queue.push([x, [...p, i]]));
-    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) queue.push([x, [...p, k]]);
-  }
-  return out;
-}
-
-const absurd = fc.oneof(
-  fc.constantFrom<Json>(
-    null,
-    true,
-    [],
-    {},
-    '',
-    '1e400',
-    '-1',
-    '999999999999999999999',
-    '10.0.0.300',
-    '::::',
-    'eth1/99999',
-    '\u0000',
-    'x'.repeat(5000),
-  ),
-  fc.double().map((n) => n as Json),
-  fc.integer().map((n) => n as Json),
-  fc.string().map((s) => s as Json),
-);
-
-type Damage = { kind: 'set'; at: number; value: Json } | { kind: 'delete'; at: number } | { kind: 'truncate'; fraction: number };
-
-const damage: fc.Arbitrary<Damage> = fc.oneof(
-  fc.record({ kind: fc.constant('set' as const), at: fc.nat(), value: absurd }),
-  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
-  fc.record({ kind: fc.constant('truncate' as const), fraction: fc.double({ min: 0, max: 1, noNaN: true }) }),
-);
-
-function apply(text: string, damages: Damage[]): string {
-  const doc = JSON.parse(text) as Json;
-  for (const d of damages) {
-    if (d.kind === 'truncate') return JSON.stringify(doc).slice(0, Math.floor(JSON.stringify(doc).length * d.fraction));
-    const all = paths(doc);
-    const p = all[d.at % all.length]!;
-    let parent = doc as Record<string | number, Json>;
-    for (const k of p.slice(0, -1)) parent = parent[k] as Record<string | number, Json>;
-    const last = p[p.length - 1]!;
-    if (d.kind === 'delete' && Array.isArray(parent)) parent.splice(last as number, 1);
-    else if (d.kind === 'delete') delete parent[last];
-    else parent[last] = d.value;
-  }
-  return JSON.stringify(doc);
-}
 
 /** `a.b[3].c` → does that path exist in the document (the error must point at something real)? */
 function pathExists(text: string, path: string): boolean {
