@@ -61,6 +61,10 @@ afterAll(async () => {
   await cleanup();
 });
 
+/** The Ready condition's status of a Node as akb holds it (conditions keep type and status). */
+const readyStatus = (node: KubeObject): string | undefined =>
+  (node.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions?.find((c) => c.type === 'Ready')?.status;
+
 const leafOf = (dn: string): number => Number(/\/node-(\d+)\//.exec(dn)?.[1]);
 
 /** Why the mirrors or the servers disagree with the world, or undefined when all is consistent. */
@@ -206,10 +210,16 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
   });
 
   it('drain-node and uncordon-node', async () => {
-    const isNode = (name: string, unschedulable: boolean) => (c: ClusterChange) =>
-      c.resource === 'nodes' &&
-      c.object.metadata.name === name &&
-      ((c.object.spec as { unschedulable?: boolean }).unschedulable === true) === unschedulable;
+    // akb keeps only what it reads of a Node (not spec.unschedulable): the change is the server's object at that version.
+    const isNode = (name: string, unschedulable: boolean) => (c: ClusterChange) => {
+      const held = lab.k8s.store.list('nodes').items.find((n) => n.metadata.name === name);
+      return (
+        c.resource === 'nodes' &&
+        c.object.metadata.name === name &&
+        c.object.metadata.resourceVersion === held?.metadata.resourceVersion &&
+        ((held?.spec as { unschedulable?: boolean } | undefined)?.unschedulable === true) === unschedulable
+      );
+    };
     await play({ kind: 'drain-node', node: 'worker-4' }, isNode('worker-4', true), (e) => e.className === 'uribv4Nexthop');
     expect(lab.world().pods.filter((p) => p.node === 'worker-4' && !p.hostNetwork && p.workload.startsWith('shop/'))).toEqual([]);
     await play({ kind: 'uncordon-node', node: 'worker-4' }, isNode('worker-4', false), 'none');
@@ -219,14 +229,13 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
     const ip = nodeIp('worker-2');
     await play(
       { kind: 'fail-node', node: 'worker-2' },
-      (c) =>
-        c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('NodeStatusUnknown'),
+      (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && readyStatus(c.object) === 'Unknown',
       (e) => e.className === 'bgpPeerEntry' && e.dn.includes(`ent-[${ip}]`),
     );
     expect([...mirror.get('fvCEp')!.values()].some((a) => a.mac === lab.world().nodes.find((n) => n.name === 'worker-2')!.mac)).toBe(false);
     await play(
       { kind: 'recover-node', node: 'worker-2' },
-      (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && JSON.stringify(c.object.status).includes('KubeletReady'),
+      (c) => c.resource === 'nodes' && c.object.metadata.name === 'worker-2' && readyStatus(c.object) === 'True',
       (e) => e.className === 'fvCEp' && e.type === 'created',
     );
   });
