@@ -1,4 +1,5 @@
 import type { GraphEdge, GraphNode, Problem, Route, TopologyGraph } from './graph';
+import { canonicalJson } from './canonical';
 import { byId, compareProblems, compareRoutes } from './correlate/builder';
 
 /**
@@ -26,15 +27,6 @@ export interface Section<T, K> {
   added: T[];
   changed: T[];
   removed: K[];
-}
-
-/** JSON text with object keys sorted, so equal values compare equal whatever their key order. */
-function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : val,
-  );
 }
 
 const routeKey = (r: Route): [string, string] => [r.leaf, r.prefix];

@@ -1,4 +1,7 @@
+import type { z } from 'zod';
 import type { AsnSource } from '../graph';
+import type { K8sNode, bgpConfigurationSchema, ciliumBgpClusterConfigSchema, daemonSetSchema } from '../k8s-models';
+import type { GraphSink } from './builder';
 import type { Context } from './context';
 
 /** An ASN as Kubernetes resources write it: a number, a decimal string, or asdot `high.low`. */
@@ -15,8 +18,9 @@ export function parseAsn(value: unknown): number | null {
   return /^\d{1,10}$/.test(s) ? parseAsn(Number(s)) : null;
 }
 
-interface Candidate {
-  asn: number;
+/** One place the cluster's AS could be read from, before it is checked: `from` names the object for messages. */
+export interface AsnClaim {
+  raw: unknown;
   source: Exclude<AsnSource, null>;
   from: string;
 }
@@ -31,42 +35,52 @@ function clusterAsnArg(args: string[]): string | null {
   return null;
 }
 
+/** The AS claims one Kubernetes object makes (by bundle key): few objects make any, most make none. */
+export const asnClaims = {
+  bgpconfigurations: (c: z.output<typeof bgpConfigurationSchema>): AsnClaim[] =>
+    c.metadata.name === 'default' && c.spec?.asNumber !== undefined
+      ? [{ raw: c.spec.asNumber, source: 'calico', from: 'BGPConfiguration default' }]
+      : [],
+  daemonsets: (ds: z.output<typeof daemonSetSchema>): AsnClaim[] =>
+    (ds.spec?.template?.spec?.containers ?? []).flatMap((container) => {
+      const v = clusterAsnArg([...(container.command ?? []), ...(container.args ?? [])]);
+      return v === null
+        ? []
+        : [{ raw: v, source: 'kube-router' as const, from: `DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name}` }];
+    }),
+  nodes: (n: K8sNode): AsnClaim[] => {
+    const v = n.metadata.annotations?.['kube-router.io/node.asn'];
+    return v === undefined ? [] : [{ raw: v, source: 'kube-router', from: `Node ${n.metadata.name} annotation kube-router.io/node.asn` }];
+  },
+  ciliumbgpclusterconfigs: (c: z.output<typeof ciliumBgpClusterConfigSchema>): AsnClaim[] =>
+    (c.spec?.bgpInstances ?? []).flatMap((inst) =>
+      inst.localASN === undefined
+        ? []
+        : [{ raw: inst.localASN, source: 'cilium' as const, from: `CiliumBGPClusterConfig ${c.metadata.name}` }],
+    ),
+} as const;
+
 const SOURCE_ORDER: Exclude<AsnSource, null>[] = ['calico', 'kube-router', 'cilium'];
 
 /**
- * The cluster's BGP AS from the Kubernetes side: Calico's default BGPConfiguration, kube-router's
- * --cluster-asn (DaemonSet args) and per-node `kube-router.io/node.asn` annotations, Cilium's
- * CiliumBGPClusterConfig bgpInstances (v2alpha1 and v2 share the field). Several distinct ASNs make
- * the ASN ambiguous rather than picking one.
+ * The cluster's BGP AS from every claim: Calico's default BGPConfiguration, kube-router's --cluster-asn (DaemonSet
+ * args) and per-node `kube-router.io/node.asn` annotations, Cilium's CiliumBGPClusterConfig bgpInstances (v2alpha1
+ * and v2 share the field). Several distinct ASNs make the ASN ambiguous rather than picking one. Claims are taken
+ * in a canonical order (source, then object), so the result and its messages do not depend on input order.
  */
-export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSource } {
-  const found: Candidate[] = [];
-  const add = (raw: unknown, source: Candidate['source'], from: string) => {
+export function decideAsn(claims: readonly AsnClaim[], sink: GraphSink): { asn: number | null; asnSource: AsnSource } {
+  const found: { asn: number; source: AsnClaim['source']; from: string }[] = [];
+  const ordered = [...claims].sort(
+    (a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0),
+  );
+  for (const { raw, source, from } of ordered) {
     const asn = parseAsn(raw);
     if (asn !== null) found.push({ asn, source, from });
-    else ctx.g.problem('warning', 'asn-invalid', 'cluster', `${from} has an AS number that is not valid: ${JSON.stringify(raw)}.`);
-  };
-  for (const c of ctx.inputs.k8s('bgpconfigurations')) {
-    if (c.metadata.name === 'default' && c.spec?.asNumber !== undefined) add(c.spec.asNumber, 'calico', 'BGPConfiguration default');
-  }
-  for (const ds of ctx.inputs.k8s('daemonsets')) {
-    for (const container of ds.spec?.template?.spec?.containers ?? []) {
-      const v = clusterAsnArg([...(container.command ?? []), ...(container.args ?? [])]);
-      if (v !== null) add(v, 'kube-router', `DaemonSet ${ds.metadata.namespace ?? ''}/${ds.metadata.name}`);
-    }
-  }
-  for (const n of ctx.inputs.k8s('nodes')) {
-    const v = n.metadata.annotations?.['kube-router.io/node.asn'];
-    if (v !== undefined) add(v, 'kube-router', `Node ${n.metadata.name} annotation kube-router.io/node.asn`);
-  }
-  for (const c of ctx.inputs.k8s('ciliumbgpclusterconfigs')) {
-    for (const inst of c.spec?.bgpInstances ?? []) {
-      if (inst.localASN !== undefined) add(inst.localASN, 'cilium', `CiliumBGPClusterConfig ${c.metadata.name}`);
-    }
+    else sink.problem('warning', 'asn-invalid', 'cluster', `${from} has an AS number that is not valid: ${JSON.stringify(raw)}.`);
   }
   const distinct = [...new Set(found.map((f) => f.asn))].sort((a, b) => a - b);
   if (distinct.length === 0) {
-    ctx.g.problem(
+    sink.problem(
       'warning',
       'asn-not-detected',
       'cluster',
@@ -76,7 +90,7 @@ export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSou
   }
   if (distinct.length > 1) {
     const detail = found.map((f) => `${f.from}: ${f.asn}`).join(', ');
-    ctx.g.problem(
+    sink.problem(
       'warning',
       'asn-ambiguous',
       'cluster',
@@ -86,4 +100,14 @@ export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSou
   }
   const source = SOURCE_ORDER.find((s) => found.some((f) => f.source === s)) ?? null;
   return { asn: distinct[0]!, asnSource: source };
+}
+
+export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSource } {
+  const claims = [
+    ...ctx.inputs.k8s('bgpconfigurations').flatMap(asnClaims.bgpconfigurations),
+    ...ctx.inputs.k8s('daemonsets').flatMap(asnClaims.daemonsets),
+    ...ctx.inputs.k8s('nodes').flatMap(asnClaims.nodes),
+    ...ctx.inputs.k8s('ciliumbgpclusterconfigs').flatMap(asnClaims.ciliumbgpclusterconfigs),
+  ];
+  return decideAsn(claims, ctx.g);
 }

@@ -1,11 +1,20 @@
 import type { GraphEdge, GraphNode, Problem, Route, Severity } from '../graph';
+import { mergedMessage, preferredOf } from '../canonical';
 import { compareStrings } from './ids';
 
+/** Where correlation steps write what they find: the batch builder below, or one unit of the incremental graph. */
+export interface GraphSink {
+  addNode(node: GraphNode): void;
+  addEdge(edge: GraphEdge): void;
+  problem(severity: Severity, code: string, subject: string, message: string): void;
+}
+
 /**
- * Collects nodes, edges, routes and problems while the correlator runs; the first writer of an id
- * wins (later facts about the same node merge into `data`), and `finish` returns them in canonical order.
+ * Collects nodes, edges, routes and problems while the correlator runs, and `finish` returns them in canonical
+ * order. Two inputs naming the same id keep the candidate whose canonical JSON sorts first (never "whichever came
+ * first"), so the graph does not depend on input order.
  */
-export class GraphBuilder {
+export class GraphBuilder implements GraphSink {
   private readonly nodes = new Map<string, GraphNode>();
   private readonly edges = new Map<string, GraphEdge>();
   private readonly routes = new Map<string, Route>();
@@ -19,39 +28,28 @@ export class GraphBuilder {
     return this.nodes.get(id);
   }
 
-  /** Nodes in insertion order (deterministic: the correlator walks its inputs in order). */
+  /** Nodes in insertion order. */
   allNodes(): Iterable<GraphNode> {
     return this.nodes.values();
   }
 
-  addNode(node: GraphNode): GraphNode {
+  addNode(node: GraphNode): void {
     const existing = this.nodes.get(node.id);
-    if (existing) return existing;
-    this.nodes.set(node.id, node);
-    return node;
+    this.nodes.set(node.id, existing ? preferredOf(existing, node) : node);
   }
 
   addEdge(edge: GraphEdge): void {
-    if (!this.edges.has(edge.id)) this.edges.set(edge.id, edge);
+    const existing = this.edges.get(edge.id);
+    this.edges.set(edge.id, existing ? preferredOf(existing, edge) : edge);
   }
 
-  route(leaf: string, prefix: string): Route {
-    const key = `${leaf}\u0000${prefix}`;
-    let r = this.routes.get(key);
-    if (!r) {
-      r = { leaf, prefix, nextHops: [], kubernetes: false, services: [] };
-      this.routes.set(key, r);
-    }
-    return r;
-  }
-
-  allRoutes(): Iterable<Route> {
-    return this.routes.values();
+  addRoute(route: Route): void {
+    this.routes.set(`${route.leaf}\u0000${route.prefix}`, route);
   }
 
   /**
-   * One problem per (code, subject), the key the live patches use: further messages for the same pair
-   * are kept as details, and the message lists the first few and counts the rest.
+   * One problem per (code, subject), the key the live patches use: further messages for the same pair are kept as
+   * details, and the message lists the first few (in code-point order) and counts the rest.
    */
   problem(severity: Severity, code: string, subject: string, message: string): void {
     const key = `${code}\u0000${subject}`;
@@ -60,27 +58,17 @@ export class GraphBuilder {
     else existing.details.add(message);
   }
 
-  private problemList(): Problem[] {
-    return [...this.problems.values()].map(({ problem, details }) => {
-      if (details.size === 1) return problem;
-      const all = [...details];
-      const shown = all.slice(0, MAX_DETAILS).join('; ');
-      const more = all.length > MAX_DETAILS ? `; and ${all.length - MAX_DETAILS} more` : '';
-      return { ...problem, message: shown + more };
-    });
-  }
-
   finish() {
     return {
       nodes: [...this.nodes.values()].sort(byId),
       edges: [...this.edges.values()].sort(byId),
       routes: [...this.routes.values()].sort(compareRoutes),
-      problems: this.problemList().sort(compareProblems),
+      problems: [...this.problems.values()]
+        .map(({ problem, details }) => (details.size === 1 ? problem : { ...problem, message: mergedMessage([...details]) }))
+        .sort(compareProblems),
     };
   }
 }
-
-const MAX_DETAILS = 5;
 
 export const byId = (a: { id: string }, b: { id: string }) => compareStrings(a.id, b.id);
 export const compareRoutes = (a: Route, b: Route) => compareStrings(a.leaf, b.leaf) || compareStrings(a.prefix, b.prefix);

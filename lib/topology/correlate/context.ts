@@ -1,5 +1,6 @@
 import type { Bundle } from '../bundle-types';
 import type { FabricNode } from '../../aci/models';
+import type { GraphNode } from '../graph';
 import { GraphBuilder } from './builder';
 import type { Inputs } from './inputs';
 import { switchId } from './ids';
@@ -23,21 +24,32 @@ export function newContext(bundle: Bundle, inputs: Inputs, dom: string, vrfDn: s
   return { bundle, inputs, g: new GraphBuilder(), dom, vrfDn, nodeByIp: new Map(), fabricNodes: new Map() };
 }
 
+/** Turns a fabric node id into its graph id, adding the switch node when it is not there yet. */
+export type EnsureSwitch = (nodeId: number) => string;
+
+/** The graph id of fabric node `id`: its role decides `leaf:` or `spine:` (a switch without a record counts as a leaf). */
+export function switchGid(id: number, fn: FabricNode | undefined): string {
+  return switchId(fn?.role === 'spine' ? 'spine' : 'leaf', id);
+}
+
+/** The graph node of fabric node `id`, from its fabricNode record when the capture has one. */
+export function switchNode(id: number, fn: FabricNode | undefined): GraphNode {
+  const role = fn?.role === 'spine' ? 'spine' : 'leaf';
+  return {
+    id: switchId(role, id),
+    kind: role,
+    name: fn?.name || `${role}-${id}`,
+    data: { podId: fn?.podId ?? null, nodeId: id, name: fn?.name ?? '', tepIp: fn?.address ?? null, model: fn?.model ?? '' },
+  };
+}
+
 /**
  * The graph id of fabric node `id`, adding the node if the capture referenced a switch it has no
  * fabricNode record for (so no edge ever points at a missing node).
  */
 export function ensureSwitch(ctx: Context, id: number): string {
   const fn = ctx.fabricNodes.get(id);
-  const role = fn?.role === 'spine' ? 'spine' : 'leaf';
-  const gid = switchId(role, id);
-  if (!ctx.g.hasNode(gid)) {
-    ctx.g.addNode({
-      id: gid,
-      kind: role,
-      name: fn?.name || `${role}-${id}`,
-      data: { podId: fn?.podId ?? null, nodeId: id, name: fn?.name ?? '', tepIp: fn?.address ?? null, model: fn?.model ?? '' },
-    });
-  }
+  const gid = switchGid(id, fn);
+  if (!ctx.g.hasNode(gid)) ctx.g.addNode(switchNode(id, fn));
   return gid;
 }

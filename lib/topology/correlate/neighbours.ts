@@ -1,8 +1,11 @@
 import type { CdpAdjEp, CdpIf, LldpAdjEp, LldpIf } from '../../aci/models';
-import { ensureSwitch, type Context } from './context';
+import { canonicalJson } from '../canonical';
+import type { GraphNode } from '../graph';
+import type { GraphSink } from './builder';
+import { ensureSwitch, type Context, type EnsureSwitch } from './context';
 import type { NodeAttachment } from './endpoints';
 import { edgeId, hypervisorId } from './ids';
-import { portKey, type PortIndex } from './ports';
+import { portKey, type PortLookups } from './ports';
 
 export type NeighbourKind = 'esxi' | 'linux' | 'cisco' | 'other';
 
@@ -39,9 +42,16 @@ export function lldpRemotePort(adj: LldpAdjEp, kind: NeighbourKind): string {
   return adj.portIdV || adj.portDesc;
 }
 
+/** Of several adjacencies on one port, the first in canonical order: the choice must not depend on the wire order. */
+function firstAdjacency<T>(adjacencies: readonly T[], usable: (a: T) => unknown): T | undefined {
+  const candidates = adjacencies.filter(usable);
+  if (candidates.length < 2) return candidates[0];
+  return candidates.map((a) => [canonicalJson(a), a] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))[0]![1];
+}
+
 function fromLldp(i: LldpIf, path: string): Neighbour | null {
   if (!i.rxUp || !i.txUp || i.nodeId === null) return null;
-  const adj = i.adjacencies.find((a) => a.sysName || a.mgmtIp || a.chassisIdV);
+  const adj = firstAdjacency(i.adjacencies, (a) => a.sysName || a.mgmtIp || a.chassisIdV);
   if (!adj) return null;
   const kind = neighbourKind(adj.sysDesc);
   const name = adj.sysName || adj.mgmtIp || adj.chassisIdV;
@@ -59,7 +69,7 @@ function fromLldp(i: LldpIf, path: string): Neighbour | null {
 
 function fromCdp(i: CdpIf, path: string): Neighbour | null {
   if (!i.up || i.nodeId === null) return null;
-  const adj: CdpAdjEp | undefined = i.adjacencies.find((a) => a.sysName || a.devId);
+  const adj: CdpAdjEp | undefined = firstAdjacency(i.adjacencies, (a) => a.sysName || a.devId);
   if (!adj) return null;
   // devId is often `name(serial)`: the serial is not part of the host name.
   const name = adj.sysName || adj.devId.replace(/\([^)]*\)$/, '');
@@ -77,17 +87,20 @@ function fromCdp(i: CdpIf, path: string): Neighbour | null {
 }
 
 /** Neighbours on every fabric port of the node's paths: LLDP where it is up both ways, else CDP, port by port. */
-export function findNeighbours(att: NodeAttachment, ports: PortIndex): Neighbour[] {
+export function findNeighbours(att: NodeAttachment, ports: PortLookups): Neighbour[] {
   const out: Neighbour[] = [];
   for (const path of att.paths) {
     const lldps = new Map<string, LldpIf>();
     const cdps = new Map<string, CdpIf>();
-    for (const i of ports.lldpByPath.get(path.dn) ?? []) if (i.nodeId !== null) lldps.set(portKey(i.nodeId, i.id), i);
-    for (const i of ports.cdpByPath.get(path.dn) ?? []) if (i.nodeId !== null) cdps.set(portKey(i.nodeId, i.id), i);
+    // Lists come in DN order: of two records for one port, the lower DN is kept.
+    for (const i of ports.lldpOnPath(path.dn))
+      if (i.nodeId !== null && !lldps.has(portKey(i.nodeId, i.id))) lldps.set(portKey(i.nodeId, i.id), i);
+    for (const i of ports.cdpOnPath(path.dn))
+      if (i.nodeId !== null && !cdps.has(portKey(i.nodeId, i.id))) cdps.set(portKey(i.nodeId, i.id), i);
     if (path.kind === 'port') {
       const k = portKey(path.nodeIds[0]!, path.name);
-      const l = ports.lldpByPort.get(k);
-      const c = ports.cdpByPort.get(k);
+      const l = ports.lldpAt(path.nodeIds[0]!, path.name);
+      const c = ports.cdpAt(path.nodeIds[0]!, path.name);
       if (l && !lldps.has(k)) lldps.set(k, l);
       if (c && !cdps.has(k)) cdps.set(k, c);
     }
@@ -105,40 +118,42 @@ export function findNeighbours(att: NodeAttachment, ports: PortIndex): Neighbour
 const firstLabel = (name: string) => name.split('.')[0]!.toLowerCase();
 
 /**
- * Links and hypervisors. A neighbour whose system name matches the node name up to the first dot is
- * the node itself (bare metal); any other neighbour is the hypervisor (or blade switch) the node runs
- * on, and several nodes on one hypervisor share one hypervisor node.
+ * Links and hypervisors of one node. A neighbour whose system name matches the node name up to the first dot is
+ * the node itself (bare metal); any other neighbour is the hypervisor (or blade switch) the node runs on, and
+ * several nodes on one hypervisor share one hypervisor node. Sets the node's `bareMetal`.
  */
-export function addNeighbours(ctx: Context, ports: PortIndex, attachments: Map<string, NodeAttachment>): void {
-  for (const [nodeGid, att] of attachments) {
-    const node = ctx.g.node(nodeGid)!;
-    const neighbours = findNeighbours(att, ports);
-    if (neighbours.length === 0) {
-      ctx.g.problem(
-        'warning',
-        'no-lldp-neighbour',
-        nodeGid,
-        `No LLDP or CDP neighbour on ${att.paths.map((p) => p.dn).join(', ') || 'the endpoint path'}; enable LLDP/CDP on the host or hypervisor.`,
-      );
+export function addNodeNeighbours(node: GraphNode, att: NodeAttachment, ports: PortLookups, ensure: EnsureSwitch, sink: GraphSink): void {
+  const neighbours = findNeighbours(att, ports);
+  if (neighbours.length === 0) {
+    sink.problem(
+      'warning',
+      'no-lldp-neighbour',
+      node.id,
+      `No LLDP or CDP neighbour on ${att.paths.map((p) => p.dn).join(', ') || 'the endpoint path'}; enable LLDP/CDP on the host or hypervisor.`,
+    );
+    return;
+  }
+  for (const n of neighbours) {
+    const leaf = ensure(n.leafNodeId);
+    const data = { leafPort: n.leafPort, remotePort: n.remotePort, protocol: n.protocol, path: n.path };
+    if (firstLabel(n.name) === firstLabel(node.name)) {
+      node.data.bareMetal = true;
+      sink.addEdge({ id: edgeId('link', node.id, leaf, n.leafPort), kind: 'link', source: node.id, target: leaf, data });
       continue;
     }
-    for (const n of neighbours) {
-      const leaf = ensureSwitch(ctx, n.leafNodeId);
-      const data = { leafPort: n.leafPort, remotePort: n.remotePort, protocol: n.protocol, path: n.path };
-      if (firstLabel(n.name) === firstLabel(node.name)) {
-        node.data.bareMetal = true;
-        ctx.g.addEdge({ id: edgeId('link', nodeGid, leaf, n.leafPort), kind: 'link', source: nodeGid, target: leaf, data });
-        continue;
-      }
-      const hv = hypervisorId(n.name);
-      ctx.g.addNode({
-        id: hv,
-        kind: 'hypervisor',
-        name: n.name,
-        data: { description: n.description, neighbourKind: n.kind, protocol: n.protocol },
-      });
-      ctx.g.addEdge({ id: edgeId('link', hv, leaf, n.leafPort), kind: 'link', source: hv, target: leaf, data });
-      ctx.g.addEdge({ id: edgeId('runs-on', nodeGid, hv), kind: 'runs-on', source: nodeGid, target: hv, data: {} });
-    }
+    const hv = hypervisorId(n.name);
+    sink.addNode({
+      id: hv,
+      kind: 'hypervisor',
+      name: n.name,
+      data: { description: n.description, neighbourKind: n.kind, protocol: n.protocol },
+    });
+    sink.addEdge({ id: edgeId('link', hv, leaf, n.leafPort), kind: 'link', source: hv, target: leaf, data });
+    sink.addEdge({ id: edgeId('runs-on', node.id, hv), kind: 'runs-on', source: node.id, target: hv, data: {} });
   }
+}
+
+/** Links and hypervisors of every attached node. */
+export function addNeighbours(ctx: Context, ports: PortLookups, attachments: Map<string, NodeAttachment>): void {
+  for (const [nodeGid, att] of attachments) addNodeNeighbours(ctx.g.node(nodeGid)!, att, ports, (id) => ensureSwitch(ctx, id), ctx.g);
 }

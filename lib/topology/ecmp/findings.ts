@@ -2,6 +2,7 @@
  * ECMP findings with stable codes (CONTRACTS.md §2: codes are identifiers, messages may change).
  */
 import type { Problem, Route } from '../graph';
+import { mergedMessage } from '../canonical';
 import type { EcmpFinding, PrefixAnalysis } from './types';
 
 /** `leaf:101` → `leaf 101`, `node:worker-1` → `worker-1`, `service:shop/web` → `shop/web`. */
@@ -104,26 +105,32 @@ export function unownedPrefixFindings(routes: readonly Route[]): EcmpFinding[] {
   }));
 }
 
-const MAX_DETAILS = 5;
+/** The graph problem of the findings sharing one (code, subject): the worst severity and one merged message. */
+export function problemOfFindings(fs: readonly EcmpFinding[]): Problem {
+  const rank = { error: 0, warning: 1, info: 2 } as const;
+  const severity = fs.map((f) => f.severity).sort((a, b) => rank[a] - rank[b])[0]!;
+  const message =
+    fs.length === 1
+      ? fs[0]!.message
+      : mergedMessage(
+          fs.map((f) => f.message),
+          true,
+        );
+  return { severity, code: fs[0]!.code, subject: fs[0]!.subject, message };
+}
 
 /**
  * Findings as graph problems, for the problems page and the graph overlay. A graph holds one problem per
  * (code, subject), the key live patches use, so findings on the same leaf are merged into one message
- * listing the first few and counting the rest (as the correlator does); the worst severity wins.
+ * listing the first few (in code-point order) and counting the rest (as the correlator does); the worst severity wins.
  */
 export function findingsAsProblems(findings: readonly EcmpFinding[]): Problem[] {
-  const rank = { error: 0, warning: 1, info: 2 } as const;
   const groups = new Map<string, EcmpFinding[]>();
   for (const f of findings) {
     const key = `${f.code}\u0000${f.subject}`;
-    groups.set(key, [...(groups.get(key) ?? []), f]);
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
   }
-  return [...groups.values()].map((fs) => {
-    // Sentences joined into one: drop each one's full stop so the list reads `a; b; and 3 more`.
-    const messages = [...new Set(fs.map((f) => f.message.replace(/\.$/, '')))];
-    const more = messages.length > MAX_DETAILS ? `; and ${messages.length - MAX_DETAILS} more` : '';
-    const severity = fs.map((f) => f.severity).sort((a, b) => rank[a] - rank[b])[0]!;
-    const message = fs.length === 1 ? fs[0]!.message : `${messages.slice(0, MAX_DETAILS).join('; ')}${more}.`;
-    return { severity, code: fs[0]!.code, subject: fs[0]!.subject, message };
-  });
+  return [...groups.values()].map(problemOfFindings);
 }
