@@ -49,13 +49,16 @@ export class GraphBuilder implements GraphSink {
 
   /**
    * One problem per (code, subject), the key the live patches use: further messages for the same pair are kept as
-   * details, and the message lists the first few (in code-point order) and counts the rest.
+   * details, the message lists the first few (in code-point order) and counts the rest, and the worst severity wins.
    */
   problem(severity: Severity, code: string, subject: string, message: string): void {
     const key = `${code}\u0000${subject}`;
     const existing = this.problems.get(key);
     if (!existing) this.problems.set(key, { problem: { severity, code, subject, message }, details: new Set([message]) });
-    else existing.details.add(message);
+    else {
+      existing.details.add(message);
+      if (SEVERITY_RANK[severity] < SEVERITY_RANK[existing.problem.severity]) existing.problem.severity = severity;
+    }
   }
 
   finish() {
@@ -69,6 +72,8 @@ export class GraphBuilder implements GraphSink {
     };
   }
 }
+
+const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
 export const byId = (a: { id: string }, b: { id: string }) => compareStrings(a.id, b.id);
 export const compareRoutes = (a: Route, b: Route) => compareStrings(a.leaf, b.leaf) || compareStrings(a.prefix, b.prefix);

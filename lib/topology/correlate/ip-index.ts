@@ -32,6 +32,20 @@ export class IpIndex<T> {
     this.dirty = true;
   }
 
+  /** Takes `value` off `ip` (the incremental graph's services change their addresses). */
+  remove(ip: string, value: T): void {
+    const l = this.exact.get(ip);
+    const i = l?.indexOf(value) ?? -1;
+    if (!l || i < 0) return;
+    l.splice(i, 1);
+    if (l.length === 0) this.exact.delete(ip);
+    const b = toBig(ip);
+    if (!b || !this.sorted) return;
+    const arr = b.v6 ? this.sorted.v6 : this.sorted.v4;
+    const at = arr.findIndex((e) => e.n === b.n && e.v === value);
+    if (at >= 0) arr.splice(at, 1);
+  }
+
   at(ip: string): readonly T[] {
     return this.exact.get(ip) ?? [];
   }
