@@ -214,7 +214,10 @@ describe('incremental graph under arbitrary edits', () => {
           if (e.settle || n === edits.length - 1) check(`after edit ${n} (${e.op})`);
         });
       }),
-      { numRuns: Number(process.env.AKB_PROPERTY_RUNS ?? 150), ...(process.env.AKB_PROPERTY_SEED ? { seed: Number(process.env.AKB_PROPERTY_SEED), path: process.env.AKB_PROPERTY_PATH } : {}) },
+      {
+        numRuns: Number(process.env.AKB_PROPERTY_RUNS ?? 150),
+        ...(process.env.AKB_PROPERTY_SEED ? { seed: Number(process.env.AKB_PROPERTY_SEED), path: process.env.AKB_PROPERTY_PATH } : {}),
+      },
     );
   }, 240_000);
 });
