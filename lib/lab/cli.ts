@@ -53,6 +53,10 @@ export function registerLabRuntimeCommands(lab: Command): void {
         `  APIC            ${running.apicConnection.urls.join(', ')}   (user ${running.apicConnection.user}, password in ${o.labDir}/apic-password)`,
       );
       console.log(`  control         ${running.controlUrl}   (akb lab event <kind> ... --lab-dir ${o.labDir})`);
+      const m = running.machines;
+      console.log(
+        `  node network    ${m.gateway.socksUrl} = ${m.gateway.httpUrl}   (SOCKS5/HTTP CONNECT gateway${m.sshHosts.length > 0 ? `; SSH hosts ${m.sshHosts.map((h) => h.address).join(', ')}` : ''})`,
+      );
       await new Promise<void>((resolve) => {
         process.once('SIGINT', () => resolve());
         process.once('SIGTERM', () => resolve());

@@ -31,6 +31,7 @@ import {
   type Scenario,
 } from './model';
 import { ApicSync, KubeSync } from './sync';
+import { startLabMachines, type LabMachines } from './machines';
 
 export interface StartLabOptions {
   /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
@@ -79,6 +80,8 @@ export interface Lab {
   events(batch: unknown): Promise<LabEventBatchResult>;
   /** Replaces the world (for mutations that are not events, e.g. in tests) and syncs both servers. */
   setWorld(next: LabWorld): LabSyncResult;
+  /** The node network, its gateway proxy, the node mimic and the SSH host twins of the scenario's free bare-metal hosts. */
+  machines: LabMachines;
   demo?: DemoDriver;
   stop(): Promise<void>;
 }
@@ -173,6 +176,12 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     const truth = (): GroundTruth => groundTruth(world);
     const control: LabControlServer = await startLabControl({ event, events, truth, faults: labFaultControl(apic[0]!.faults) }, logger);
     started.push(control);
+    const machines = await startLabMachines({
+      hosts: scenario.hosts,
+      occupied: new Set(scenario.cluster.nodes.map((n) => n.host)),
+      logger,
+    });
+    started.push(machines);
 
     if (opts.labDir) {
       await writeLabDir(opts.labDir, {
@@ -185,6 +194,10 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         ...(caPem ? { apicCaPem: caPem } : {}),
         controlUrl: control.url,
         ...fabric,
+        nodeProxyUrl: machines.gateway.socksUrl,
+        ...(machines.sshHosts.length > 0
+          ? { sshPrivateKey: machines.clientKey.privateKey, sshKnownHosts: machines.sshHosts.map((h) => h.knownHostsLine).join('\n') }
+          : {}),
       });
     }
 
@@ -200,6 +213,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       truth,
       event,
       events,
+      machines,
       setWorld: (next) => {
         world = next;
         return sync();

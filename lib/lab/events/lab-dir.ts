@@ -18,6 +18,11 @@ export const labFileSchema = z.object({
   tenant: z.string().min(1),
   vrf: z.string().min(1),
   l3out: z.string().min(1).optional(),
+  /** The lab's gateway to its node network (SOCKS5 and HTTP CONNECT on one port). */
+  nodeProxyUrl: z.string().min(1).optional(),
+  /** The key its SSH host twins accept (0600) and their host keys, as a known_hosts file. */
+  sshKeyFile: z.string().min(1).optional(),
+  sshKnownHostsFile: z.string().min(1).optional(),
   pid: z.number().int(),
 });
 export type LabFile = z.infer<typeof labFileSchema>;
@@ -36,6 +41,9 @@ export interface LabDirContents {
   tenant: string;
   vrf: string;
   l3out?: string;
+  nodeProxyUrl?: string;
+  sshPrivateKey?: string;
+  sshKnownHosts?: string;
 }
 
 export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFile> {
@@ -54,6 +62,12 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     apicCaFile = join(abs, 'apic-ca.pem');
     await writeFile(apicCaFile, c.apicCaPem);
   }
+  const sshKeyFile = c.sshPrivateKey !== undefined ? await secret('ssh-key', c.sshPrivateKey) : undefined;
+  let sshKnownHostsFile: string | undefined;
+  if (c.sshKnownHosts !== undefined) {
+    sshKnownHostsFile = join(abs, 'ssh-known-hosts');
+    await writeFile(sshKnownHostsFile, `${c.sshKnownHosts}\n`);
+  }
   const file: LabFile = {
     scenario: c.scenario,
     k8sUrl: c.k8sUrl,
@@ -66,6 +80,9 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     tenant: c.tenant,
     vrf: c.vrf,
     ...(c.l3out ? { l3out: c.l3out } : {}),
+    ...(c.nodeProxyUrl ? { nodeProxyUrl: c.nodeProxyUrl } : {}),
+    ...(sshKeyFile ? { sshKeyFile } : {}),
+    ...(sshKnownHostsFile ? { sshKnownHostsFile } : {}),
     pid: process.pid,
   };
   await writeFile(join(abs, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);

@@ -21,6 +21,8 @@ export interface RouterContext {
   token: string | undefined;
   /** Optional second token allowed to read but not write (403 on writes), to exercise authorization errors. */
   readOnlyToken?: string;
+  /** Replaces the bearer-token check (a lab-built cluster: client certificates, bootstrap tokens, anonymous discovery). */
+  authorize?: (req: IncomingMessage) => 'write' | 'read' | undefined;
   /** host:port for `/api`'s serverAddressByClientCIDRs. */
   serverAddress: string;
   bookmarkIntervalMs: number;
@@ -122,7 +124,7 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
       return;
     }
     if (path === '/version') return sendJson(res, 200, SERVER_VERSION);
-    const access = authorized(req, ctx);
+    const access = ctx.authorize ? ctx.authorize(req) : authorized(req, ctx);
     if (!access) throw errors.unauthorized();
     if (parts[0] === 'openapi' && parts[1] === 'v3' && req.method === 'GET') {
       const doc = openApiV3(ctx.store.registry, parts.slice(2));

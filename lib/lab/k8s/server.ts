@@ -16,6 +16,14 @@ export interface LabK8sOptions {
   port?: number;
   /** Serve HTTPS with a generated CA (its PEM is `caPem` and embedded in the kubeconfig). */
   tls?: boolean;
+  /**
+   * Serve this certificate instead of the lab's own (implies TLS): a lab-built cluster's API server, its serving
+   * certificate issued from that cluster's CA. `caPem` is what clients must trust; with `clientCaPem`, client
+   * certificates are requested and verified against it (see `authorize`).
+   */
+  serving?: { certPem: string; keyPem: string; caPem: string; clientCaPem?: string };
+  /** Decides each request's access instead of the bearer-token check (client certificates, bootstrap tokens). */
+  authorize?: (req: IncomingMessage) => 'write' | 'read' | undefined;
   /** Bearer token clients must send; default a random one. */
   token?: string;
   /**
@@ -59,13 +67,14 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
   if (opts.anonymous && opts.token !== undefined) throw new Error('an anonymous lab Kubernetes API server takes no token');
   const token = opts.anonymous ? '' : (opts.token ?? randomBytes(24).toString('hex'));
   const host = opts.host ?? '127.0.0.1';
-  const tls = opts.tls ? labTlsMaterial() : undefined;
+  const tls = opts.serving ?? (opts.tls ? labTlsMaterial() : undefined);
   const watches = new Set<() => void>();
 
   const ctx: RouterContext = {
     store,
     token: opts.anonymous ? undefined : token,
     readOnlyToken: opts.readOnlyToken,
+    ...(opts.authorize ? { authorize: opts.authorize } : {}),
     serverAddress: '',
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 15_000,
     trackWatch: (close, done) => {
@@ -78,7 +87,14 @@ export async function startLabK8s(opts: LabK8sOptions = {}): Promise<LabK8sServe
       logger.warn({ err, method: req.method, path: req.url?.split('?')[0] }, 'lab k8s request failed'),
     );
   };
-  const server: Server = tls ? createHttpsServer({ cert: tls.certPem, key: tls.keyPem }, onRequest) : createHttpServer(onRequest);
+  // Client certificates are asked for but optional (as kube-apiserver does): `authorize` decides what they grant.
+  const clientCa = opts.serving?.clientCaPem;
+  const server: Server = tls
+    ? createHttpsServer(
+        { cert: tls.certPem, key: tls.keyPem, ...(clientCa ? { ca: clientCa, requestCert: true, rejectUnauthorized: false } : {}) },
+        onRequest,
+      )
+    : createHttpServer(onRequest);
   // Watches are long-lived: no request timeout, and keep-alive sockets may idle.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

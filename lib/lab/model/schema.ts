@@ -56,6 +56,12 @@ export const hostSchema = z.object({
   /** For hypervisors in a blade chassis: the name of the ucs-fi/blade-switch host whose uplinks they share. */
   behind: z.string().optional(),
   serial: z.string().optional(),
+  /**
+   * A bare-metal host's address on the node subnet, where akb reaches it over SSH (through the lab's gateway).
+   * A host with an address and no node of the cluster on it is a machine ready to be provisioned: the lab runs
+   * an SSH host twin for it.
+   */
+  address: ipv4.optional(),
 });
 
 export const anchorSchema = z.object({

@@ -1,4 +1,7 @@
-import { Client, type ClientChannel } from 'ssh2';
+import ssh2, { type Client as SshClient, type ClientChannel } from 'ssh2';
+
+// ssh2 is CommonJS: Node's ESM loader gives it a default export only.
+const { Client } = ssh2;
 import { connectTcp, redactUrl } from '../../../lib/net/proxy-connect';
 import { checkHostKey, type HostIdentity, type HostKeyPolicy } from './host-keys';
 
@@ -71,7 +74,7 @@ function lineSplitter(emit: ((line: string) => void) | undefined): { push(chunk:
 
 export class SshSession {
   private constructor(
-    private readonly client: Client,
+    private readonly client: SshClient,
     readonly target: SshTarget,
   ) {}
 
