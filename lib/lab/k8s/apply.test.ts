@@ -3,6 +3,8 @@ import { fromFieldsV1, leafPaths, serverSideApply, toFieldsV1 } from './apply';
 import { KubeApiError } from './errors';
 
 const base = { group: '', kind: 'configmaps', name: 'c' };
+let clock = 0;
+/** Each apply one minute after the previous, as the apiserver's managedFields order depends on entry times. */
 const apply = (live: Parameters<typeof serverSideApply>[0]['live'], data: Record<string, string>, manager: string, force = false) =>
   serverSideApply({
     live,
@@ -10,7 +12,7 @@ const apply = (live: Parameters<typeof serverSideApply>[0]['live'], data: Record
     manager,
     force,
     apiVersion: 'v1',
-    now: '2026-01-01T00:00:00Z',
+    now: new Date(Date.UTC(2026, 0, 1, 0, clock++)).toISOString(),
     qualifiedName: base,
   });
 
@@ -40,5 +42,12 @@ describe('server-side apply', () => {
     const forced = apply(one, { a: '2' }, 'm2', true);
     expect(forced.data).toEqual({ a: '2' });
     expect((forced.metadata.managedFields as { manager: string }[]).map((m) => m.manager)).toEqual(['m2']);
+  });
+
+  it('re-applying the same fields keeps the entry and its time: the object does not change', () => {
+    const one = apply(undefined, { a: '1' }, 'm1');
+    const two = apply(one, { b: '2' }, 'm2');
+    expect(apply(two, { a: '1' }, 'm1')).toEqual(two);
+    expect(apply(two, { a: '2' }, 'm1').metadata.managedFields).not.toEqual(two.metadata.managedFields);
   });
 });

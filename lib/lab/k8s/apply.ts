@@ -156,14 +156,41 @@ export function serverSideApply(input: ApplyInput): KubeObject {
   }
   for (const path of applied) setPath(base, path, getPath(config, path));
 
-  const managedFields: ManagedFieldsEntry[] = [
-    ...others
-      .filter((e) => e.paths.length > 0 || e.operation !== 'Apply')
-      .map(({ paths, ...e }) => (e.operation === 'Apply' ? { ...e, fieldsV1: toFieldsV1(paths) } : e)),
-    { manager, operation: 'Apply', apiVersion: input.apiVersion, time: input.now, fieldsType: 'FieldsV1', fieldsV1: toFieldsV1(applied) },
-  ];
+  const fieldsV1 = toFieldsV1(applied);
+  // Re-applying the same fields to an unchanged object is a no-op in the apiserver: the entry keeps its time, so
+  // the object (and its resourceVersion) does not change and no watch event is sent.
+  const unchanged =
+    mine !== undefined &&
+    conflicts.length === 0 &&
+    mine.apiVersion === input.apiVersion &&
+    isDeepStrictEqual(fieldsV1, toFieldsV1(mine.paths)) &&
+    applied.every((p) => isDeepStrictEqual(getPath(live, p), getPath(config, p)));
+  const entry: ManagedFieldsEntry = {
+    manager,
+    operation: 'Apply',
+    apiVersion: input.apiVersion,
+    time: unchanged ? (mine.time ?? input.now) : input.now,
+    fieldsType: 'FieldsV1',
+    fieldsV1,
+  };
+  const managedFields: ManagedFieldsEntry[] = entries.flatMap(({ paths, ...e }): ManagedFieldsEntry[] => {
+    if (e.manager === manager && e.operation === 'Apply') return [entry];
+    if (e.operation !== 'Apply') return [e];
+    return paths.length > 0 ? [{ ...e, fieldsV1: toFieldsV1(paths) }] : [];
+  });
+  if (!mine) managedFields.push(entry);
+  managedFields.sort(compareEntries);
   base.metadata.managedFields = managedFields;
   return base;
+}
+
+/** The apiserver's order of managedFields: by operation, then time (to the second), then manager and apiVersion. */
+function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
+  if (p.operation !== q.operation) return p.operation < q.operation ? -1 : 1;
+  const seconds = (e: ManagedFieldsEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) : 0);
+  if (seconds(p) !== seconds(q)) return seconds(p) - seconds(q);
+  if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
+  return (p.apiVersion ?? '') < (q.apiVersion ?? '') ? -1 : (p.apiVersion ?? '') > (q.apiVersion ?? '') ? 1 : 0;
 }
 
 function conflictError(

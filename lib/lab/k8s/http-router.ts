@@ -64,7 +64,11 @@ function parseQuery(params: URLSearchParams): Query {
   if (!parsed.success) {
     throw errors.badRequest(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   }
-  if (parsed.data.dryRun !== undefined) throw errors.badRequest('dryRun: the lab API server does not support dry-run requests');
+  // The apiserver's only dry-run value is "All" (every stage, nothing persisted).
+  if (parsed.data.dryRun !== undefined && parsed.data.dryRun !== 'All')
+    throw errors.invalid('DryRunOptions', 'meta.k8s.io', '', [
+      { reason: 'FieldValueNotSupported', field: 'dryRun', message: `Unsupported value: "${parsed.data.dryRun}": supported values: "All"` },
+    ]);
   return parsed.data;
 }
 
@@ -157,7 +161,12 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
   const { def, namespace, name } = route;
   const present = presenter(route);
   const table: IncludeObject | undefined = wantsTable(req.headers.accept) ? (q.includeObject ?? 'Metadata') : undefined;
-  const write = { resource: def, namespace, ...(route.subresource === 'status' ? { subresource: 'status' as const } : {}) };
+  const write = {
+    resource: def,
+    namespace,
+    ...(route.subresource === 'status' ? { subresource: 'status' as const } : {}),
+    ...(q.dryRun === 'All' ? { dryRun: true } : {}),
+  };
 
   if (route.subresource === 'scale') return serveScale(ctx, route, req, res);
   if (req.method === 'GET' && name === undefined) {
@@ -231,7 +240,7 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     return sendJson(res, result.created ? 201 : 200, present(result.object));
   }
   if (req.method === 'DELETE' && name !== undefined && route.subresource === undefined) {
-    return sendJson(res, 200, present(store.delete(def, name, namespace)));
+    return sendJson(res, 200, present(store.delete(def, name, namespace, { dryRun: q.dryRun === 'All' })));
   }
   throw errors.methodNotAllowed(req.method ?? '');
 }

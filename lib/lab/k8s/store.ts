@@ -52,6 +52,11 @@ export interface WriteOptions {
   resource?: ResourceRef;
   namespace?: string;
   subresource?: 'status';
+  /**
+   * `dryRun=All`: every check and defaulting of a real write, the resulting object returned, nothing stored, no
+   * event, no resourceVersion consumed (what `kubectl diff` and `--dry-run=server` rely on).
+   */
+  dryRun?: boolean;
 }
 export interface PatchOptions extends WriteOptions {
   fieldManager?: string;
@@ -72,6 +77,17 @@ function rfc3339(d: Date): string {
 /** Key order does not matter: a re-sent object with the same content is a no-op, as in the apiserver. */
 function sameContent(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(a, b);
+}
+
+/**
+ * The apiserver serialises ObjectMeta with `omitempty`: an empty labels or annotations map (left by a patch that
+ * removed the last key) is not part of the object, so it is never returned and never a difference.
+ */
+function dropEmptyMeta(o: KubeObject): void {
+  for (const key of ['labels', 'annotations', 'finalizers', 'ownerReferences'] as const) {
+    const v = o.metadata[key] as unknown;
+    if (v !== undefined && v !== null && typeof v === 'object' && Object.keys(v).length === 0) delete o.metadata[key];
+  }
 }
 
 function withoutMetaAndStatus(o: KubeObject): unknown {
@@ -176,6 +192,7 @@ export class KubeStore {
     if (!obj.metadata.name && typeof generateName === 'string' && generateName) {
       obj.metadata.name = `${generateName}${randomBytes(4).toString('hex').slice(0, 5)}`;
     }
+    dropEmptyMeta(obj);
     validateMeta(def, obj);
     if (def.namespaced && !this.objects.has(this.key(this.resource('namespaces'), undefined, obj.metadata.namespace as string))) {
       throw errors.notFound('', 'namespaces', obj.metadata.namespace as string);
@@ -183,9 +200,13 @@ export class KubeStore {
     const key = this.key(def, obj.metadata.namespace, obj.metadata.name);
     if (this.objects.has(key)) throw errors.alreadyExists(def.group, def.plural, obj.metadata.name);
     if (def.plural === 'namespaces') obj.status = { phase: 'Active', ...(obj.status as object | undefined) };
-    this.registerIfCrd(def, obj);
+    this.registerIfCrd(def, obj, opts.dryRun);
     Object.assign(obj.metadata, { uid: randomUUID(), creationTimestamp: rfc3339(new Date()), generation: 1 });
     delete obj.metadata.deletionTimestamp;
+    if (opts.dryRun) {
+      delete obj.metadata.resourceVersion;
+      return structuredClone(obj);
+    }
     return this.commit('ADDED', def, key, obj);
   }
 
@@ -208,6 +229,7 @@ export class KubeStore {
         next.metadata.managedFields = structuredClone(current.metadata.managedFields);
     }
     if (next.status === undefined) delete next.status;
+    dropEmptyMeta(next);
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     // Identity and server-set fields cannot change through an update.
@@ -224,7 +246,8 @@ export class KubeStore {
     if (sameContent(next, current)) return structuredClone(current);
     if (!sameContent(withoutMetaAndStatus(next), withoutMetaAndStatus(current)))
       next.metadata.generation = Number(current.metadata.generation ?? 0) + 1;
-    this.registerIfCrd(def, next);
+    this.registerIfCrd(def, next, opts.dryRun);
+    if (opts.dryRun) return structuredClone(next);
     return this.commit('MODIFIED', def, key, next, current);
   }
 
@@ -283,11 +306,12 @@ export class KubeStore {
     return this.patch(def, config.metadata.name, config, 'application/apply-patch+yaml', { ...opts, namespace: config.metadata.namespace });
   }
 
-  delete(ref: ResourceRef, name: string, namespace?: string): KubeObject {
+  delete(ref: ResourceRef, name: string, namespace?: string, opts: { dryRun?: boolean } = {}): KubeObject {
     const def = this.resource(ref);
     const key = this.key(def, def.namespaced ? (namespace ?? 'default') : undefined, name);
     const current = this.objects.get(key);
     if (!current) throw errors.notFound(def.group, def.plural, name);
+    if (opts.dryRun) return structuredClone(current);
     // Contained objects go first, so watchers see them deleted before their namespace or CRD.
     if (def.group === '' && def.plural === 'namespaces') this.deleteWhere((k) => k.split('/')[2] === name && !k.startsWith('/namespaces/'));
     if (def.plural === CRD_PLURAL && def.group === 'apiextensions.k8s.io') {
@@ -307,7 +331,7 @@ export class KubeStore {
     }
   }
 
-  private registerIfCrd(def: ResourceDef, obj: KubeObject): void {
+  private registerIfCrd(def: ResourceDef, obj: KubeObject, dryRun = false): void {
     if (def.plural !== CRD_PLURAL || def.group !== 'apiextensions.k8s.io') return;
     const derived = resourceFromCrd(obj);
     if (Array.isArray(derived))
@@ -317,7 +341,19 @@ export class KubeStore {
         obj.metadata.name,
         derived.map((p) => ({ reason: 'FieldValueInvalid', ...p })),
       );
-    this.registry.setCustom(obj.metadata.name, derived);
+    // The apiserver accepts the names and establishes the resource at once here (no competing CRD to lose to).
+    const spec = obj.spec as { names?: Record<string, unknown> } | undefined;
+    obj.status = {
+      acceptedNames: structuredClone(spec?.names ?? {}),
+      storedVersions: [derived.versions[0]],
+      conditions: ['NamesAccepted', 'Established'].map((type) => ({
+        type,
+        status: 'True',
+        reason: type === 'Established' ? 'InitialNamesAccepted' : 'NoConflicts',
+        message: type === 'Established' ? 'the initial names have been accepted' : 'no conflicts found',
+      })),
+    };
+    if (!dryRun) this.registry.setCustom(obj.metadata.name, derived);
   }
 
   private commit(type: StoreEventType, def: ResourceDef, key: string, obj: KubeObject, previous?: KubeObject): KubeObject {
