@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { instanceUuidFor } from '../../provisioner/providers/vsphere/clone-spec'
 import { VimSession } from '../../provisioner/providers/vsphere/session';
 import { Vim } from '../../provisioner/providers/vsphere/vim';
 import { startVcsim, VCSIM_PLACEMENT, vmNamesIn, type Vcsim } from '../support/vcsim';
+import { runVsphereEnsure, type EnsureProcess } from '../support/vsphere-process';
 
 /**
  * kill -9 of the akb process in the middle of a clone, then a re-run: exactly one VM. The simulator holds each
@@ -33,43 +33,31 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runEnsure(node: string): {
-  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
-  kill(): void;
-  stderr(): string;
-} {
-  const cfg = {
-    vsphere: {
-      url: sim.url,
-      username: sim.username,
-      credentials: 'env:AKB_VSPHERE_PASSWORD',
-      ...VCSIM_PLACEMENT,
-      tls: { caFile: sim.caFile },
-    },
-    ledgerPath: join(dir, 'vsphere-clones.json'),
-    machine: {
-      cluster: 'prod',
-      node: {
-        name: node,
-        role: 'worker',
-        rack: '1',
-        ipv4: '192.168.10.31',
-        interface: 'ens192',
-        placement: { type: 'vsphere', template: sim.template, cpus: 2, memoryMiB: 4096, diskGiB: 40 },
+function runEnsure(node: string): EnsureProcess {
+  return runVsphereEnsure(
+    {
+      vsphere: {
+        url: sim.url,
+        username: sim.username,
+        credentials: 'env:AKB_VSPHERE_PASSWORD',
+        ...VCSIM_PLACEMENT,
+        tls: { caFile: sim.caFile },
+      },
+      ledgerPath: join(dir, 'vsphere-clones.json'),
+      machine: {
+        cluster: 'prod',
+        node: {
+          name: node,
+          role: 'worker',
+          rack: '1',
+          ipv4: '192.168.10.31',
+          interface: 'ens192',
+          placement: { type: 'vsphere', template: sim.template, cpus: 2, memoryMiB: 4096, diskGiB: 40 },
+        },
       },
     },
-  };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/vsphere-ensure.ts'], {
-    env: { ...process.env, AKB_VSPHERE_TEST: JSON.stringify(cfg), AKB_VSPHERE_PASSWORD: sim.password },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
-    child.on('exit', (code) => res({ code, stdout, stderr })),
+    sim.password,
   );
-  return { done, kill: () => child.kill('SIGKILL'), stderr: () => stderr };
 }
 
 it('no duplicate VM after kill -9 in the middle of the clone and a re-run', async () => {

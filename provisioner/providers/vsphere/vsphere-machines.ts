@@ -100,10 +100,10 @@ export class VsphereMachines {
     return this.placement;
   }
 
-  private template(name: string, node: string): Promise<ResolvedTemplate> {
+  private template(name: string): Promise<ResolvedTemplate> {
     let t = this.templates.get(name);
     if (!t) {
-      t = resolveTemplate(this.vim, this.opts.placement.datacenter, name, `cluster.nodes[${node}].placement.template`);
+      t = resolveTemplate(this.vim, this.opts.placement.datacenter, name, 'placement.template');
       t.catch(() => this.templates.delete(name));
       this.templates.set(name, t);
     }
@@ -124,7 +124,7 @@ export class VsphereMachines {
   /** Clones the VM if it does not exist, then corrects CPU and memory while it is off. */
   async ensure(req: VmRequest, ctx?: CallContext): Promise<VmStatus & { created: boolean }> {
     const where = await this.where();
-    const template = await this.template(req.template, req.node);
+    const template = await this.template(req.template);
     const instanceUuid = instanceUuidFor(req.cluster, req.node);
     const { vm, created } = await ensureCloned(
       {

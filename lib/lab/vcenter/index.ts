@@ -1,0 +1,3 @@
+export { startLabVcenter, type LabVcenter, type LabVcenterOptions } from './server';
+export { VcenterInventory, type VcenterSeed, type TwinVm } from './inventory';
+export { cloudInitGuest, decodeGuestinfo, plannedAddress, type GuestBoot, type GuestReports, type GuestRuntime } from './guest';

@@ -1,0 +1,24 @@
+import { spawn } from 'node:child_process';
+import type { MachineRef } from '../../provisioner/providers/machines';
+import type { VsphereSpec } from '../../provisioner/providers/vsphere/provider';
+
+/** The vSphere provider's `ensure` for one node in its own process (tests/support/vsphere-ensure.ts), to kill -9 it. */
+export interface EnsureProcess {
+  done: Promise<{ code: number | null; stdout: string; stderr: string }>;
+  kill(): void;
+  stderr(): string;
+}
+
+export function runVsphereEnsure(cfg: { vsphere: VsphereSpec; ledgerPath: string; machine: MachineRef }, password: string): EnsureProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/vsphere-ensure.ts'], {
+    env: { ...process.env, AKB_VSPHERE_TEST: JSON.stringify(cfg), AKB_VSPHERE_PASSWORD: password },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((res) =>
+    child.on('exit', (code) => res({ code, stdout, stderr })),
+  );
+  return { done, kill: () => child.kill('SIGKILL'), stderr: () => stderr };
+}
