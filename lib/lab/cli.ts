@@ -41,9 +41,9 @@ interface EventResponse {
 export function registerLabRuntimeCommands(lab: Command): void {
   lab
     .command('start')
-    .description('run the lab (Kubernetes API + APIC on loopback, fed by a scenario) until SIGINT/SIGTERM')
+    .description('run the lab (Kubernetes API, APIC and, with ESXi hosts, vCenter on loopback, fed by a scenario) until SIGINT/SIGTERM')
     .option('--scenario <name-or-path>', 'shipped scenario name or scenario YAML file', 'demo')
-    .option('--lab-dir <dir>', 'where lab.json, kubeconfig and the APIC password file are written', DEFAULT_LAB_DIR)
+    .option('--lab-dir <dir>', 'where lab.json, kubeconfig and the APIC and vCenter password files are written', DEFAULT_LAB_DIR)
     .option('--no-demo', 'do not play the demo event stream')
     .action(async (o: { scenario: string; labDir: string; demo: boolean }) => {
       const running = await startLab({ scenario: o.scenario, labDir: o.labDir, demo: o.demo, logger: createLogger({ level: 'warn' }) });
@@ -52,6 +52,10 @@ export function registerLabRuntimeCommands(lab: Command): void {
       console.log(
         `  APIC            ${running.apicConnection.urls.join(', ')}   (user ${running.apicConnection.user}, password in ${o.labDir}/apic-password)`,
       );
+      if (running.vcenterConnection)
+        console.log(
+          `  vCenter         ${running.vcenterConnection.url}   (user ${running.vcenterConnection.user}, password in ${o.labDir}/vcenter-password, CA ${o.labDir}/vcenter-ca.pem)`,
+        );
       console.log(`  control         ${running.controlUrl}   (akb lab event <kind> ... --lab-dir ${o.labDir})`);
       const m = running.machines;
       console.log(

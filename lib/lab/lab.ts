@@ -32,6 +32,7 @@ import {
 } from './model';
 import { ApicSync, KubeSync } from './sync';
 import { startLabMachines, type LabMachines } from './machines';
+import { LAB_VCENTER, mimicGuest, startLabVcenter, vcenterSeedFor, type GuestRuntime, type LabVcenter } from './vcenter';
 
 export interface StartLabOptions {
   /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
@@ -43,6 +44,11 @@ export interface StartLabOptions {
   /** TLS by default, so kubectl works with the written kubeconfig (which carries the CA). */
   k8s?: { tls?: boolean; port?: number };
   apic?: { http?: boolean; controllers?: number; port?: number; tokenLifetimeSec?: number };
+  /**
+   * The vCenter twin, started when the scenario has ESXi hosts (false: never). `guest` runs inside each VM that
+   * powers on; by default the lab's node mimic (cloud-init, akb's bootstrap script, the address netplan sets).
+   */
+  vcenter?: false | { guest?: GuestRuntime; cloneMs?: number; port?: number };
   logger?: Logger;
 }
 
@@ -50,6 +56,13 @@ export interface LabFabric {
   tenant: string;
   vrf: string;
   l3out?: string;
+}
+
+export interface VcenterConnection {
+  url: string;
+  user: string;
+  password: string;
+  caPem: string;
 }
 
 export interface ApicConnection {
@@ -67,6 +80,9 @@ export interface Lab {
   apic: LabApic[];
   fabric: LabFabric;
   apicConnection: ApicConnection;
+  /** The vCenter twin, when the scenario has ESXi hosts. */
+  vcenter?: LabVcenter;
+  vcenterConnection?: VcenterConnection;
   kubeconfigYaml(): string;
   /** `http://127.0.0.1:<port>`: POST /events, POST /events/batch, GET /truth. */
   controlUrl: string;
@@ -141,6 +157,33 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       apic.push(ctl);
       started.push(ctl);
     }
+    const machines = await startLabMachines({
+      hosts: scenario.hosts,
+      occupied: new Set(scenario.cluster.nodes.map((n) => n.host)),
+      logger,
+    });
+    started.push(machines);
+    const seed = opts.vcenter === false ? undefined : vcenterSeedFor(scenario);
+    let vcenter: LabVcenter | undefined;
+    if (seed) {
+      const vc = opts.vcenter || {};
+      vcenter = await startLabVcenter({
+        seed,
+        user: LAB_VCENTER.user,
+        password: randomBytes(12).toString('hex'),
+        logger,
+        guest: vc.guest ?? mimicGuest(machines.mimic),
+        ...(vc.cloneMs !== undefined ? { cloneMs: vc.cloneMs } : {}),
+        ...(vc.port !== undefined ? { port: vc.port } : {}),
+      });
+      started.push(vcenter);
+    }
+    const vcenterConnection: VcenterConnection | undefined = vcenter && {
+      url: vcenter.url,
+      user: vcenter.credentials.user,
+      password: vcenter.credentials.password,
+      caPem: vcenter.caPem,
+    };
     const caPem = apic[0]?.caPem;
     const apicConnection: ApicConnection = { urls: apic.map((a) => a.url), user: 'admin', password, ...(caPem ? { caPem } : {}) };
     const fabric: LabFabric = { tenant: scenario.tenant, vrf: scenario.vrf, l3out: scenario.l3out.name };
@@ -176,12 +219,6 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     const truth = (): GroundTruth => groundTruth(world);
     const control: LabControlServer = await startLabControl({ event, events, truth, faults: labFaultControl(apic[0]!.faults) }, logger);
     started.push(control);
-    const machines = await startLabMachines({
-      hosts: scenario.hosts,
-      occupied: new Set(scenario.cluster.nodes.map((n) => n.host)),
-      logger,
-    });
-    started.push(machines);
 
     if (opts.labDir) {
       await writeLabDir(opts.labDir, {
@@ -192,6 +229,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         apicUser: 'admin',
         apicPassword: password,
         ...(caPem ? { apicCaPem: caPem } : {}),
+        ...(vcenterConnection ? { vcenter: vcenterConnection } : {}),
         controlUrl: control.url,
         ...fabric,
         nodeProxyUrl: machines.gateway.socksUrl,
@@ -206,6 +244,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       apic,
       fabric,
       apicConnection,
+      ...(vcenter && vcenterConnection ? { vcenter, vcenterConnection } : {}),
       controlUrl: control.url,
       scenarioName,
       kubeconfigYaml: () => k8s.kubeconfigYaml(),
@@ -226,7 +265,10 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     };
     if (opts.demo)
       lab.demo = startDemoDriver(lab, baseline, { intervalMs: typeof opts.demo === 'object' ? opts.demo.intervalMs : 5000, logger });
-    logger.info({ scenario: scenarioName, k8s: k8s.url, apic: apicConnection.urls, control: control.url }, 'lab started');
+    logger.info(
+      { scenario: scenarioName, k8s: k8s.url, apic: apicConnection.urls, vcenter: vcenter?.url, control: control.url },
+      'lab started',
+    );
     return lab;
   } catch (err) {
     controller.stop();

@@ -45,7 +45,7 @@ const machine = (name: string, ipv4: string): MachineRef => ({
     rack: '1',
     ipv4,
     interface: 'ens192',
-    placement: { type: 'vsphere', template: `${SEED.folder}/${SEED.template.name}`, cpus: 4, memoryMiB: 8192, diskGiB: 40 },
+    placement: { type: 'vsphere', template: `${SEED.templateFolder}/${SEED.template.name}`, cpus: 4, memoryMiB: 8192, diskGiB: 40 },
   },
 });
 

@@ -47,7 +47,7 @@ it('pyVmomi connects, finds the template, clones with guestinfo, powers on, read
       VC_CAFILE: join(dir, 'ca.pem'),
       VC_DATACENTER: s.datacenter,
       VC_FOLDER: s.folder,
-      VC_TEMPLATE: s.template.name,
+      VC_TEMPLATE: `${s.templateFolder}/${s.template.name}`,
       VC_CLUSTER: s.cluster,
       VC_DATASTORE: s.datastores[0],
       VC_VM: 'pyvmomi-node',

@@ -4,7 +4,7 @@ template, clone it with cloud-init in guestinfo, power on, read the guest IP, sc
 destroy, and see a wrong password refused. Prints one JSON object of what it saw; exits 1 on any error.
 
 Configuration in the environment: VC_HOST, VC_PORT, VC_USER, VC_PASSWORD, VC_CAFILE, VC_DATACENTER, VC_FOLDER,
-VC_TEMPLATE, VC_CLUSTER, VC_DATASTORE, VC_VM, VC_USERDATA (base64 gzip), VC_METADATA (base64).
+VC_TEMPLATE (path under the VM folder), VC_CLUSTER, VC_DATASTORE, VC_VM, VC_USERDATA (base64 gzip), VC_METADATA (base64).
 """
 import json
 import os
@@ -32,7 +32,7 @@ out["apiVersion"] = content.about.apiVersion
 out["apiType"] = content.about.apiType
 find = content.searchIndex.FindByInventoryPath
 dc = env["VC_DATACENTER"]
-template = find("%s/vm/%s/%s" % (dc, env["VC_FOLDER"], env["VC_TEMPLATE"]))
+template = find("%s/vm/%s" % (dc, env["VC_TEMPLATE"]))
 out["templateIsTemplate"] = template.config.template
 folder = find("%s/vm/%s" % (dc, env["VC_FOLDER"]))
 pool = find("%s/host/%s/Resources" % (dc, env["VC_CLUSTER"]))
@@ -81,6 +81,6 @@ except vim.fault.InvalidPowerState as e:
 out["powerOffTask"] = WaitForTask(vm.PowerOffVM_Task())
 out["destroyTask"] = WaitForTask(vm.Destroy_Task())
 out["vmAfterDestroy"] = find("%s/vm/%s/%s" % (dc, env["VC_FOLDER"], env["VC_VM"])) is None
-out["templateAfterDestroy"] = find("%s/vm/%s/%s" % (dc, env["VC_FOLDER"], env["VC_TEMPLATE"])) == template
+out["templateAfterDestroy"] = find("%s/vm/%s" % (dc, env["VC_TEMPLATE"])) == template
 Disconnect(si)
 print(json.dumps(out))

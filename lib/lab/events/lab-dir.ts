@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 /**
  * `<labDir>/lab.json`: how other processes (the app, `akb lab event`, kubectl users) find a running lab. It names
- * files for the secrets (kubeconfig, APIC password, both mode 0600) instead of holding them.
+ * files for the secrets (kubeconfig, APIC and vCenter passwords, mode 0600) instead of holding them.
  */
 export const labFileSchema = z.object({
   scenario: z.string(),
@@ -14,6 +14,11 @@ export const labFileSchema = z.object({
   apicUser: z.string().min(1),
   apicPasswordFile: z.string().min(1),
   apicCaFile: z.string().min(1).optional(),
+  /** The vCenter twin (scenarios with ESXi hosts): SDK URL, user, password file (0600) and CA file. */
+  vcenterUrl: z.string().url().optional(),
+  vcenterUser: z.string().min(1).optional(),
+  vcenterPasswordFile: z.string().min(1).optional(),
+  vcenterCaFile: z.string().min(1).optional(),
   controlUrl: z.string().url(),
   tenant: z.string().min(1),
   vrf: z.string().min(1),
@@ -37,6 +42,7 @@ export interface LabDirContents {
   apicUser: string;
   apicPassword: string;
   apicCaPem?: string;
+  vcenter?: { url: string; user: string; password: string; caPem: string };
   controlUrl: string;
   tenant: string;
   vrf: string;
@@ -68,6 +74,17 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     sshKnownHostsFile = join(abs, 'ssh-known-hosts');
     await writeFile(sshKnownHostsFile, `${c.sshKnownHosts}\n`);
   }
+  let vcenter: Partial<LabFile> = {};
+  if (c.vcenter) {
+    const vcenterCaFile = join(abs, 'vcenter-ca.pem');
+    await writeFile(vcenterCaFile, c.vcenter.caPem);
+    vcenter = {
+      vcenterUrl: c.vcenter.url,
+      vcenterUser: c.vcenter.user,
+      vcenterPasswordFile: await secret('vcenter-password', `${c.vcenter.password}\n`),
+      vcenterCaFile,
+    };
+  }
   const file: LabFile = {
     scenario: c.scenario,
     k8sUrl: c.k8sUrl,
@@ -76,6 +93,7 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     apicUser: c.apicUser,
     apicPasswordFile,
     ...(apicCaFile ? { apicCaFile } : {}),
+    ...vcenter,
     controlUrl: c.controlUrl,
     tenant: c.tenant,
     vrf: c.vrf,

@@ -10,6 +10,8 @@ import { parse } from 'yaml';
 export interface GuestBoot {
   vm: string;
   instanceUuid: string;
+  /** The ESXi host (a scenario host name) the VM runs on. */
+  host: string;
   /** Decoded `guestinfo.userdata`, if the VM has any. */
   userData?: string;
   /** Decoded `guestinfo.metadata`, if any. */
@@ -23,7 +25,7 @@ export interface GuestReports {
   setGuestInfo(key: string, value: string): void;
 }
 
-/** Runs a guest; `signal` aborts when the VM powers off or is destroyed. */
+/** Runs a guest; `signal` aborts when the VM powers off or is destroyed (its reason: `power-off` or `destroy`). */
 export type GuestRuntime = (boot: GuestBoot, report: GuestReports, signal: AbortSignal) => void | Promise<void>;
 
 /** Decodes a guestinfo value by its `.encoding` key, as cloud-init's VMware datasource does. */

@@ -14,8 +14,10 @@ export interface VcenterSeed {
   cluster: string;
   hosts: string[];
   datastores: string[];
-  /** VM folder (under the datacenter's VM folder) that holds the template and akb's VMs. */
+  /** VM folder (under the datacenter's VM folder) for the cluster's VMs. */
   folder: string;
+  /** VM folder holding the template. */
+  templateFolder: string;
   template: { name: string; cpus: number; memoryMiB: number; diskGiB: number; guestId: string };
   switchName: string;
   portGroup: { name: string; vlan: number };
@@ -162,16 +164,15 @@ export class VcenterInventory extends EventEmitter {
     this.add({ kind: 'ResourcePool', ref: poolRef, name: 'Resources', parent: clusterRef, owner: clusterRef });
     this.link(hostFolder, clusterRef);
 
-    const folderRef = this.newRef('Folder', 'group-v');
-    this.add({
-      kind: 'Folder',
-      ref: folderRef,
-      name: seed.folder,
-      parent: vmFolder,
-      children: [],
-      childType: ['Folder', 'VirtualMachine', 'VirtualApp'],
-    });
-    this.link(vmFolder, folderRef);
+    const vmSubfolder = (name: string): MoRef => {
+      const ref = this.newRef('Folder', 'group-v');
+      this.add({ kind: 'Folder', ref, name, parent: vmFolder, children: [], childType: ['Folder', 'VirtualMachine', 'VirtualApp'] });
+      this.link(vmFolder, ref);
+      return ref;
+    };
+    vmSubfolder(seed.folder);
+    const templateFolder =
+      seed.templateFolder === seed.folder ? this.findByPath(`${seed.datacenter}/vm/${seed.folder}`)! : vmSubfolder(seed.templateFolder);
     const t = seed.template;
     const templateRef = this.newRef('VirtualMachine', 'vm-');
     const host = hosts[0];
@@ -181,7 +182,7 @@ export class VcenterInventory extends EventEmitter {
       kind: 'VirtualMachine',
       ref: templateRef,
       name: t.name,
-      parent: folderRef,
+      parent: templateFolder,
       host,
       datastore,
       template: true,
@@ -200,7 +201,7 @@ export class VcenterInventory extends EventEmitter {
       guest: { toolsRunning: false },
       modified: new Date(),
     });
-    this.link(folderRef, templateRef);
+    this.link(templateFolder, templateRef);
   }
 
   newRef(type: string, prefix: string): MoRef {

@@ -29,6 +29,15 @@ function mustVm(inv: VcenterInventory, self: MoRef): TwinVm {
   return vm;
 }
 
+/** DRS's initial placement, simply: the cluster host running the fewest VMs. */
+function placeOnHost(inv: VcenterInventory, pool: MoRef): MoRef | undefined {
+  const owner = inv.get(pool);
+  const cluster = owner?.kind === 'ResourcePool' ? inv.get(owner.owner) : undefined;
+  if (cluster?.kind !== 'ClusterComputeResource') return undefined;
+  const load = (h: MoRef): number => inv.vms().filter((v) => !v.template && v.host.value === h.value).length;
+  return [...cluster.hosts].sort((a, b) => load(a) - load(b))[0];
+}
+
 const powerFault = (vm: TwinVm, wanted: string): TwinFault =>
   new TwinFault(
     'InvalidPowerState',
@@ -79,12 +88,13 @@ export class VmMethods {
       // vCenter keeps instance UUIDs unique: a requested one that is taken is replaced by a fresh one.
       const instanceUuid = wantedUuid && !inv.vms().some((v) => v.instanceUuid === wantedUuid) ? wantedUuid : uuidv4();
       const ref = inv.newRef('VirtualMachine', 'vm-');
+      const host = placeOnHost(inv, pool) ?? source.host;
       const vm: TwinVm = {
         ref,
         name,
         parent: folder,
         pool,
-        host: source.host,
+        host,
         datastore,
         template: false,
         uuid: uuidv4(),
@@ -136,7 +146,7 @@ export class VmMethods {
     const vm = mustVm(this.o.inv, self);
     return this.start('PowerOffVM_Task', 'VirtualMachine.powerOff', vm, user, this.o.cloneMs / 10, () => {
       if (vm.powerState !== 'poweredOn') throw powerFault(vm, 'poweredOn');
-      this.stopGuest(vm);
+      this.stopGuest(vm, 'power-off');
       vm.powerState = 'poweredOff';
       vm.guest = { toolsRunning: false };
       this.o.inv.changed();
@@ -148,14 +158,15 @@ export class VmMethods {
     const vm = mustVm(this.o.inv, self);
     return this.start('Destroy_Task', 'VirtualMachine.destroy', vm, user, this.o.cloneMs / 10, () => {
       if (vm.powerState === 'poweredOn') throw powerFault(vm, 'poweredOff');
-      this.stopGuest(vm);
+      this.stopGuest(vm, 'destroy');
       this.o.inv.remove(vm.ref);
       return undefined;
     });
   }
 
-  private stopGuest(vm: TwinVm): void {
-    this.running.get(vm.ref.value)?.abort();
+  /** Stops the VM's guest; the abort reason tells it why (`power-off` or `destroy`). */
+  private stopGuest(vm: TwinVm, why: 'power-off' | 'destroy'): void {
+    this.running.get(vm.ref.value)?.abort(why);
     this.running.delete(vm.ref.value);
   }
 
@@ -173,7 +184,13 @@ export class VmMethods {
     const changed = (): void => this.o.inv.changed();
     void Promise.resolve(
       this.o.guest(
-        { vm: vm.name, instanceUuid: vm.instanceUuid, ...(userData ? { userData } : {}), ...(metadata ? { metadata } : {}) },
+        {
+          vm: vm.name,
+          instanceUuid: vm.instanceUuid,
+          host: this.o.inv.get(vm.host)?.name ?? '',
+          ...(userData ? { userData } : {}),
+          ...(metadata ? { metadata } : {}),
+        },
         {
           setIp: (ip) => {
             if (!live()) return;
@@ -199,7 +216,7 @@ export class VmMethods {
   }
 
   stopAll(): void {
-    for (const a of this.running.values()) a.abort();
+    for (const a of this.running.values()) a.abort('power-off');
     this.running.clear();
   }
 }
