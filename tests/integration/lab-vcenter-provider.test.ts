@@ -59,7 +59,7 @@ const boot = (name: string, ipv4: string): MachineBootstrap => ({
 });
 
 beforeAll(async () => {
-  vc = await startLabVcenter({ seed: SEED, password: 'Lab-Pa55word', cloneMs: 1500, observe: (m) => calls.push(m) });
+  vc = await startLabVcenter({ seed: SEED, password: 'Lab-Pa55word', cloneMs: 2500, observe: (m) => calls.push(m) });
   dir = mkdtempSync(join(tmpdir(), 'akb-lab-vcenter-'));
   writeFileSync(join(dir, 'ca.pem'), vc.caPem);
 });
@@ -114,16 +114,22 @@ describe('vSphere provider against the lab vCenter', () => {
     );
   });
 
+  let attempt = 0;
   it('kill -9 while the clone task runs, then a re-run: it waits for that task and clones nothing new', async () => {
     calls = [];
-    const cfg = { vsphere: vsphere(), ledgerPath: join(dir, 'clones.json'), machine: machine('lab-w2', '192.168.30.42') };
+    // A node of its own per attempt: a retried attempt must not find the VM of the one before.
+    const node = `lab-k${++attempt}`;
+    const cfg = { vsphere: vsphere(), ledgerPath: join(dir, `clones-${node}.json`), machine: machine(node, '192.168.30.42') };
+    // The re-run is started first and held until the kill, so it looks while the clone task still runs.
+    const barrier = join(dir, `rerun-${node}`);
+    const rerun = runVsphereEnsure(cfg, vc.credentials.password, barrier);
     const first = runVsphereEnsure(cfg, vc.credentials.password);
     // Kill once vCenter answered the clone with its task (the ledger records it) and while that task still runs.
     let recorded: { task?: string } | undefined;
-    for (let i = 0; i < 200 && !recorded?.task; i++) {
+    for (let i = 0; i < 2400 && !recorded?.task; i++) {
       await sleep(25);
       try {
-        recorded = (JSON.parse(readFileSync(cfg.ledgerPath, 'utf8')) as { clones: Record<string, { task?: string }> }).clones['lab-w2'];
+        recorded = (JSON.parse(readFileSync(cfg.ledgerPath, 'utf8')) as { clones: Record<string, { task?: string }> }).clones[node];
       } catch {
         recorded = undefined;
       }
@@ -133,10 +139,11 @@ describe('vSphere provider against the lab vCenter', () => {
     expect(recorded?.task).toMatch(/^task-/);
     expect(vc.tasks.get({ type: 'Task', value: recorded!.task! })?.state).toBe('running');
 
-    const second = await runVsphereEnsure(cfg, vc.credentials.password).done;
+    writeFileSync(barrier, '');
+    const second = await rerun.done;
     expect(second.code, second.stderr).toBe(0);
     expect(second.stderr).toContain(`waiting for the clone started earlier (task ${recorded!.task})`);
     expect(calls.filter((c) => c === 'CloneVM_Task')).toHaveLength(1);
-    expect(vc.inventory.vms().filter((v) => v.name === 'lab-w2')).toHaveLength(1);
-  }, 60_000);
+    expect(vc.inventory.vms().filter((v) => v.name === node)).toHaveLength(1);
+  }, 120_000);
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,7 @@ import { runVsphereEnsure, type EnsureProcess } from '../support/vsphere-process
 
 /**
  * kill -9 of the akb process in the middle of a clone, then a re-run: exactly one VM. The simulator holds each
- * CloneVM_Task for 3 s (and govmomi 0.24.2 accepts a second clone of the same name, so a careless re-run would
+ * CloneVM_Task for 8 s (and govmomi 0.24.2 accepts a second clone of the same name, so a careless re-run would
  * make a duplicate here).
  */
 
@@ -20,7 +20,7 @@ let vim: Vim;
 let dir: string;
 
 beforeAll(async () => {
-  sim = await startVcsim({ cloneDelayMs: 3000 });
+  sim = await startVcsim({ cloneDelayMs: 8000 });
   vim = new Vim(
     await VimSession.login({ url: sim.url, username: sim.username, password: sim.password, trust: { kind: 'ca', caPem: sim.caPem } }),
   );
@@ -33,7 +33,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function runEnsure(node: string): EnsureProcess {
+function runEnsure(node: string, startWhen?: string): EnsureProcess {
   return runVsphereEnsure(
     {
       vsphere: {
@@ -44,6 +44,7 @@ function runEnsure(node: string): EnsureProcess {
         tls: { caFile: sim.caFile },
       },
       ledgerPath: join(dir, 'vsphere-clones.json'),
+      timeoutMs: 20_000,
       machine: {
         cluster: 'prod',
         node: {
@@ -57,28 +58,37 @@ function runEnsure(node: string): EnsureProcess {
       },
     },
     sim.password,
+    startWhen,
   );
 }
 
+let attempt = 0;
+
 it('no duplicate VM after kill -9 in the middle of the clone and a re-run', async () => {
-  const first = runEnsure('prod-w1');
+  // A node of its own per attempt: a retried attempt must not find the VM of the one before.
+  const node = `prod-k${++attempt}`;
+  // The re-run is started first and held until the kill, so it looks while the clone is still running.
+  const barrier = join(dir, `rerun-${node}`);
+  const rerun = runEnsure(node, barrier);
+  const first = runEnsure(node);
   // The clone request is on its way once the process says so (the ledger was written just before).
-  for (let i = 0; i < 200 && !first.stderr().includes('cloning prod-w1'); i++) await sleep(50);
-  expect(first.stderr()).toContain('cloning prod-w1');
-  await sleep(700);
+  for (let i = 0; i < 1200 && !first.stderr().includes(`cloning ${node}`); i++) await sleep(50);
+  expect(first.stderr()).toContain(`cloning ${node}`);
+  await sleep(500);
   first.kill();
   expect((await first.done).code).toBeNull();
   const ledger = JSON.parse(readFileSync(join(dir, 'vsphere-clones.json'), 'utf8')) as { clones: Record<string, { task?: string }> };
-  expect(ledger.clones['prod-w1']).toBeDefined();
-  expect(ledger.clones['prod-w1']?.task).toBeUndefined();
+  expect(ledger.clones[node]).toBeDefined();
+  expect(ledger.clones[node]?.task).toBeUndefined();
   // Killed mid-clone: vCenter has no VM yet.
-  expect(await vim.findVmByInstanceUuid(instanceUuidFor('prod', 'prod-w1'))).toBeUndefined();
+  expect(await vim.findVmByInstanceUuid(instanceUuidFor('prod', node))).toBeUndefined();
 
-  const second = await runEnsure('prod-w1').done;
+  writeFileSync(barrier, '');
+  const second = await rerun.done;
   expect(second.code, second.stderr).toBe(0);
   expect(second.stderr).toContain('may still be in flight');
-  expect(JSON.parse(second.stdout)).toMatchObject({ node: 'prod-w1', exists: true, createdByAkb: true, power: 'on' });
-  expect((await vmNamesIn(vim, 'DC0/vm')).filter((n) => n === 'prod-w1')).toHaveLength(1);
+  expect(JSON.parse(second.stdout)).toMatchObject({ node, exists: true, createdByAkb: true, power: 'on' });
+  expect((await vmNamesIn(vim, 'DC0/vm')).filter((n) => n === node)).toHaveLength(1);
   // The ledger is settled: a third run is a plain look-up.
-  expect((JSON.parse(readFileSync(join(dir, 'vsphere-clones.json'), 'utf8')) as { clones: object }).clones).toEqual({});
-}, 60_000);
+  expect((JSON.parse(readFileSync(join(dir, 'vsphere-clones.json'), 'utf8')) as { clones: object }).clones).not.toHaveProperty(node);
+}, 120_000);

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { MachineRef } from '../../provisioner/providers/machines';
 import { fileCloneLedger } from '../../provisioner/providers/vsphere/clone-ledger';
 import { VsphereProvider, type VsphereSpec } from '../../provisioner/providers/vsphere/provider';
@@ -11,14 +13,24 @@ interface Config {
   vsphere: VsphereSpec;
   ledgerPath: string;
   machine: MachineRef;
+  /** Per-call timeout, also the window an unanswered clone request is waited for (default 60 s). */
+  timeoutMs?: number;
+}
+
+/** With AKB_VSPHERE_START_WHEN=<file>, the process starts (and warms up) first and runs once the file exists. */
+async function startSignal(): Promise<void> {
+  const file = process.env.AKB_VSPHERE_START_WHEN;
+  while (file && !existsSync(file)) await sleep(20);
 }
 
 async function main(): Promise<void> {
+  await startSignal();
   const cfg = JSON.parse(process.env.AKB_VSPHERE_TEST ?? '{}') as Config;
   const provider = new VsphereProvider({
     vsphere: cfg.vsphere,
     password: process.env.AKB_VSPHERE_PASSWORD ?? '',
     ledger: fileCloneLedger(cfg.ledgerPath),
+    ...(cfg.timeoutMs ? { timeoutMs: cfg.timeoutMs } : {}),
   });
   const boot = { userData: '#cloud-config\n', metadata: '', files: [], script: '', phases: [], sentinel: '' };
   const ctx = {

@@ -9,9 +9,22 @@ export interface EnsureProcess {
   stderr(): string;
 }
 
-export function runVsphereEnsure(cfg: { vsphere: VsphereSpec; ledgerPath: string; machine: MachineRef }, password: string): EnsureProcess {
+/**
+ * `startWhen`: the process loads and then waits for that file to exist before it acts, so a re-run can follow a
+ * kill within milliseconds however loaded the machine is.
+ */
+export function runVsphereEnsure(
+  cfg: { vsphere: VsphereSpec; ledgerPath: string; machine: MachineRef; timeoutMs?: number },
+  password: string,
+  startWhen?: string,
+): EnsureProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/support/vsphere-ensure.ts'], {
-    env: { ...process.env, AKB_VSPHERE_TEST: JSON.stringify(cfg), AKB_VSPHERE_PASSWORD: password },
+    env: {
+      ...process.env,
+      AKB_VSPHERE_TEST: JSON.stringify(cfg),
+      AKB_VSPHERE_PASSWORD: password,
+      ...(startWhen ? { AKB_VSPHERE_START_WHEN: startWhen } : {}),
+    },
   });
   let stdout = '';
   let stderr = '';
