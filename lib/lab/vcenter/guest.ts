@@ -25,8 +25,13 @@ export interface GuestReports {
   setGuestInfo(key: string, value: string): void;
 }
 
-/** Runs a guest; `signal` aborts when the VM powers off or is destroyed (its reason: `power-off` or `destroy`). */
-export type GuestRuntime = (boot: GuestBoot, report: GuestReports, signal: AbortSignal) => void | Promise<void>;
+/** What runs inside twin VMs. */
+export interface GuestRuntime {
+  /** The VM powered on; `signal` aborts when it powers off (or the lab stops). */
+  boot(boot: GuestBoot, report: GuestReports, signal: AbortSignal): void | Promise<void>;
+  /** The VM was deleted: whatever its guest was (a cluster node) is gone for good. */
+  destroyed?(vm: { instanceUuid: string; name: string }): void | Promise<void>;
+}
 
 /** Decodes a guestinfo value by its `.encoding` key, as cloud-init's VMware datasource does. */
 export function decodeGuestinfo(value: string | undefined, encoding: string | undefined): string | undefined {
@@ -89,13 +94,15 @@ export function hostNameOf(boot: GuestBoot): string | undefined {
 
 /** The default guest: boots for `bootMs`, then reports its host name and the address its cloud-init data sets. */
 export function cloudInitGuest(bootMs = 300): GuestRuntime {
-  return (boot, report, signal) => {
-    const t = setTimeout(() => {
-      if (signal.aborted) return;
-      const host = hostNameOf(boot);
-      if (host) report.setHostName(host);
-      report.setIp(plannedAddress(boot));
-    }, bootMs);
-    signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+  return {
+    boot: (boot, report, signal) => {
+      const t = setTimeout(() => {
+        if (signal.aborted) return;
+        const host = hostNameOf(boot);
+        if (host) report.setHostName(host);
+        report.setIp(plannedAddress(boot));
+      }, bootMs);
+      signal.addEventListener('abort', () => clearTimeout(t), { once: true });
+    },
   };
 }

@@ -11,31 +11,27 @@ export const BOOTSTRAP_GUESTINFO = 'guestinfo.akb.bootstrap';
  * reboot of the same instance runs nothing again; destroying the VM takes its node out of the cluster.
  */
 export function mimicGuest(mimic: NodeMimic, pollMs = 100): GuestRuntime {
-  return (boot, report, signal) => {
-    const id = boot.instanceUuid;
-    signal.addEventListener(
-      'abort',
-      () => {
-        if (signal.reason === 'destroy') void mimic.destroy(id);
-      },
-      { once: true },
-    );
-    const publishAddress = (): void => {
-      const m = mimic.get(id);
-      if (m?.address) report.setIp(m.address);
-      if (m?.hostname) report.setHostName(m.hostname);
-    };
-    const timer = setInterval(publishAddress, pollMs);
-    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
-    publishAddress();
-    if (!boot.userData) return;
-    void mimic
-      .bootCloudInit(id, {
-        host: boot.host,
-        userData: boot.userData,
-        ...(boot.metadata ? { metadata: boot.metadata } : {}),
-        report: (value) => report.setGuestInfo(BOOTSTRAP_GUESTINFO, value),
-      })
-      .then(publishAddress, () => undefined);
+  return {
+    boot: (boot, report, signal) => {
+      const id = boot.instanceUuid;
+      const publishAddress = (): void => {
+        const m = mimic.get(id);
+        if (m?.address) report.setIp(m.address);
+        if (m?.hostname) report.setHostName(m.hostname);
+      };
+      const timer = setInterval(publishAddress, pollMs);
+      signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+      publishAddress();
+      if (!boot.userData) return;
+      void mimic
+        .bootCloudInit(id, {
+          host: boot.host,
+          userData: boot.userData,
+          ...(boot.metadata ? { metadata: boot.metadata } : {}),
+          report: (value) => report.setGuestInfo(BOOTSTRAP_GUESTINFO, value),
+        })
+        .then(publishAddress, () => undefined);
+    },
+    destroyed: (vm) => mimic.destroy(vm.instanceUuid),
   };
 }

@@ -146,7 +146,7 @@ export class VmMethods {
     const vm = mustVm(this.o.inv, self);
     return this.start('PowerOffVM_Task', 'VirtualMachine.powerOff', vm, user, this.o.cloneMs / 10, () => {
       if (vm.powerState !== 'poweredOn') throw powerFault(vm, 'poweredOn');
-      this.stopGuest(vm, 'power-off');
+      this.stopGuest(vm);
       vm.powerState = 'poweredOff';
       vm.guest = { toolsRunning: false };
       this.o.inv.changed();
@@ -158,15 +158,15 @@ export class VmMethods {
     const vm = mustVm(this.o.inv, self);
     return this.start('Destroy_Task', 'VirtualMachine.destroy', vm, user, this.o.cloneMs / 10, () => {
       if (vm.powerState === 'poweredOn') throw powerFault(vm, 'poweredOff');
-      this.stopGuest(vm, 'destroy');
+      this.stopGuest(vm);
       this.o.inv.remove(vm.ref);
+      void Promise.resolve(this.o.guest.destroyed?.({ instanceUuid: vm.instanceUuid, name: vm.name })).catch(() => undefined);
       return undefined;
     });
   }
 
-  /** Stops the VM's guest; the abort reason tells it why (`power-off` or `destroy`). */
-  private stopGuest(vm: TwinVm, why: 'power-off' | 'destroy'): void {
-    this.running.get(vm.ref.value)?.abort(why);
+  private stopGuest(vm: TwinVm): void {
+    this.running.get(vm.ref.value)?.abort();
     this.running.delete(vm.ref.value);
   }
 
@@ -183,7 +183,7 @@ export class VmMethods {
     const live = (): boolean => !abort.signal.aborted && vm.powerState === 'poweredOn';
     const changed = (): void => this.o.inv.changed();
     void Promise.resolve(
-      this.o.guest(
+      this.o.guest.boot(
         {
           vm: vm.name,
           instanceUuid: vm.instanceUuid,
@@ -216,7 +216,7 @@ export class VmMethods {
   }
 
   stopAll(): void {
-    for (const a of this.running.values()) a.abort('power-off');
+    for (const a of this.running.values()) a.abort();
     this.running.clear();
   }
 }
