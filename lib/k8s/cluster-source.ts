@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '../logging';
-import { sourceStatus, type SourceStatus } from '../live/shared/source-status';
+import { sourceStatus, type SourceStatus } from '../shared/source-status';
 import type { KubeObject } from '../topology/bundle-types';
 import { discoverResources } from './discovery';
 import { describeError } from './http';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../lib/lab/k8s/test-support';
 import { createHttpApi } from '../../lib/live/server/http-api';
 import { createMetrics } from '../../lib/live/server/metrics';
-import { sourceStatus } from '../../lib/live/shared/source-status';
+import { sourceStatus } from '../../lib/shared/source-status';
 import { correlate, parseBundleJson, type TopologyGraph } from '../../lib/topology';
 import { PLANTED_SECRET, kubeData, startHarness, type Harness } from './live-http-support';
 

@@ -9,7 +9,7 @@ import { createHttpApi, type HttpApiContext } from '../../lib/live/server/http-a
 import { LiveHub } from '../../lib/live/server/hub';
 import { createMetrics, patchBytes, type LiveMetrics } from '../../lib/live/server/metrics';
 import { LiveService, type LiveSource } from '../../lib/live/server/service';
-import { sourceStatus, type SourceStatus } from '../../lib/live/shared/source-status';
+import { sourceStatus, type SourceStatus } from '../../lib/shared/source-status';
 import type { UiAuth } from '../../lib/live/server/auth';
 import { correlate, diff, isEmptyPatch, type Bundle, type KubeObject } from '../../lib/topology';
 

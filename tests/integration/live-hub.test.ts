@@ -9,7 +9,7 @@ import { correlate } from '../../lib/topology/correlate';
 import { parseBundleJson } from '../../lib/topology/bundle';
 import { diff } from '../../lib/topology/patch';
 import type { TopologyGraph } from '../../lib/topology/graph';
-import { sourceStatus } from '../../lib/live/shared/source-status';
+import { sourceStatus } from '../../lib/shared/source-status';
 
 const wsFactory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LiveService, type PublishTarget } from '../../lib/live/server/service';
-import { sourceStatus, type SourceStatus } from '../../lib/live/shared/source-status';
+import { sourceStatus, type SourceStatus } from '../../lib/shared/source-status';
 import { correlate, diff, isEmptyPatch, type TopologyGraph } from '../../lib/topology';
 import { apicData, kubeData, ScriptedSource } from '../integration/live-http-support';
 

@@ -5,7 +5,7 @@
  */
 import type { TopologyGraph } from '../../topology/graph';
 import { applyPatch, type GraphPatch } from '../../topology/patch';
-import type { SourceStatus } from '../shared/source-status';
+import type { SourceStatus } from '../../shared/source-status';
 import { parseServerMessage, type ServerMessage } from '../shared/protocol';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';

@@ -19,7 +19,7 @@ import { silentLogger } from '../../logging';
 import type { Bundle } from '../../topology/bundle-types';
 import { reduceApicAttributes } from '../../topology/reduce';
 import type { LiveSource } from './service';
-import { sourceStatus, type SourceStatus } from '../shared/source-status';
+import { sourceStatus, type SourceStatus } from '../../shared/source-status';
 
 /** Child classes and the parent class they nest under in a bundle. */
 const NESTED: Record<string, string> = { fvIp: 'fvCEp', fvRsCEpToPathEp: 'fvCEp', lldpAdjEp: 'lldpIf', cdpAdjEp: 'cdpIf' };

@@ -1,7 +1,7 @@
 import type { ClusterSource } from '../../k8s/cluster-source';
 import type { Bundle } from '../../topology/bundle-types';
 import type { LiveSource } from './service';
-import type { SourceStatus } from '../shared/source-status';
+import type { SourceStatus } from '../../shared/source-status';
 
 /** The Kubernetes API as a live source: the cluster source's snapshot fills the bundle's `k8s` keys. */
 export class ClusterLiveSource implements LiveSource {

@@ -11,7 +11,7 @@ import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import type { UiAuth } from './auth';
 import type { LiveMetrics } from './metrics';
-import type { SourceStatus } from '../shared/source-status';
+import type { SourceStatus } from '../../shared/source-status';
 import { reduceBundle } from '../../topology/reduce';
 
 export interface HttpApiService {

@@ -5,7 +5,7 @@ import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
 import type { TopologyGraph } from '../../topology/graph';
 import type { GraphPatch } from '../../topology/patch';
-import type { SourceStatus } from '../shared/source-status';
+import type { SourceStatus } from '../../shared/source-status';
 import { PROTOCOL_VERSION, WS_PATH, parseClientMessage, type ServerMessage } from '../shared/protocol';
 
 export interface HubOptions {

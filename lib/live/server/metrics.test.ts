@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createMetrics, patchBytes } from './metrics';
-import { sourceStatus } from '../shared/source-status';
+import { sourceStatus } from '../../shared/source-status';
 
 /** The value of one sample line, e.g. `akb_source_state{source="apic",state="down"}`. */
 function sample(text: string, series: string): number | undefined {

@@ -6,7 +6,7 @@
  * this module only shapes them into Prometheus families.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { SourceState, SourceStatus } from '../shared/source-status';
+import type { SourceState, SourceStatus } from '../../shared/source-status';
 
 const SOURCE_STATES: readonly SourceState[] = ['starting', 'synced', 'degraded', 'down'];
 

@@ -10,7 +10,7 @@ import { silentLogger } from '../../logging';
 import { BUNDLE_FORMAT, type Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import type { GraphPatch } from '../../topology/patch';
-import type { SourceStatus } from '../shared/source-status';
+import type { SourceStatus } from '../../shared/source-status';
 
 /** A data source feeding the graph: the Kubernetes API or the APIC. */
 export interface LiveSource {

@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { TopologyGraph } from '../../topology/graph';
 import type { GraphPatch } from '../../topology/patch';
-import type { SourceStatus } from './source-status';
+import type { SourceStatus } from '../../shared/source-status';
 
 export const PROTOCOL_VERSION = 1;
 export const WS_PATH = '/ws';

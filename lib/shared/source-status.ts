@@ -1,6 +1,7 @@
 /**
  * The health of one data source (the Kubernetes API, the APIC), as the live service reports it over
- * the websocket, `/readyz` and `/metrics`. Shared by server and browser.
+ * the websocket, `/readyz` and `/metrics`. A shared type: the adapters (lib/k8s) report it, the service
+ * publishes it and the browser shows it, so it sits below all of them.
  */
 export type SourceState = 'starting' | 'synced' | 'degraded' | 'down';
 
