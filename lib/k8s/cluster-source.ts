@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { silentLogger, type Logger } from '../logging';
 import { sourceStatus, type SourceStatus } from '../shared/source-status';
-import type { KubeObject } from '../topology/bundle-types';
+import type { KubeObject } from './models/object';
 import { discoverResources } from './discovery';
 import { describeError } from './http';
 import { CLUSTER_RESOURCES, type ClusterResource } from './resources';

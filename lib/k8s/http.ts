@@ -1,6 +1,6 @@
 import { HttpMethod, IsomorphicFetchHttpLibrary, RequestContext, type KubeConfig } from '@kubernetes/client-node';
 import { z } from 'zod';
-import type { KubeObject } from '../topology/bundle-types';
+import type { KubeObject } from './models/object';
 
 /**
  * Raw JSON GETs against the API server with the kubeconfig's auth and TLS. The generated typed clients

@@ -1,5 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { KubeObject } from '../topology/bundle-types';
+import type { KubeObject } from './models/object';
 import { discoverResources } from './discovery';
 import { listAll, type RequestCounter } from './http';
 import { CLUSTER_RESOURCES, collectionPath, type ClusterResource } from './resources';

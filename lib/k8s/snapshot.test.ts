@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../topology/bundle-types';
+import type { KubeObject } from './models/object';
 import { ClusterSnapshot, compareObjects, objectKey } from './snapshot';
 
 const obj = (name: string, rv: string, namespace?: string, extra: Record<string, unknown> = {}): KubeObject => ({

@@ -1,5 +1,5 @@
 import { ListWatch, Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
-import type { KubeObject } from '../topology/bundle-types';
+import type { KubeObject } from './models/object';
 import { kubeReducer } from '../topology/reduce';
 import { describeError, listAll } from './http';
 import { collectionPath, type ClusterResource } from './resources';

@@ -1,4 +1,5 @@
 import type { WireMo } from '../aci/mo';
+import type { KubeObject } from '../k8s/models/object';
 
 /**
  * `akb-bundle/v1` (shared/docs/CONTRACTS.md §1): what the APIC and the Kubernetes API returned, unchanged.
@@ -6,22 +7,6 @@ import type { WireMo } from '../aci/mo';
  * capture are computed by the same function from the same shape.
  */
 export const BUNDLE_FORMAT = 'akb-bundle/v1' as const;
-
-/** A Kubernetes object as the API server returns it (camelCase fields; apiVersion/kind may be absent). */
-export interface KubeObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata: {
-    name: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
-  [key: string]: unknown;
-}
 
 export interface Bundle {
   format: typeof BUNDLE_FORMAT;

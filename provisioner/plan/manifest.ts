@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 
 /** A Kubernetes object the plan writes: always with apiVersion, kind and metadata. */
 export type Manifest = KubeObject & { apiVersion: string; kind: string };

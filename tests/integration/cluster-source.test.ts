@@ -3,8 +3,9 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crdManifest, startLabK8s, type KubeStore, type LabK8sServer } from '../../lib/lab/k8s';
 import { waitFor } from '../../lib/lab/k8s/test-support';
-import { CLUSTER_RESOURCES, ClusterSource, detectClusterAsn, listClusterResources, type ClusterChange } from '../../lib/k8s';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import { CLUSTER_RESOURCES, ClusterSource, listClusterResources, type ClusterChange } from '../../lib/k8s';
+import { asnObjectsOf, detectClusterAsn } from '../../lib/topology/correlate/asn';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import { reduceKubeObject } from '../../lib/topology/reduce';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -55,6 +56,11 @@ const keyOf = (o: unknown) => {
   return `${m.namespace ?? ''}/${m.name}`;
 };
 const byKey = (a: unknown, b: unknown) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
+/** The cluster ASN the one detector reads from a source's snapshot, as `{ asn, source }` (plus a finding if any). */
+function clusterAsn(snapshot: Record<string, readonly unknown[]>) {
+  const { asn, source, finding } = detectClusterAsn(asnObjectsOf(snapshot));
+  return finding === undefined ? { asn, source } : { asn, source, finding };
+}
 function snapshotState(s: ClusterSource): Record<string, unknown[]> {
   return Object.fromEntries(Object.entries(s.snapshot()).map(([k, v]) => [k, v.map(strip)]));
 }
@@ -107,7 +113,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     expect(s.snapshot().pods).toHaveLength(250);
     expect(s.snapshot().bgppeers).toHaveLength(50);
     expect(changes.filter((c) => c.type === 'delete' && c.resource === 'pods')).toHaveLength(150);
-    expect(detectClusterAsn(s.snapshot())).toEqual({ asn: 65020, source: 'kube-router' });
+    expect(clusterAsn(s.snapshot())).toEqual({ asn: 65020, source: 'kube-router' });
 
     // A watch that ends normally (server-side timeout) is resumed from its resourceVersion: no relist, no outage.
     const states: string[] = [];
@@ -146,7 +152,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     });
     await waitFor(() => (s.snapshot().ciliumbgpclusterconfigs?.length === 1 ? true : undefined), 5000, 'CRD objects to appear');
     expect(s.installed().ciliumbgpclusterconfigs).toBe('v2alpha1');
-    expect(detectClusterAsn(s.snapshot())).toEqual({ asn: 65003, source: 'cilium' });
+    expect(clusterAsn(s.snapshot())).toEqual({ asn: 65003, source: 'cilium' });
     await waitEqual(s, server.store, 'equal after the CRD appeared');
 
     // Uninstalling the CRD removes the resource and its objects (as deletes).
@@ -202,7 +208,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     expect(s.status().stale).toBe(false);
     const seen = changes.map((c) => `${c.type} ${c.resource} ${c.object.metadata.name}`);
     expect(seen).toEqual(expect.arrayContaining(['delete pods doomed', 'add pods born-while-down', 'update bgpconfigurations default']));
-    expect(detectClusterAsn(s.snapshot())).toEqual({ asn: 65546, source: 'calico' });
+    expect(clusterAsn(s.snapshot())).toEqual({ asn: 65546, source: 'calico' });
   });
 
   it('starts against an unreachable API server as down, naming the cause, and syncs once it appears', async () => {
@@ -233,7 +239,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     await s.start();
     await waitEqual(s, server.store, 'TLS sync');
     expect(server.url.startsWith('https://127.0.0.1:')).toBe(true);
-    expect(detectClusterAsn(s.snapshot())).toEqual({ asn: 65030, source: 'calico' });
+    expect(clusterAsn(s.snapshot())).toEqual({ asn: 65030, source: 'calico' });
   });
 
   it('listClusterResources lists every installed resource once and counts its requests', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLUSTER_RESOURCES } from '../../lib/k8s/resources';
 import { ENV_VARS, loadServiceConfig, usesLab } from '../../lib/live/server/config';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import { EXAMPLE_OVERLAY, REPO, kustomize } from './deploy-support';
 
 interface Container {

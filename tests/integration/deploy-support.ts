@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseAllDocuments } from 'yaml';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 
 export const REPO = join(import.meta.dirname, '..', '..');
 export const EXAMPLE_OVERLAY = join(REPO, 'deploy', 'overlays', 'example');

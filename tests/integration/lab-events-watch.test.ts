@@ -3,7 +3,7 @@ import { classQuery, type ApicEvent, type ApicClient } from '../../lib/aci';
 import type { MoAttributes } from '../../lib/aci/mo';
 import { Watch } from '@kubernetes/client-node';
 import { ClusterSource, type ClusterChange } from '../../lib/k8s';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import { LabEventError, type Lab, type LabEventInput } from '../../lib/lab';
 import { attrs, apicClientOf, cleanup, onCleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
 

@@ -4,7 +4,7 @@ import { listClusterResources } from '../../lib/k8s';
 import { linkPathDn } from '../../lib/lab/model/fabric';
 import { uplinkHost } from '../../lib/lab/model/world';
 import { loadShippedScenario, shippedScenarioNames, type Scenario } from '../../lib/lab/model';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import { attrs, childrenOf, cleanup, kubeConfigOf, readFabric, startTestLab } from './lab-runtime-support';
 
 /**

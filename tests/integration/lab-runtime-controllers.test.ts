@@ -1,7 +1,7 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import ipaddr from 'ipaddr.js';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KubeObject } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import { cleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
 
 afterEach(cleanup);

@@ -11,7 +11,8 @@ import { createMetrics, patchBytes, type LiveMetrics } from '../../lib/live/serv
 import { LiveService, type LiveSource } from '../../lib/live/server/service';
 import { sourceStatus, type SourceStatus } from '../../lib/shared/source-status';
 import type { UiAuth } from '../../lib/live/server/auth';
-import { correlate, diff, isEmptyPatch, type Bundle, type KubeObject } from '../../lib/topology';
+import { correlate, diff, isEmptyPatch, type Bundle } from '../../lib/topology';
+import type { KubeObject } from '../../lib/k8s/models/object';
 
 /** A source whose data and status the test sets; every change notifies the service like a watch event. */
 export class ScriptedSource implements LiveSource {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import type { KubeStore } from '../k8s';
 import { array, matchLabels, podIp, podNode, podPhase, podReady, record } from './scheduling';
 

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { hostAt, parseCidr } from '../model/addressing';
 
 /** Small, pure helpers the lab controllers share: reading Nodes and Pods the way a scheduler would. */

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import type { KubeStore } from '../k8s';
 import { array, canRunOn, freePodIp, nodeIp, nodePodCidr, podIp, podNode, record } from './scheduling';
 

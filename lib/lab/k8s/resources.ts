@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 
 /** One API resource (group + plural), served at one or more versions. Objects are stored once per resource. */
 export interface ResourceDef {

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { serverSideApply } from './apply';
 import { decodeContinue, encodeContinue } from './continue-token';
 import { errors, KubeApiError } from './errors';

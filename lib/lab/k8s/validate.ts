@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { errors, type StatusCause } from './errors';
 import { groupVersion, type ResourceDef } from './resources';
 

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { errors } from './errors';
 import type { ResourceDef } from './resources';
 import type { KubeStore, StoreEvent } from './store';

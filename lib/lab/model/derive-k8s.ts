@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { deriveCniResources } from './k8s-cni';
 import { deriveCoreResources } from './k8s-core';
 import { deriveServiceResources } from './k8s-services';

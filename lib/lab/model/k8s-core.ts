@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { LAB_EPOCH_K8S, meta } from './k8s-meta';
 import { secondaryAttachments } from './k8s-secondary';
 import type { WorkloadSpec } from './schema';

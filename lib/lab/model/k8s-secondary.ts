@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { hostAt } from './addressing';
 import { linkMembers, nodeDn } from './fabric';
 import { meta } from './k8s-meta';

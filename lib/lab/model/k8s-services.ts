@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../topology/bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { nameSuffix } from './ids';
 import { meta } from './k8s-meta';
 import type { ServiceState } from './services';

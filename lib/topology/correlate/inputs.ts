@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import type { Bundle, KubeObject } from '../bundle-types';
+import type { Bundle } from '../bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { APIC_CLASS_PARSERS, type ApicModel, type KnownApicClass, type MoIssue } from '../../aci/models';
 import { K8S_SCHEMAS } from '../k8s-models';
 

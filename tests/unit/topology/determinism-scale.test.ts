@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correlate } from '../../../lib/topology/correlate';
-import type { Bundle, KubeObject } from '../../../lib/topology/bundle-types';
+import type { Bundle } from '../../../lib/topology/bundle-types';
+import type { KubeObject } from '../../../lib/k8s/models/object';
 import { wireMo, type WireMo } from '../../../lib/aci/mo';
 import { loadFixture } from './fixtures';
 

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { KubeObject } from '../topology/bundle-types';
-import { clusterAsnArg, detectClusterAsn } from './asn';
+import type { KubeObject } from '../../k8s/models/object';
+import { asnObjectsOf, clusterAsnArg, detectClusterAsn } from './asn';
+
+/** The detector on raw lists, reduced to its answer (the finding only when there is one). */
+function detect(k8s: Record<string, KubeObject[]>) {
+  const { asn, source, finding } = detectClusterAsn(asnObjectsOf(k8s));
+  return finding === undefined ? { asn, source } : { asn, source, finding };
+}
 
 const bgpConfig = (name: string, asNumber: unknown): KubeObject => ({ metadata: { name }, spec: { asNumber } });
 const kubeRouterDs = (args: string[]): KubeObject => ({
@@ -19,39 +25,39 @@ const cilium = (name: string, apiVersion: string, asns: unknown[]): KubeObject =
 
 describe('detectClusterAsn', () => {
   it('reads Calico BGPConfiguration default, in plain and asdot form, and ignores other names', () => {
-    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 64512), bgpConfig('node.worker-1', 65111)] })).toEqual({
+    expect(detect({ bgpconfigurations: [bgpConfig('default', 64512), bgpConfig('node.worker-1', 65111)] })).toEqual({
       asn: 64512,
       source: 'calico',
     });
-    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', '1.10')] })).toEqual({ asn: 65546, source: 'calico' });
+    expect(detect({ bgpconfigurations: [bgpConfig('default', '1.10')] })).toEqual({ asn: 65546, source: 'calico' });
   });
 
   it('reads kube-router --cluster-asn from DaemonSet args in both forms', () => {
-    expect(detectClusterAsn({ daemonsets: [kubeRouterDs(['--run-router=true', '--cluster-asn=65000'])] })).toEqual({
+    expect(detect({ daemonsets: [kubeRouterDs(['--run-router=true', '--cluster-asn=65000'])] })).toEqual({
       asn: 65000,
       source: 'kube-router',
     });
-    expect(detectClusterAsn({ daemonsets: [kubeRouterDs(['--cluster-asn', '65001'])] })).toEqual({ asn: 65001, source: 'kube-router' });
+    expect(detect({ daemonsets: [kubeRouterDs(['--cluster-asn', '65001'])] })).toEqual({ asn: 65001, source: 'kube-router' });
   });
 
   it('reads the kube-router.io/node.asn node annotation', () => {
-    const r = detectClusterAsn({ nodes: [node('a', { 'kube-router.io/node.asn': '64600' }), node('b')] });
+    const r = detect({ nodes: [node('a', { 'kube-router.io/node.asn': '64600' }), node('b')] });
     expect(r).toEqual({ asn: 64600, source: 'kube-router' });
   });
 
   it('reads Cilium bgpInstances[].localASN for v2alpha1 and v2', () => {
-    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2alpha1', [65003])] })).toEqual({
+    expect(detect({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2alpha1', [65003])] })).toEqual({
       asn: 65003,
       source: 'cilium',
     });
-    expect(detectClusterAsn({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2', [65004, 65004])] })).toEqual({
+    expect(detect({ ciliumbgpclusterconfigs: [cilium('c', 'cilium.io/v2', [65004, 65004])] })).toEqual({
       asn: 65004,
       source: 'cilium',
     });
   });
 
   it('reports several distinct Cilium ASNs as ambiguous, naming where each came from', () => {
-    const r = detectClusterAsn({
+    const r = detect({
       ciliumbgpclusterconfigs: [cilium('rack1', 'cilium.io/v2', [65001]), cilium('rack2', 'cilium.io/v2', [65002])],
     });
     expect(r.asn).toBeNull();
@@ -63,18 +69,37 @@ describe('detectClusterAsn', () => {
 
   it('is ambiguous across CNIs too, and agrees when they agree', () => {
     const k8s = { bgpconfigurations: [bgpConfig('default', 65010)], nodes: [node('a', { 'kube-router.io/node.asn': '65011' })] };
-    expect(detectClusterAsn(k8s).finding).toMatch(/^ambiguous: 65010 in Calico .*, 65011 in Node a /);
-    expect(detectClusterAsn({ ...k8s, nodes: [node('a', { 'kube-router.io/node.asn': '65010' })] })).toEqual({
+    expect(detect(k8s).finding).toMatch(/^ambiguous: 65010 in Calico .*, 65011 in Node a /);
+    expect(detect({ ...k8s, nodes: [node('a', { 'kube-router.io/node.asn': '65010' })] })).toEqual({
       asn: 65010,
       source: 'calico',
     });
   });
 
   it('returns null with a finding when nothing or only invalid values are found', () => {
-    expect(detectClusterAsn({})).toMatchObject({ asn: null, source: null, finding: expect.stringMatching(/^no cluster AS number found/) });
-    expect(detectClusterAsn({ bgpconfigurations: [bgpConfig('default', 'abc')] })).toMatchObject({
+    expect(detect({})).toMatchObject({ asn: null, source: null, finding: expect.stringMatching(/^no cluster AS number found/) });
+    expect(detect({ bgpconfigurations: [bgpConfig('default', 'abc')] })).toMatchObject({
       asn: null,
       finding: 'invalid AS number "abc" in Calico BGPConfiguration default',
+    });
+  });
+
+  it('lists every candidate with where it was read, and every invalid value', () => {
+    const r = detectClusterAsn(
+      asnObjectsOf({
+        bgpconfigurations: [bgpConfig('default', 65010)],
+        nodes: [node('a', { 'kube-router.io/node.asn': 'x' }), node('b', { 'kube-router.io/node.asn': '65010' })],
+      }),
+    );
+    expect(r.candidates).toEqual([
+      { asn: 65010, source: 'calico', where: 'Calico BGPConfiguration default' },
+      { asn: 65010, source: 'kube-router', where: 'Node b annotation kube-router.io/node.asn' },
+    ]);
+    expect(r.invalid).toEqual([{ value: 'x', where: 'Node a annotation kube-router.io/node.asn' }]);
+    expect(r).toMatchObject({
+      asn: 65010,
+      source: 'calico',
+      finding: 'invalid AS number "x" in Node a annotation kube-router.io/node.asn',
     });
   });
 });
