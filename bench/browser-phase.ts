@@ -21,7 +21,7 @@ import {
   viewportTransform,
 } from './browser-page';
 import { percentile, round } from './stats';
-import { freePort } from '../lib/net/free-port';
+import { freePort } from '../lib/node/free-port';
 
 // STACK.md: the flags Debian's Chromium needs here; background networking would dial out through a closed network.
 const CHROMIUM_ARGS = [

@@ -5,7 +5,7 @@ import { expect, test } from '@playwright/test';
 import { stringify } from 'yaml';
 import { generateScenario } from '../../lib/lab/model';
 import { screenshotPath } from './ui-support';
-import { freePort } from '../../lib/net/free-port';
+import { freePort } from '../../lib/node/free-port';
 
 // A second app instance on a generated 2,000-node / 50,000-pod lab: the browser must draw it aggregated
 // (pod badges, nodes and hypervisors grouped per rack) without errors.
