@@ -6,7 +6,7 @@ import { addConnectionFlags } from './connection-flags';
 import { ApicClient } from '../aci/client';
 import type { ApicClientOptionsInput } from '../aci/options';
 import { KubeConfigError, loadKubeConfig } from '../k8s/kubeconfig';
-import { readLabFile, type LabFile } from '../lab/events/lab-dir';
+import { readLabFile, type LabFile } from '../lab';
 import { captureBundle } from '../live/server/capture';
 import { ConfigError, loadServiceConfig, usesLab, type ServiceConfig } from '../live/server/config';
 import type { Bundle } from '../topology/bundle-types';

@@ -1,9 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WireMo } from '../../lib/aci/mo';
 import { listClusterResources } from '../../lib/k8s';
-import { linkPathDn } from '../../lib/lab/model/fabric';
-import { uplinkHost } from '../../lib/lab/model/world';
-import { loadShippedScenario, shippedScenarioNames, type Scenario } from '../../lib/lab/model';
+import { linkPathDn, loadShippedScenario, shippedScenarioNames, uplinkHost, type Scenario } from '../../lib/lab/model';
 import type { KubeObject } from '../../lib/k8s/models/object';
 import { attrs, childrenOf, cleanup, kubeConfigOf, readFabric, startTestLab } from './lab-runtime-support';
 

@@ -8,7 +8,8 @@ export {
   shippedScenarioNames,
   SCENARIO_DIR,
 } from './load';
-export { createWorld, cloneWorld, type LabWorld, type NodeState, type PodState } from './world';
+export { createWorld, cloneWorld, uplinkHost, type LabWorld, type NodeState, type PodState } from './world';
+export { linkPathDn } from './fabric';
 export { deriveKubernetes } from './derive-k8s';
 export { deriveApic } from './derive-apic';
 export { groundTruth, type GroundTruth, type NodeTruth, type ServiceTruth } from './ground-truth';
