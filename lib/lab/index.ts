@@ -18,3 +18,4 @@ export {
 } from './events';
 export { startDemoDriver, nextDemoEvent, type DemoDriver, type DemoTarget } from './demo';
 export type { GroundTruth, LabWorld, Scenario } from './model';
+export { labTlsMaterial, type TlsMaterial } from './tls';

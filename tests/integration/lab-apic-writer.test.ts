@@ -3,7 +3,7 @@ import { ApicClient, ApicError, moQuery } from '../../lib/aci';
 import type { WireMo } from '../../lib/aci/mo';
 import { startLabApic, type LabApic } from '../../lib/lab/apic';
 import { apicFetch, attrsOf, labLogin } from '../../lib/lab/apic/test-support';
-import { labFaultControl } from '../../lib/lab/events/faults';
+import { labFaultControl } from '../../lib/lab/events';
 import { startLabControl, type LabControlServer } from '../../lib/lab/events';
 import { silentLogger } from '../../lib/logging';
 

@@ -3,7 +3,7 @@ import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labTlsMaterial } from '../../lib/lab/tls';
+import { labTlsMaterial } from '../../lib/lab';
 import { createLogger } from '../../lib/logging';
 import { soapFault, soapResponse } from '../../lib/vsphere/envelope';
 import { el } from '../../lib/vsphere/xml';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { labTlsMaterial } from '../../lib/lab/tls';
+import { labTlsMaterial } from '../../lib/lab';
 import { readMoRef, type MoRef } from '../../lib/vsphere/envelope';
 import { arrayItems, type Vim } from '../../provisioner/providers/vsphere/vim';
 

@@ -130,10 +130,15 @@ describe('the layer table', () => {
     })
       .split('\n')
       .filter((f) => f && !notALayer.test(f));
+    // The globs of the table use only `*` (within a folder) and a trailing `/**` (everything below).
     const matches = (glob: string, f: string) =>
-      glob.endsWith('/**')
-        ? f.startsWith(glob.slice(0, -2))
-        : new RegExp(`^${glob.replace(/\./g, '\\.').replace(/\*/g, '[^/]*')}$`).test(f);
+      new RegExp(
+        `^${glob
+          .replace(/\./g, '\\.')
+          .replace(/\/\*\*$/, '/<all>')
+          .replace(/\*/g, '[^/]*')
+          .replace('<all>', '.+')}$`,
+      ).test(f);
     const unclassified = files.filter((f) => !LAYERS.some((l) => l.files.some((g) => matches(g, f))));
     expect(unclassified).toEqual([]);
     expect(TEST_FILES).toContain('tests/**');

@@ -15,4 +15,5 @@ export {
 } from './schema';
 export { applyLabEvent } from './apply';
 export { startLabControl, type LabControlServer, type LabControlTarget } from './control-server';
+export { labFaultControl } from './faults';
 export { writeLabDir, readLabFile, labFileSchema, DEFAULT_LAB_DIR, type LabFile, type LabDirContents } from './lab-dir';
