@@ -2,7 +2,7 @@ import ssh2, { type Client as SshClient, type ClientChannel } from 'ssh2';
 
 // ssh2 is CommonJS: Node's ESM loader gives it a default export only.
 const { Client } = ssh2;
-import { connectTcp, redactUrl } from '../../../lib/net/proxy-connect';
+import { connectTcp, redactUrl } from '../../../lib/node/proxy-connect';
 import { checkHostKey, type HostIdentity, type HostKeyPolicy } from './host-keys';
 
 /**
