@@ -44,10 +44,17 @@ export const LAYERS = [
   },
   {
     name: 'wire',
-    files: ['lib/aci/mo.ts', 'lib/aci/models/**', 'lib/k8s/models/**', 'lib/vsphere/**'],
+    files: [
+      'lib/aci/mo.ts',
+      'lib/aci/models/**',
+      'lib/k8s/models/**',
+      'lib/vsphere/**',
+      'lib/topology/bundle-types.ts',
+      'lib/topology/reduce/**',
+    ],
     runs: 'both',
     mayImport: ['shared'],
-    why: 'the wire formats of the systems akb talks to; the clients, the lab twins and the provisioner share them so they cannot drift',
+    why: 'the wire formats of the systems akb talks to and of its own bundle, and the ingest allow-list over them; the clients, the lab twins and the provisioner share them so they cannot drift',
   },
   {
     name: 'adapters',

@@ -6,7 +6,8 @@
  * every shipped scenario and fixture).
  */
 import type { WireMo } from '../../aci/mo';
-import type { Bundle, KubeObject } from '../bundle-types';
+import type { Bundle } from '../bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { IDENTITY_ONLY, KUBE_REDUCERS } from './kube';
 import { reduceWireMo } from './apic';
 
