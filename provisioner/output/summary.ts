@@ -1,5 +1,5 @@
 import type { Plan } from '../plan/index';
-import { addrText, formatCidr } from '../net';
+import { formatCidr } from '../../lib/net/ip';
 import { controlPlaneEndpoint } from '../plan/cluster/kubeadm';
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): string {
@@ -28,7 +28,7 @@ export function renderSummary(plan: Plan): string {
     const fam = fa.family;
     lines.push(
       `  ${fam}: node subnet ${formatCidr(fa.nodeSubnet)}`,
-      `    floating IP ${addrText(fa.floatingIp)}${derived(`fabric.floatingIp.${fam}`)}, secondary IP / node gateway ${addrText(fa.secondaryIp)}${derived(`fabric.secondaryIp.${fam}`)}`,
+      `    floating IP ${fa.floatingIp.toString()}${derived(`fabric.floatingIp.${fam}`)}, secondary IP / node gateway ${fa.secondaryIp.toString()}${derived(`fabric.secondaryIp.${fam}`)}`,
       `    pods ${formatCidr(fa.podSubnet)}${derived(`cluster.podSubnet.${fam}`)} (/${fa.podBlockSize} per node), services ${formatCidr(fa.serviceSubnet)}${derived(`cluster.serviceSubnet.${fam}`)}, external services ${formatCidr(fa.externalServiceSubnet)}${derived(`cluster.externalServiceSubnet.${fam}`)}`,
     );
   }

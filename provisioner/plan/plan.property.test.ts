@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { buildPlan, type Plan } from './index';
 import { planFiles } from '../output/files';
 import { validateSpec } from '../spec/validate';
-import { contains, familyOf, formatCidr, lastAddr, parseAddr, parseCidr, type Addr } from '../net';
+import { contains, familyOf, formatCidr, lastAddr, parseIp, parseCidr, type IpAddress } from '../../lib/net/ip';
 import type { ResolvedSpec } from '../spec/defaults';
 import { arbitrarySpecDoc } from '../test-support/arbitrary-spec';
 import { namedRelations } from '../test-support/aci-relations';
@@ -16,8 +16,8 @@ function resolve(doc: unknown): ResolvedSpec {
   return r.resolved;
 }
 
-const addrOf = (text: string): Addr => {
-  const a = parseAddr(text.split('/')[0]!);
+const addrOf = (text: string): IpAddress => {
+  const a = parseIp(text.split('/')[0]!);
   if (!a) throw new Error(`not an address: ${text}`);
   return a;
 };
@@ -76,7 +76,7 @@ describe('plan properties', () => {
         const r = resolve(doc);
         const plan = buildPlan(r);
         const roles = addressRoles(r);
-        const nodeSubnetOf = (a: Addr) => r.families.find((fa) => fa.family === familyOf(a))!.nodeSubnet;
+        const nodeSubnetOf = (a: IpAddress) => r.families.find((fa) => fa.family === familyOf(a))!.nodeSubnet;
         // Each role address: one role only, inside the node subnet, neither its first nor its last address.
         for (const [text, rs] of roles) {
           const a = addrOf(text);
@@ -98,7 +98,7 @@ describe('plan properties', () => {
         const c = r.spec.cluster;
         const outside = new Set(
           [...r.spec.fabric.anchorLeaves.map((a) => a.routerId), ...c.dns.servers, ...c.ntpServers].flatMap(
-            (t) => parseAddr(t)?.toString() ?? [],
+            (t) => parseIp(t)?.toString() ?? [],
           ),
         );
         for (const l of planAddressLiterals(plan)) {

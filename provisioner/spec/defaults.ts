@@ -1,14 +1,14 @@
 import type { Spec } from './schema';
-import { addrAt, formatCidr, nextSubnet, parseAddr, parseCidr, subnetOf, type Addr, type Cidr, type Family } from '../net';
+import { addrAt, formatCidr, nextSubnet, parseIp, parseCidr, subnetOf, type IpAddress, type Cidr, type Family } from '../../lib/net/ip';
 
 /** Addressing of one address family, with every default resolved. */
 export interface FamilyAddressing {
   family: Family;
   nodeSubnet: Cidr;
   /** Floating SVI address used by non-anchor leaves (default: last address − 1). */
-  floatingIp: Addr;
+  floatingIp: IpAddress;
   /** Secondary address on every floating SVI: the nodes' default gateway (default: last address − 2). */
-  secondaryIp: Addr;
+  secondaryIp: IpAddress;
   podSubnet: Cidr;
   serviceSubnet: Cidr;
   externalServiceSubnet: Cidr;
@@ -23,7 +23,7 @@ export interface ResolvedSpec {
   /** IPv4 first; a second entry (IPv6) makes the cluster dual stack. */
   families: [FamilyAddressing] | [FamilyAddressing, FamilyAddressing];
   /** Control-plane VIP (IPv4, default: broadcast − 3). */
-  vip: Addr;
+  vip: IpAddress;
   /** Field path → value for every value that was derived rather than given, to show in the plan. */
   defaulted: Record<string, string>;
 }
@@ -36,8 +36,8 @@ export function defaultClusterAsn(fabricAsn: number): number {
   return fabricAsn >= 65534 ? fabricAsn - 1 : fabricAsn + 1;
 }
 
-function must<T>(v: T | undefined, what: string): T {
-  if (v === undefined) throw new Error(`resolveSpec called on an unvalidated spec: ${what}`);
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === undefined || v === null) throw new Error(`resolveSpec called on an unvalidated spec: ${what}`);
   return v;
 }
 
@@ -46,11 +46,12 @@ function must<T>(v: T | undefined, what: string): T {
  * for IPv6 the service and external subnets are the 1st and 2nd /108 of N+2·S.
  */
 export function defaultSubnets(node: Cidr): { pod?: Cidr; service?: Cidr; external?: Cidr } {
-  const pod = nextSubnet(node, 1);
-  if (node.family === 'ipv4') return { pod, service: nextSubnet(node, 2), external: nextSubnet(node, 3) };
-  const svcBase = nextSubnet(node, 2);
+  const next = (n: number) => nextSubnet(node, n) ?? undefined;
+  const pod = next(1);
+  if (node.family === 'ipv4') return { pod, service: next(2), external: next(3) };
+  const svcBase = next(2);
   if (!svcBase) return { pod };
-  if (svcBase.prefix >= MAX_V6_SERVICE_PREFIX) return { pod, service: svcBase, external: nextSubnet(node, 3) };
+  if (svcBase.prefix >= MAX_V6_SERVICE_PREFIX) return { pod, service: svcBase, external: next(3) };
   return { pod, service: subnetOf(svcBase, MAX_V6_SERVICE_PREFIX, 0), external: subnetOf(svcBase, MAX_V6_SERVICE_PREFIX, 1) };
 }
 
@@ -64,8 +65,8 @@ function resolveFamily(spec: Spec, family: Family, nodeText: string, defaulted: 
     defaulted[path] = formatCidr(v);
     return v;
   };
-  const addr = (path: string, given: string | undefined, offset: bigint): Addr => {
-    if (given !== undefined) return must(parseAddr(given), path);
+  const addr = (path: string, given: string | undefined, offset: bigint): IpAddress => {
+    if (given !== undefined) return must(parseIp(given), path);
     const v = addrAt(nodeSubnet, offset);
     defaulted[path] = v.toString();
     return v;
@@ -94,8 +95,8 @@ export function resolveSpec(spec: Spec): ResolvedSpec {
     clusterAsn = defaultClusterAsn(spec.fabric.asn);
     defaulted['cluster.asn'] = String(clusterAsn);
   }
-  let vip: Addr;
-  if (spec.cluster.controlPlane.vip !== undefined) vip = must(parseAddr(spec.cluster.controlPlane.vip), 'cluster.controlPlane.vip');
+  let vip: IpAddress;
+  if (spec.cluster.controlPlane.vip !== undefined) vip = must(parseIp(spec.cluster.controlPlane.vip), 'cluster.controlPlane.vip');
   else {
     vip = addrAt(v4.nodeSubnet, -4n);
     defaulted['cluster.controlPlane.vip'] = vip.toString();

@@ -8,12 +8,12 @@ import {
   isCanonicalCidr,
   lastAddr,
   overlaps,
-  parseAddr,
+  parseIp,
   parseCidr,
   sameAddr,
-  type Addr,
+  type IpAddress,
   type Family,
-} from '../net';
+} from '../../lib/net/ip';
 import type { ResolvedSpec } from './defaults';
 
 /**
@@ -31,7 +31,7 @@ export function checkAddressSyntax(spec: Spec, out: ProblemList): boolean {
   };
   const ip = (path: string, text: string | undefined, family: Family) => {
     if (text === undefined) return;
-    const a = parseAddr(text);
+    const a = parseIp(text);
     if (!a) return out.add(path, `"${text}" is not a valid IP address (give the address alone, without a prefix length)`);
     if (familyOf(a) !== family) out.add(path, `"${text}" is not an ${family === 'ipv4' ? 'IPv4' : 'IPv6'} address`);
   };
@@ -50,7 +50,7 @@ export function checkAddressSyntax(spec: Spec, out: ProblemList): boolean {
   f.anchorLeaves.forEach((a, i) => ip(`fabric.anchorLeaves[${i}].routerId`, a.routerId, 'ipv4'));
   ip('cluster.controlPlane.vip', c.controlPlane.vip, 'ipv4');
   c.dns.servers.forEach((s, i) => {
-    if (!parseAddr(s)) out.add(`cluster.dns.servers[${i}]`, `"${s}" is not a valid IP address`);
+    if (!parseIp(s)) out.add(`cluster.dns.servers[${i}]`, `"${s}" is not a valid IP address`);
   });
   return out.items.length === before;
 }
@@ -69,11 +69,11 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
         `/${subnet.prefix} is too small: the floating, secondary and VIP addresses, anchors and nodes need at least a /${maxPrefix}`,
       );
     }
-    const reserved: Array<[Addr, string]> = [
+    const reserved: Array<[IpAddress, string]> = [
       [subnet.network, 'the network address'],
       [lastAddr(subnet), fam === 'ipv4' ? 'the broadcast address' : 'the last address of the subnet'],
     ];
-    const inSubnet = (path: string, a: Addr, extra: Array<[Addr, string]>) => {
+    const inSubnet = (path: string, a: IpAddress, extra: Array<[IpAddress, string]>) => {
       if (!contains(subnet, a)) return out.add(path, `${a.toString()} is outside the node subnet ${formatCidr(subnet)}`);
       for (const [res, what] of [...reserved, ...extra]) {
         if (sameAddr(res, a)) return out.add(path, `${a.toString()} is ${what}`);
@@ -81,7 +81,7 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
     };
     inSubnet(`fabric.floatingIp.${fam}`, fa.floatingIp, []);
     inSubnet(`fabric.secondaryIp.${fam}`, fa.secondaryIp, [[fa.floatingIp, `the floating IP (fabric.floatingIp.${fam})`]]);
-    const special: Array<[Addr, string]> = [
+    const special: Array<[IpAddress, string]> = [
       [fa.floatingIp, `the floating IP (fabric.floatingIp.${fam})`],
       [fa.secondaryIp, `the secondary IP / node gateway (fabric.secondaryIp.${fam})`],
     ];
@@ -92,11 +92,11 @@ export function checkAddressing(r: ResolvedSpec, out: ProblemList): void {
       special.push([r.vip, 'the control-plane VIP (cluster.controlPlane.vip)']);
     }
     spec.fabric.anchorLeaves.forEach((a, i) => {
-      const ip = a[fam] !== undefined ? parseAddr(a[fam]) : undefined;
+      const ip = a[fam] !== undefined ? parseIp(a[fam]) : undefined;
       if (ip) inSubnet(`fabric.anchorLeaves[${i}].${fam}`, ip, special);
     });
     spec.cluster.nodes.forEach((n, i) => {
-      const ip = n[fam] !== undefined ? parseAddr(n[fam]) : undefined;
+      const ip = n[fam] !== undefined ? parseIp(n[fam]) : undefined;
       if (ip) inSubnet(`cluster.nodes[${i}].${fam}`, ip, special);
     });
 

@@ -1,6 +1,6 @@
 import type { Spec } from './schema';
 import type { ProblemList } from './problems';
-import { parseAddr } from '../net';
+import { parseIp } from '../../lib/net/ip';
 
 /** ACI verified scalability: a floating L3Out takes at most 6 anchor leaves. */
 export const MAX_ANCHOR_LEAVES = 6;
@@ -22,7 +22,7 @@ function duplicates(out: ProblemList, items: Array<{ path: string; value: string
 }
 
 /** Canonical text of an address so "2001:db8::1" and "2001:DB8:0::1" compare equal. */
-const canon = (t: string | undefined) => (t === undefined ? undefined : (parseAddr(t)?.toString() ?? t));
+const canon = (t: string | undefined) => (t === undefined ? undefined : (parseIp(t)?.toString() ?? t));
 
 export function checkTopology(spec: Spec, out: ProblemList): void {
   const { fabric: f, cluster: c } = spec;

@@ -5,7 +5,7 @@ import { formatPath, ProblemList, type Problem } from './problems';
 import { checkAddressing, checkAddressSyntax } from './validate-addresses';
 import { checkTopology } from './validate-topology';
 import { defaultSubnets, resolveSpec, type ResolvedSpec } from './defaults';
-import { formatCidr, parseCidr } from '../net';
+import { formatCidr, parseCidr } from '../../lib/net/ip';
 
 export type ValidationResult = { ok: true; resolved: ResolvedSpec } | { ok: false; problems: Problem[] };
 

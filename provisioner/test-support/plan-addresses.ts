@@ -1,7 +1,6 @@
-import ipaddr from 'ipaddr.js';
 import type { Plan } from '../plan/index';
 import type { ResolvedSpec } from '../spec/defaults';
-import { parseAddr, type Addr } from '../net';
+import { parseIp, type IpAddress } from '../../lib/net/ip';
 
 /**
  * Finds every IP address and prefix written anywhere in a plan (ACI attributes, Kubernetes manifests, Helm
@@ -13,7 +12,7 @@ export interface AddressLiteral {
   /** Where it was found, for failure messages. */
   where: string;
   text: string;
-  addr: Addr;
+  addr: IpAddress;
   prefix: number | undefined;
 }
 
@@ -26,10 +25,11 @@ function literal(run: string, where: string): AddressLiteral | undefined {
   const [body = '', len] = run.split('/');
   const prefix = len === undefined ? undefined : Number(len);
   const v4 = V4_WITH_PORT.exec(body.replace(/\.$/, ''));
-  if (v4 && ipaddr.IPv4.isValidFourPartDecimal(v4[1]!)) return { where, text: run, addr: ipaddr.IPv4.parse(v4[1]!), prefix };
+  const a4 = v4 ? parseIp(v4[1]!) : null;
+  if (a4) return { where, text: run, addr: a4, prefix };
   // Two colons at least: "a:b" (secret placeholders, "key:value") is never an IPv6 address.
-  if ((body.match(/:/g) ?? []).length >= 2 && ipaddr.IPv6.isValid(body)) return { where, text: run, addr: ipaddr.IPv6.parse(body), prefix };
-  return undefined;
+  const a6 = (body.match(/:/g) ?? []).length >= 2 ? parseIp(body) : null;
+  return a6 ? { where, text: run, addr: a6, prefix } : undefined;
 }
 
 export function literalsIn(text: string, where: string): AddressLiteral[] {
@@ -65,7 +65,7 @@ export function planAddressLiterals(plan: Plan): AddressLiteral[] {
 export function addressRoles(r: ResolvedSpec): Map<string, string[]> {
   const roles = new Map<string, string[]>();
   const add = (text: string | undefined, role: string) => {
-    const a = text === undefined ? undefined : parseAddr(text);
+    const a = text === undefined ? undefined : parseIp(text);
     if (!a) return;
     roles.set(a.toString(), [...(roles.get(a.toString()) ?? []), role]);
   };

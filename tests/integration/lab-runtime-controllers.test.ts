@@ -1,12 +1,10 @@
 import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
-import ipaddr from 'ipaddr.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/k8s/models/object';
+import { inCidr } from '../../lib/net/ip';
 import { cleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
 
 afterEach(cleanup);
-
-const inCidr = (ip: string, cidr: string): boolean => ipaddr.IPv4.parse(ip).match(ipaddr.parseCIDR(cidr) as [ipaddr.IPv4, number]);
 
 const userNode = (name: string, podCIDR: string): KubeObject => ({
   apiVersion: 'v1',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calicoSelector, cidrContains, matchesLabelSelector } from '../../lib/topology/ecmp';
+import { calicoSelector, matchesLabelSelector } from '../../lib/topology/ecmp';
 
 describe('calicoSelector', () => {
   it.each<{ expr: string; labels: Record<string, string>; match: boolean }>([
@@ -35,14 +35,5 @@ describe('matchesLabelSelector', () => {
     expect(matchesLabelSelector(sel, { rack_id: '1', tier: 'c' })).toBe(false);
     expect(matchesLabelSelector(sel, { rack_id: '1', tier: 'a', 'no-bgp': '' })).toBe(false);
     expect(matchesLabelSelector(undefined, {})).toBe(true);
-  });
-});
-
-describe('cidrContains', () => {
-  it('matches by family and length', () => {
-    expect(cidrContains('10.96.0.0/16', '10.96.3.4')).toBe(true);
-    expect(cidrContains('10.96.0.0/16', '10.97.0.1')).toBe(false);
-    expect(cidrContains('fd00::/64', '10.96.0.1')).toBe(false);
-    expect(cidrContains('not-a-cidr', '10.96.0.1')).toBe(false);
   });
 });

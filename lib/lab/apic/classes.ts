@@ -1,5 +1,5 @@
-import ipaddr from 'ipaddr.js';
 import { formatProps, matchRnFormat, rnFromFormat } from '../../aci/models/dn';
+import { parseIp } from '../../net/ip';
 import { ApicError } from './errors';
 
 /**
@@ -435,8 +435,9 @@ function checkValue(type: AttrType, value: string): string | undefined {
   if (type === 'name') return /^[A-Za-z0-9_.:-]{0,64}$/.test(value) ? undefined : 'allowed: up to 64 of A-Z a-z 0-9 _ . : -';
   if (type === 'ip') {
     const [addr, len, extra] = value.split('/');
-    if (extra !== undefined || !addr || !ipaddr.isValid(addr)) return 'expected an IP address, optionally /prefix-length';
-    const max = ipaddr.parse(addr).kind() === 'ipv4' ? 32 : 128;
+    const ip = addr === undefined || extra !== undefined ? null : parseIp(addr);
+    if (!ip) return 'expected an IP address, optionally /prefix-length';
+    const max = ip.kind() === 'ipv4' ? 32 : 128;
     return len === undefined || (/^\d+$/.test(len) && Number(len) <= max) ? undefined : `prefix length must be 0-${max}`;
   }
   if ('enum' in type) return type.enum.includes(value) ? undefined : `allowed: ${type.enum.join(', ')}`;

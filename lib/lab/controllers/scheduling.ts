@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../k8s/models/object';
-import { hostAt, parseCidr } from '../model/addressing';
+import { cidrSize, hostAt, mustParseCidr } from '../../net/ip';
 
 /** Small, pure helpers the lab controllers share: reading Nodes and Pods the way a scheduler would. */
 
@@ -67,7 +67,7 @@ export function canRunOn(node: KubeObject, podSpec: Record<string, unknown>, dae
 
 /** The first free address of a node's pod block, starting at a stable offset so names map to stable IPs. */
 export function freePodIp(podCidr: string, used: ReadonlySet<string>, start: number): string | undefined {
-  const size = parseCidr(podCidr).size;
+  const size = Number(cidrSize(mustParseCidr(podCidr)));
   for (let k = 0; k < size - 2; k++) {
     const ip = hostAt(podCidr, 1 + ((start + k) % (size - 2)));
     if (!used.has(ip)) return ip;

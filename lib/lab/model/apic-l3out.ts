@@ -1,5 +1,5 @@
 import { wireMo, type WireMo } from '../../aci/mo';
-import { hostAt, parseCidr } from './addressing';
+import { cidrSize, hostAt, mustParseCidr } from '../../net/ip';
 import { LAB_EPOCH } from './apic-fabric';
 import type { SessionTruth } from './bgp';
 import { linkMembers, linkPathDn, nodeDn, sviVlan, vrfKey } from './fabric';
@@ -17,7 +17,7 @@ export function l3outConfigMos(s: Scenario): WireMo[] {
   const out = `${t}/out-${l3.name}`;
   const np = `${out}/lnodep-${LNODEP}`;
   const lifp = `${np}/lifp-${LIFP}`;
-  const size = parseCidr(l3.nodeSubnet).size;
+  const size = Number(cidrSize(mustParseCidr(l3.nodeSubnet)));
   const prefixLen = l3.nodeSubnet.split('/')[1]!;
   const floating = `${hostAt(l3.nodeSubnet, size - 2)}/${prefixLen}`;
   const secondary = `${hostAt(l3.nodeSubnet, size - 3)}/${prefixLen}`;

@@ -1,4 +1,4 @@
-import { hostAt } from './addressing';
+import { hostAt } from '../../net/ip';
 import { hash32 } from './ids';
 import type { LinkSpec, Scenario } from './schema';
 

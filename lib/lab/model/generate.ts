@@ -1,4 +1,4 @@
-import { hostAt, parseCidr } from './addressing';
+import { cidrSize, hostAt, mustParseCidr } from '../../net/ip';
 import { parseScenario } from './load';
 import type { ScenarioInput, Scenario } from './schema';
 
@@ -26,7 +26,7 @@ export function generateScenario(opts: GenerateOptions): Scenario {
   const racks = leafCount / 2;
   const leaves = Array.from({ length: leafCount }, (_, i) => ({ id: 101 + i, name: `leaf-${101 + i}`, rack: Math.floor(i / 2) + 1 }));
   const vpcPairs = Array.from({ length: racks }, (_, r) => [101 + 2 * r, 102 + 2 * r] as [number, number]);
-  const size = parseCidr(NODE_SUBNET).size;
+  const size = Number(cidrSize(mustParseCidr(NODE_SUBNET)));
   const anchors = leaves.map((l, i) => ({
     leaf: l.id,
     rack: l.rack,

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../k8s/models/object';
-import { hostAt } from './addressing';
+import { hostAt } from '../../net/ip';
 import { linkMembers, nodeDn } from './fabric';
 import { meta } from './k8s-meta';
 import { stableMac } from './ids';

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ipaddr from 'ipaddr.js';
+import { inCidr } from '../../net/ip';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { scenarioSchema, type Scenario } from './schema';
@@ -19,11 +19,6 @@ export class ScenarioError extends Error {
 
 function formatZodIssues(error: z.ZodError): string[] {
   return error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(root)'}: ${i.message}`);
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  const [net, len] = ipaddr.parseCIDR(cidr);
-  return ipaddr.IPv4.parse(ip).match(net as ipaddr.IPv4, len);
 }
 
 /** Cross-references zod cannot express: every id/name a field refers to must exist. */

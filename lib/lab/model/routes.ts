@@ -1,4 +1,4 @@
-import { compareIp } from './addressing';
+import { compareIps, mustParseIp } from '../../net/ip';
 import { computeSessions, type SessionTruth } from './bgp';
 import { leafTep } from './fabric';
 import { computeServices, loadBalancerPool, type ServiceState } from './services';
@@ -86,7 +86,7 @@ export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSes
     for (const [prefix, anchors] of anchorsWith) {
       const direct = local?.get(prefix);
       if (direct) {
-        const hops = [...direct].sort((a, b) => compareIp(a.ip, b.ip));
+        const hops = [...direct].sort((a, b) => compareIps(mustParseIp(a.ip), mustParseIp(b.ip)));
         out.push({
           leaf: leaf.id,
           prefix,
@@ -94,7 +94,9 @@ export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSes
           nextHops: hops.slice(0, maxPaths).map((n) => ({ addr: n.ip, node: n.name, viaLeaf: null })),
         });
       } else {
-        const teps = anchors.map((a) => ({ addr: leafTep(s, a), node: null, viaLeaf: a })).sort((a, b) => compareIp(a.addr, b.addr));
+        const teps = anchors
+          .map((a) => ({ addr: leafTep(s, a), node: null, viaLeaf: a }))
+          .sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
         out.push({ leaf: leaf.id, prefix, candidates: teps.length, nextHops: teps.slice(0, maxPaths) });
       }
     }

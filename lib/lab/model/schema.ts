@@ -1,4 +1,4 @@
-import ipaddr from 'ipaddr.js';
+import { parseCidr, parseIp } from '../../net/ip';
 import { z } from 'zod';
 
 /**
@@ -6,17 +6,8 @@ import { z } from 'zod';
  * Everything the servers show is computed from this plus the mutable runtime state in `LabWorld`.
  */
 
-const ipv4 = z.string().refine((s) => ipaddr.IPv4.isValidFourPartDecimal(s), { message: 'must be a dotted-quad IPv4 address' });
-const cidr4 = z.string().refine(
-  (s) => {
-    try {
-      return ipaddr.parseCIDR(s)[0].kind() === 'ipv4';
-    } catch {
-      return false;
-    }
-  },
-  { message: 'must be an IPv4 CIDR like 10.0.0.0/16' },
-);
+const ipv4 = z.string().refine((s) => parseIp(s)?.kind() === 'ipv4', { message: 'must be a dotted-quad IPv4 address' });
+const cidr4 = z.string().refine((s) => parseCidr(s)?.family === 'ipv4', { message: 'must be an IPv4 CIDR like 10.0.0.0/16' });
 const mac = z.string().regex(/^([0-9A-F]{2}:){5}[0-9A-F]{2}$/, 'must be an upper-case MAC like 00:50:56:AA:BB:CC');
 const asn = z.number().int().min(1).max(4294967295);
 const leafPort = z.string().regex(/^eth\d+\/\d+(\/\d+)?$/, 'must be a leaf port like eth1/12');

@@ -1,4 +1,4 @@
-import { hostAt, parseCidr } from './addressing';
+import { cidrSize, hostAt, mustParseCidr } from '../../net/ip';
 import type { ServiceSpec } from './schema';
 import type { LabWorld, PodState } from './world';
 import { allWorkloads } from './world';
@@ -30,7 +30,7 @@ export function loadBalancerPool(w: LabWorld): { cidr: string; firstOffset: numb
   const c = w.scenario.cluster;
   if (c.loadBalancerSubnet) return { cidr: c.loadBalancerSubnet, firstOffset: 1 };
   // Without a dedicated pool, LB IPs come from the upper half of the external-service subnet.
-  return { cidr: c.externalSubnet, firstOffset: parseCidr(c.externalSubnet).size / 2 };
+  return { cidr: c.externalSubnet, firstOffset: Number(cidrSize(mustParseCidr(c.externalSubnet))) / 2 };
 }
 
 function matches(selector: Record<string, string>, labels: Record<string, string>): boolean {

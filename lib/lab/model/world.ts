@@ -1,4 +1,4 @@
-import { hostAt, subBlock } from './addressing';
+import { formatCidr, hostAt, mustParseCidr, subnetOf } from '../../net/ip';
 import { hash32, nameSuffix, stableMac } from './ids';
 import type { HostSpec, LinkSpec, Scenario, WorkloadSpec } from './schema';
 
@@ -84,7 +84,7 @@ function buildNodes(s: Scenario): NodeState[] {
       rack: n.rack,
       ip,
       mac: n.mac ?? stableMac(oui, s.seed, 'node', n.name),
-      podCidr: subBlock(s.cluster.podSubnet, s.cluster.podBlockPrefix, i),
+      podCidr: formatCidr(subnetOf(mustParseCidr(s.cluster.podSubnet), s.cluster.podBlockPrefix, i)),
       host: n.host,
       ready: true,
       schedulable: true,

@@ -1,13 +1,10 @@
-import { canonicalIp, parseCidr, parseIp } from '../../net/ip';
+import { canonicalIp, ipNumber, parseCidr, parseIp } from '../../net/ip';
 
 /** An IP as an unsigned integer plus its family, for range queries. */
 function toBig(ip: string): { v6: boolean; n: bigint } | null {
   const canonical = canonicalIp(ip);
   const addr = canonical === null ? null : parseIp(canonical);
-  if (!addr) return null;
-  let n = 0n;
-  for (const b of addr.toByteArray()) n = (n << 8n) | BigInt(b);
-  return { v6: addr.kind() === 'ipv6', n };
+  return addr ? ipNumber(addr) : null;
 }
 
 /**
@@ -54,14 +51,14 @@ export class IpIndex<T> {
   within(cidr: string): T[] {
     const net = parseCidr(cidr);
     if (!net) return [];
-    const base = toBig(net[0].toString());
+    const base = toBig(net.network.toString());
     if (!base || !this.sorted) return [];
     if (this.dirty) {
       for (const arr of [this.sorted.v4, this.sorted.v6]) arr.sort((a, b) => (a.n < b.n ? -1 : a.n > b.n ? 1 : 0));
       this.dirty = false;
     }
     const bits = base.v6 ? 128n : 32n;
-    const hostBits = bits - BigInt(net[1]);
+    const hostBits = bits - BigInt(net.prefix);
     const lo = (base.n >> hostBits) << hostBits;
     const hi = lo + (1n << hostBits) - 1n;
     const arr = base.v6 ? this.sorted.v6 : this.sorted.v4;

@@ -6,7 +6,8 @@ import type { Bundle } from '../bundle-types';
 import type { Route, TopologyGraph } from '../graph';
 import { readEcmpInputs, type EcmpInputs } from './inputs';
 import { anchorLeaves, computePeering, peersWith, sessionKey, type Peering } from './peering';
-import { cidrContains, detectCni, expectedAdvertisements, isHostPrefix } from './expected';
+import { inCidr } from '../../net/ip';
+import { detectCni, expectedAdvertisements, isHostPrefix } from './expected';
 import { maxPathsOf } from './max-paths';
 import { leafFindings, prefixFindings, unownedPrefixFindings } from './findings';
 import type { EcmpAnalysis, ExpectedPrefix, LeafPaths, MatrixCell, PrefixAnalysis } from './types';
@@ -103,7 +104,7 @@ export function analyseEcmp(bundle: Bundle, graph: TopologyGraph): EcmpAnalysis 
       r.services.length === 0 &&
       isHostPrefix(r.prefix) &&
       !nodeIps.has(r.prefix.split('/')[0]!) &&
-      !ownedRanges.some((c) => cidrContains(c, r.prefix.split('/')[0]!)),
+      !ownedRanges.some((c) => inCidr(r.prefix.split('/')[0]!, c)),
   );
   findings.push(...unownedPrefixFindings(unowned));
   return { cni, maxPaths, ips: expectation.ips, prefixes: analysed, findings };

@@ -8,7 +8,8 @@ import { nodeOfDn } from '../../aci/models/dn';
 import { normaliseIp } from '../../aci/models/attributes';
 import { readEcmpInputs } from './inputs';
 import { computePeering, sessionKey } from './peering';
-import { cidrContains, detectCni } from './expected';
+import { inCidr } from '../../net/ip';
+import { detectCni } from './expected';
 import type { BgpSessionHealth, CniKind, SessionExpectation } from './types';
 
 /** Fabric-side peer prefixes per leaf: operational bgpPeer entries in the VRF, and configured bgpPeerP under floating SVIs. */
@@ -65,7 +66,7 @@ export function analyseBgp(bundle: Bundle, graph: TopologyGraph): BgpHealth {
     if (!ip || !peering.peeringNodes.has(node)) continue;
     const cniLeaves = peering.cniLeaves.get(node);
     for (const fp of fabricPeers) {
-      if (!cidrContains(fp.prefix.includes('/') ? fp.prefix : `${fp.prefix}/${fp.prefix.includes(':') ? 128 : 32}`, ip)) continue;
+      if (!inCidr(ip, fp.prefix.includes('/') ? fp.prefix : `${fp.prefix}/${fp.prefix.includes(':') ? 128 : 32}`)) continue;
       // With a CNI configuration, a prefix peer on a leaf the node is not told to peer with is not an expectation.
       if (peering.fromCni && !cniLeaves?.has(fp.leaf)) continue;
       expect(entry(node, fp.leaf), 'fabric');

@@ -2,7 +2,7 @@
  * Expected advertisement per service IP (PEERS.md B1, WIRE.md B6.5-B6.7): whether the CNI advertises
  * the IP at all, as which prefix, and from which nodes.
  */
-import { parseCidr, parseIp } from '../../net/ip';
+import { inCidr } from '../../net/ip';
 import type { TopologyGraph } from '../graph';
 import type { EcmpInputs } from './inputs';
 import { kubeRouterArgs, kubeRouterFlag, type Peering } from './peering';
@@ -26,12 +26,6 @@ export function isHostPrefix(prefix: string): boolean {
 
 export function hostPrefix(ip: string): string {
   return `${ip}/${ip.includes(':') ? 128 : 32}`;
-}
-
-export function cidrContains(cidr: string, ip: string): boolean {
-  const net = parseCidr(cidr);
-  const addr = parseIp(ip);
-  return !!net && !!addr && addr.kind() === net[0].kind() && addr.match(net);
 }
 
 interface ServiceFacts {
@@ -98,7 +92,7 @@ function advertisedBy(
     const cfg = inputs.bgpConfigurations.find((c) => c.metadata.name === 'default');
     const field = kind === 'cluster' ? 'serviceClusterIPs' : kind === 'external' ? 'serviceExternalIPs' : 'serviceLoadBalancerIPs';
     const cidrs = (cfg?.spec?.[field] ?? []).map((c) => c.cidr);
-    const cidr = cidrs.find((c) => cidrContains(c, ip));
+    const cidr = cidrs.find((c) => inCidr(ip, c));
     if (cidr) return { ok: true, cidr, reason: `inside BGPConfiguration default ${field} ${cidr}` };
     return {
       ok: false,

@@ -6,5 +6,5 @@ export { withEcmpProblems } from './graph-problems';
 export { rehashShare, orderNextHops, REHASH_MODEL } from './rehash';
 export { churnSignals, pathSets, diffPathSets, type ChurnEvent, type ChurnCause, type ChurnSignals, type PathSet } from './churn';
 export { maxPathsOf, ACI_DEFAULT_MAX_PATHS } from './max-paths';
-export { EXCLUDE_LABEL, cidrContains } from './expected';
+export { EXCLUDE_LABEL } from './expected';
 export { calicoSelector, matchesLabelSelector } from './selectors';

@@ -1,5 +1,5 @@
 import type { ResolvedSpec } from '../../spec/defaults';
-import { formatCidr } from '../../net';
+import { formatCidr } from '../../../lib/net/ip';
 import { nodeProfile } from './node-profile';
 import { policyNames } from './policies';
 import { mo, type AciNode } from './tree';

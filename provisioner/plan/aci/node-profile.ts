@@ -1,6 +1,6 @@
 import type { FamilyAddressing, ResolvedSpec } from '../../spec/defaults';
 import type { AnchorLeaf } from '../../spec/schema';
-import { formatCidr } from '../../net';
+import { formatCidr } from '../../../lib/net/ip';
 import { secretPlaceholder } from '../secrets';
 import { policyNames } from './policies';
 import { mo, type AciNode } from './tree';

@@ -1,5 +1,5 @@
 import type { ResolvedSpec } from '../../spec/defaults';
-import { formatCidr } from '../../net';
+import { formatCidr } from '../../../lib/net/ip';
 import { mo, type AciNode } from './tree';
 
 /** Names of the tenant-level policies, all derived from the L3Out name so several clusters can share a tenant. */

@@ -1,6 +1,6 @@
 import type { ResolvedSpec } from '../../spec/defaults';
 import type { ClusterNode } from '../../spec/schema';
-import { formatCidr } from '../../net';
+import { formatCidr } from '../../../lib/net/ip';
 import { secretPlaceholder } from '../secrets';
 
 /** kubeadm v1beta4 documents (InitConfiguration / JoinConfiguration / ClusterConfiguration / KubeletConfiguration). */

@@ -1,5 +1,5 @@
 import type { ResolvedSpec } from '../../spec/defaults';
-import { formatCidr } from '../../net';
+import { formatCidr } from '../../../lib/net/ip';
 import { controlPlaneEndpoint } from '../cluster/kubeadm';
 import { manifest, type Manifest } from '../manifest';
 import { anchorsByRack, bgpPasswordSecret, RACK_LABEL, rackLabels, rackToken } from './common';
