@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { normaliseIp } from '../aci/models/attributes';
 
 /**
- * Typed views of the Kubernetes objects the correlator reads. Lenient on what it ignores, strict on
- * what it uses: an IP must be an IP. Parsed once per object; values are normalised (IPv6 forms).
+ * Typed views of the Kubernetes objects akb reads: the one set of schemas for the correlator, the ECMP/BGP
+ * analysis, the ASN detector and bundle validation. Lenient on what it ignores, strict on what it uses: an IP
+ * must be an IP. Parsed once per object; values are normalised (IPv6 forms).
  */
 
 const ip = z.string().transform((s, ctx) => {
@@ -35,8 +36,10 @@ export const objectMeta = z.object({
 
 export const nodeSchema = z.object({
   metadata: objectMeta,
+  spec: z.object({ podCIDR: z.string().optional(), podCIDRs: z.array(z.string()).optional() }).optional(),
   status: z
     .object({
+      conditions: z.array(z.object({ type: z.string(), status: z.string() })).optional(),
       addresses: z
         .array(z.object({ type: z.string(), address: z.string() }))
         .optional()
@@ -97,6 +100,8 @@ export const endpointSliceSchema = z.object({
     .array(
       z.object({
         addresses: z.array(z.string()).optional(),
+        nodeName: z.string().optional(),
+        conditions: z.object({ ready: z.boolean().nullish() }).optional(),
         targetRef: z.object({ kind: z.string().optional(), name: z.string(), namespace: z.string().optional() }).optional(),
       }),
     )
@@ -106,7 +111,35 @@ export type K8sEndpointSlice = z.output<typeof endpointSliceSchema>;
 
 const asNumber = z.union([z.number().int().min(0).max(4294967295), z.string()]);
 
-export const bgpConfigurationSchema = z.object({ metadata: objectMeta, spec: z.object({ asNumber: asNumber.optional() }).optional() });
+const cidrList = z.array(z.object({ cidr: z.string() })).optional();
+
+/** Calico's BGPConfiguration: the cluster AS and the service ranges it advertises. */
+export const bgpConfigurationSchema = z.object({
+  metadata: objectMeta,
+  spec: z
+    .object({ asNumber: asNumber.optional(), serviceClusterIPs: cidrList, serviceExternalIPs: cidrList, serviceLoadBalancerIPs: cidrList })
+    .optional(),
+});
+
+export const bgpPeerSchema = z.object({
+  metadata: objectMeta,
+  spec: z
+    .object({
+      node: z.string().optional(),
+      nodeSelector: z.string().optional(),
+      peerIP: z.string().optional(),
+      peerSelector: z.string().optional(),
+    })
+    .optional(),
+});
+
+export const ipPoolSchema = z.object({ metadata: objectMeta, spec: z.object({ cidr: z.string().optional() }).optional() });
+
+const labelSelector = z.object({
+  matchLabels: stringMap.optional(),
+  matchExpressions: z.array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() })).optional(),
+});
+export type LabelSelector = z.output<typeof labelSelector>;
 
 const container = z.object({ name: z.string().optional(), args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
 export const daemonSetSchema = z.object({
@@ -118,7 +151,37 @@ export const daemonSetSchema = z.object({
 
 export const ciliumBgpClusterConfigSchema = z.object({
   metadata: objectMeta,
-  spec: z.object({ bgpInstances: z.array(z.object({ name: z.string().optional(), localASN: asNumber.optional() })).optional() }).optional(),
+  spec: z
+    .object({
+      nodeSelector: labelSelector.optional(),
+      bgpInstances: z
+        .array(
+          z.object({
+            name: z.string().optional(),
+            localASN: asNumber.optional(),
+            peers: z.array(z.object({ peerAddress: z.string().optional() })).optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+
+export const ciliumBgpAdvertisementSchema = z.object({
+  metadata: objectMeta,
+  spec: z
+    .object({
+      advertisements: z
+        .array(
+          z.object({
+            advertisementType: z.string(),
+            service: z.object({ addresses: z.array(z.string()).optional() }).optional(),
+            selector: labelSelector.optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
 });
 
 export const nfnaSchema = z.object({
@@ -147,7 +210,7 @@ export const nfnaSchema = z.object({
 });
 export type K8sNfna = z.output<typeof nfnaSchema>;
 
-/** The k8s bundle keys the correlator reads, with their schemas. */
+/** The k8s bundle keys akb reads, with their schemas. */
 export const K8S_SCHEMAS = {
   nodes: nodeSchema,
   pods: podSchema,
@@ -156,5 +219,8 @@ export const K8S_SCHEMAS = {
   bgpconfigurations: bgpConfigurationSchema,
   daemonsets: daemonSetSchema,
   ciliumbgpclusterconfigs: ciliumBgpClusterConfigSchema,
+  ciliumbgpadvertisements: ciliumBgpAdvertisementSchema,
+  bgppeers: bgpPeerSchema,
+  ippools: ipPoolSchema,
   nodefabricnetworkattachments: nfnaSchema,
 } as const;

@@ -1,89 +1,13 @@
 /**
- * The Kubernetes and APIC objects the ECMP analysis needs beyond the graph, parsed leniently: an object
- * that does not parse is left out (the correlator already reports unreadable input), never fatal.
+ * The Kubernetes and APIC objects the ECMP analysis needs beyond the graph, parsed with the one set of schemas
+ * (../k8s-models.ts): an object that does not parse is left out (the correlator already reports unreadable input),
+ * never fatal.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { Bundle } from '../bundle-types';
+import { K8S_SCHEMAS } from '../k8s-models';
 import { normaliseIp } from '../../aci/models/attributes';
 import { nodeOfDn } from '../../aci/models/dn';
-
-const labels = z.record(z.string(), z.string()).optional();
-const meta = z.object({ name: z.string(), namespace: z.string().optional(), labels, annotations: labels });
-const cidrList = z.array(z.object({ cidr: z.string() })).optional();
-
-const bgpConfiguration = z.object({
-  metadata: meta,
-  spec: z.object({ serviceClusterIPs: cidrList, serviceExternalIPs: cidrList, serviceLoadBalancerIPs: cidrList }).optional(),
-});
-const bgpPeer = z.object({
-  metadata: meta,
-  spec: z
-    .object({
-      node: z.string().optional(),
-      nodeSelector: z.string().optional(),
-      peerIP: z.string().optional(),
-      peerSelector: z.string().optional(),
-    })
-    .optional(),
-});
-const node = z.object({
-  metadata: meta,
-  spec: z.object({ podCIDR: z.string().optional(), podCIDRs: z.array(z.string()).optional() }).optional(),
-  status: z.object({ conditions: z.array(z.object({ type: z.string(), status: z.string() })).optional() }).optional(),
-});
-const endpointSlice = z.object({
-  metadata: meta,
-  endpoints: z
-    .array(
-      z.object({
-        nodeName: z.string().optional(),
-        conditions: z.object({ ready: z.boolean().nullish() }).optional(),
-        targetRef: z.object({ kind: z.string().optional(), name: z.string(), namespace: z.string().optional() }).optional(),
-      }),
-    )
-    .nullish(),
-});
-const pod = z.object({ metadata: meta, spec: z.object({ nodeName: z.string().optional() }).optional() });
-const ippool = z.object({ metadata: meta, spec: z.object({ cidr: z.string().optional() }).optional() });
-const labelSelector = z.object({
-  matchLabels: labels,
-  matchExpressions: z.array(z.object({ key: z.string(), operator: z.string(), values: z.array(z.string()).optional() })).optional(),
-});
-const ciliumClusterConfig = z.object({
-  metadata: meta,
-  spec: z
-    .object({
-      nodeSelector: labelSelector.optional(),
-      bgpInstances: z.array(z.object({ peers: z.array(z.object({ peerAddress: z.string().optional() })).optional() })).optional(),
-    })
-    .optional(),
-});
-const ciliumAdvertisement = z.object({
-  metadata: meta,
-  spec: z
-    .object({
-      advertisements: z
-        .array(
-          z.object({
-            advertisementType: z.string(),
-            service: z.object({ addresses: z.array(z.string()).optional() }).optional(),
-            selector: labelSelector.optional(),
-          }),
-        )
-        .optional(),
-    })
-    .optional(),
-});
-const container = z.object({ args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
-const daemonSet = z.object({
-  metadata: meta,
-  spec: z
-    .object({ template: z.object({ spec: z.object({ containers: z.array(container).optional() }).optional() }).optional() })
-    .optional(),
-});
-
-export type LabelSelector = z.output<typeof labelSelector>;
-export type CalicoBgpConfiguration = z.output<typeof bgpConfiguration>;
 
 function parseAll<T extends z.ZodType>(schema: T, items: readonly unknown[] | undefined): z.output<T>[] {
   const out: z.output<T>[] = [];
@@ -139,7 +63,7 @@ function vrfPolicyNames(bundle: Bundle): string[] {
 
 export function readEcmpInputs(bundle: Bundle) {
   const k = bundle.k8s;
-  const nodes: NodeFacts[] = parseAll(node, k.nodes).map((n) => ({
+  const nodes: NodeFacts[] = parseAll(K8S_SCHEMAS.nodes, k.nodes).map((n) => ({
     name: n.metadata.name,
     labels: n.metadata.labels ?? {},
     annotations: n.metadata.annotations ?? {},
@@ -150,14 +74,14 @@ export function readEcmpInputs(bundle: Bundle) {
   return {
     tenant: bundle.fabric.tenant,
     nodes,
-    bgpConfigurations: parseAll(bgpConfiguration, k.bgpconfigurations),
-    bgpPeers: parseAll(bgpPeer, k.bgppeers),
-    endpointSlices: parseAll(endpointSlice, k.endpointslices),
-    pods: parseAll(pod, k.pods),
-    ippools: parseAll(ippool, k.ippools),
-    ciliumClusterConfigs: parseAll(ciliumClusterConfig, k.ciliumbgpclusterconfigs),
-    ciliumAdvertisements: parseAll(ciliumAdvertisement, k.ciliumbgpadvertisements),
-    daemonSets: parseAll(daemonSet, k.daemonsets),
+    bgpConfigurations: parseAll(K8S_SCHEMAS.bgpconfigurations, k.bgpconfigurations),
+    bgpPeers: parseAll(K8S_SCHEMAS.bgppeers, k.bgppeers),
+    endpointSlices: parseAll(K8S_SCHEMAS.endpointslices, k.endpointslices),
+    pods: parseAll(K8S_SCHEMAS.pods, k.pods),
+    ippools: parseAll(K8S_SCHEMAS.ippools, k.ippools),
+    ciliumClusterConfigs: parseAll(K8S_SCHEMAS.ciliumbgpclusterconfigs, k.ciliumbgpclusterconfigs),
+    ciliumAdvertisements: parseAll(K8S_SCHEMAS.ciliumbgpadvertisements, k.ciliumbgpadvertisements),
+    daemonSets: parseAll(K8S_SCHEMAS.daemonsets, k.daemonsets),
     anchorIps: anchorIps(bundle),
     maxEcmpPolicies: maxEcmpPolicies(bundle),
     vrfPolicyNames: vrfPolicyNames(bundle),

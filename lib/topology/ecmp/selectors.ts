@@ -1,4 +1,4 @@
-import type { LabelSelector } from './inputs';
+import type { LabelSelector } from '../k8s-models';
 
 type Labels = Readonly<Record<string, string>>;
 
