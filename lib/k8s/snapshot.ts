@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from './models/object';
+import { compareStrings } from '../shared/compare';
 
 export type ChangeType = 'add' | 'update' | 'delete';
 
@@ -19,8 +20,7 @@ export function objectKey(o: KubeObject): string {
 export function compareObjects(a: KubeObject, b: KubeObject): number {
   const na = a.metadata.namespace ?? '';
   const nb = b.metadata.namespace ?? '';
-  if (na !== nb) return na < nb ? -1 : 1;
-  return a.metadata.name < b.metadata.name ? -1 : a.metadata.name > b.metadata.name ? 1 : 0;
+  return compareStrings(na, nb) || compareStrings(a.metadata.name, b.metadata.name);
 }
 
 function sameObject(a: KubeObject, b: KubeObject): boolean {

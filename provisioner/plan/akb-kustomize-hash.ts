@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compareStrings } from '../../lib/shared/compare';
 
 /**
  * The name suffix kustomize gives a generated ConfigMap (sigs.k8s.io/kustomize api/hasher), reproduced so
@@ -10,7 +11,7 @@ import { createHash } from 'node:crypto';
  * path segment "metadata/name", which finds nothing), and Go escapes <, >, &, U+2028 and U+2029.
  */
 export function kustomizeConfigMapSuffix(data: Readonly<Record<string, string>>): string {
-  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const sorted = Object.fromEntries(Object.entries(data).sort(([a], [b]) => compareStrings(a, b)));
   const hex = createHash('sha256')
     .update(goJson({ data: sorted, kind: 'ConfigMap', name: '' }))
     .digest('hex');

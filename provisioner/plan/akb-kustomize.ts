@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { kustomizeConfigMapSuffix } from './akb-kustomize-hash';
 import type { DeployFiles } from './akb-deploy-files';
 import type { Manifest } from './manifest';
+import { compareStrings } from '../../lib/shared/compare';
 
 /**
  * The part of kustomize that deploy/base uses, so the plan renders what `kubectl kustomize` renders for
@@ -141,7 +142,7 @@ export function parseLiterals(literals: readonly string[]): Record<string, strin
 }
 
 function sortedRecord(r: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return Object.fromEntries(Object.entries(r).sort(([a], [b]) => compareStrings(a, b)));
 }
 
 const WORKLOADS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);

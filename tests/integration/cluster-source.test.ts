@@ -7,6 +7,7 @@ import { CLUSTER_RESOURCES, ClusterSource, listClusterResources, type ClusterCha
 import { asnObjectsOf, detectClusterAsn } from '../../lib/topology/correlate/asn';
 import type { KubeObject } from '../../lib/k8s/models/object';
 import { reduceKubeObject } from '../../lib/topology/reduce';
+import { compareStrings } from '../../lib/shared/compare';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -55,7 +56,7 @@ const keyOf = (o: unknown) => {
   const m = (o as KubeObject).metadata;
   return `${m.namespace ?? ''}/${m.name}`;
 };
-const byKey = (a: unknown, b: unknown) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0);
+const byKey = (a: unknown, b: unknown) => compareStrings(keyOf(a), keyOf(b));
 /** The cluster ASN the one detector reads from a source's snapshot, as `{ asn, source }` (plus a finding if any). */
 function clusterAsn(snapshot: Record<string, readonly unknown[]>) {
   const { asn, source, finding } = detectClusterAsn(asnObjectsOf(snapshot));

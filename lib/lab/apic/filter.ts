@@ -1,6 +1,7 @@
 import { compareIps, parseIp, type IpAddress } from '../../net/ip';
 import { badFilter } from './errors';
 import { rnOf } from '../../aci/models/dn';
+import { compareStrings } from '../../shared/compare';
 
 /**
  * APIC query filters (`query-target-filter`, `rsp-subtree-filter`), WIRE.md A2.3:
@@ -246,7 +247,7 @@ export function compareValues(a: string, b: string): number {
   const ia = ipOf(a);
   const ib = ipOf(b);
   if (ia && ib && ia.kind() === ib.kind()) return compareIps(ia, ib);
-  return a < b ? -1 : a > b ? 1 : 0;
+  return compareStrings(a, b);
 }
 
 /** Only hex digits, dots and colons, with an optional `/len`: the strings worth handing to the IP parser. */

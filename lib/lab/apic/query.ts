@@ -4,6 +4,7 @@ import { isKnownClass, propsOf, unknownClass, WRITE_ONLY_ATTRS } from './classes
 import { compareValues, evalFilter } from './filter';
 import type { QueryOptions } from './query-options';
 import type { ApicTree, MoRecord } from './tree';
+import { compareStrings } from '../../shared/compare';
 
 /** What a query URL names: every object of a class (optionally below a DN, for node-scoped queries), or one DN. */
 export type QueryScope = { kind: 'class'; className: string; under?: string } | { kind: 'mo'; dn: string };
@@ -110,10 +111,6 @@ function orderTargets(targets: MoRecord[], opts: QueryOptions): MoRecord[] {
     }
     return 0;
   });
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function isSortedByDn(targets: readonly MoRecord[]): boolean {

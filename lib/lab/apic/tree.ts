@@ -1,5 +1,6 @@
 import { moEntry, type WireMo } from '../../aci/mo';
 import { ancestorsOf, parentDn, rnOf, splitDn, unbracketRn } from '../../aci/models/dn';
+import { compareStrings } from '../../shared/compare';
 
 /** One managed object in the lab MIT. `attrs` never holds `dn`, `rn` or `status`: those are derived on output. */
 export interface MoRecord {
@@ -79,7 +80,7 @@ export class ApicTree {
   byClass(className: string): readonly MoRecord[] {
     let sorted = this.sortedByClass.get(className);
     if (!sorted) {
-      sorted = [...(this.classes.get(className)?.values() ?? [])].sort((a, b) => (a.dn < b.dn ? -1 : a.dn > b.dn ? 1 : 0));
+      sorted = [...(this.classes.get(className)?.values() ?? [])].sort((a, b) => compareStrings(a.dn, b.dn));
       this.sortedByClass.set(className, sorted);
     }
     return sorted;

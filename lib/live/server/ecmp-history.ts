@@ -7,6 +7,7 @@ import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import { churnSignals, diffPathSets, pathSets, type ChurnEvent, type ChurnSignals, type PathSet } from '../../topology/ecmp';
 import type { SessionTransition } from '../shared/analysis-api';
+import { compareStrings } from '../../shared/compare';
 
 export interface EcmpHistoryOptions {
   /** Churn events kept per (leaf, prefix); default 50. */
@@ -72,7 +73,7 @@ export class EcmpHistory {
         out.push(e);
       }
     }
-    out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.leaf < b.leaf ? -1 : a.leaf > b.leaf ? 1 : 0));
+    out.sort((a, b) => compareStrings(a.at, b.at) || compareStrings(a.leaf, b.leaf));
     return q.limit !== undefined && out.length > q.limit ? out.slice(out.length - q.limit) : out;
   }
 
@@ -84,7 +85,7 @@ export class EcmpHistory {
   /** Session state changes, oldest first, optionally since an ISO time. */
   sessionTransitions(since?: string): SessionTransition[] {
     const out = [...this.transitions.values()].flat().filter((t) => since === undefined || t.at >= since);
-    return out.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    return out.sort((a, b) => compareStrings(a.at, b.at));
   }
 
   /** Flaps per `node|leaf` since `since`: times an established session stopped being established. */

@@ -1,6 +1,6 @@
 import type { GraphEdge, GraphNode, Problem, Route, Severity } from '../graph';
 import { mergedMessage, preferredOf } from '../canonical';
-import { compareStrings } from './ids';
+import { compareStrings } from '../../shared/compare';
 
 /** Where correlation steps write what they find: the batch builder below, or one unit of the incremental graph. */
 export interface GraphSink {

@@ -2,7 +2,7 @@ import { parsePathDn, type ArpAdjEp, type FvCEp, type PathRef } from '../../aci/
 import type { GraphNode } from '../graph';
 import type { GraphSink } from './builder';
 import type { Context } from './context';
-import { compareStrings } from './ids';
+import { compareStrings } from '../../shared/compare';
 import type { PortLookups } from './ports';
 
 /** Where a Kubernetes node's endpoint was learned: its MAC and fabric path(s), normalised to bundles. */

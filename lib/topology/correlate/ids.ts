@@ -13,8 +13,3 @@ export function edgeId(kind: string, source: string, target: string, ...parts: s
   const tail = parts.length > 0 ? `#${parts.join('|')}` : '';
   return `${kind}:${source}->${target}${tail}`;
 }
-
-/** Code-point order: locale-independent, so output is byte-identical on every machine. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

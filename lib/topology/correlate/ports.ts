@@ -1,6 +1,6 @@
 import type { CdpIf, LldpIf } from '../../aci/models';
 import type { Context } from './context';
-import { compareStrings } from './ids';
+import { compareStrings } from '../../shared/compare';
 
 /**
  * LLDP/CDP interfaces found two ways: by the fabric path DN the leaf writes into the port description (one key

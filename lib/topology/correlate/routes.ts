@@ -2,7 +2,7 @@ import type { UribNexthop, UribRoute } from '../../aci/models';
 import type { Route, RouteNextHop } from '../graph';
 import type { GraphSink } from './builder';
 import { ensureSwitch, type Context } from './context';
-import { compareStrings } from './ids';
+import { compareStrings } from '../../shared/compare';
 import type { IpIndex } from './ip-index';
 
 /** One next hop of a route on a leaf in the cluster VRF, as one URIB object reports it. */

@@ -5,6 +5,7 @@ import type { K8sNfna } from '../k8s-models';
 import type { GraphSink } from './builder';
 import { ensureSwitch, type Context, type EnsureSwitch } from './context';
 import { edgeId, k8sNodeId, podId } from './ids';
+import { compareStrings } from '../../shared/compare';
 
 const SECONDARY_TYPES = ['sriov', 'macvlan', 'bridge'] as const;
 type SecondaryType = (typeof SECONDARY_TYPES)[number];

@@ -11,6 +11,7 @@ import { detectCni, expectedAdvertisements, isHostPrefix } from './expected';
 import { maxPathsOf } from './max-paths';
 import { leafFindings, prefixFindings, unownedPrefixFindings } from './findings';
 import type { EcmpAnalysis, ExpectedPrefix, LeafPaths, MatrixCell, PrefixAnalysis } from './types';
+import { compareStrings } from '../../shared/compare';
 
 export interface EcmpContext {
   inputs: EcmpInputs;
@@ -87,7 +88,7 @@ export function analyseEcmp(bundle: Bundle, graph: TopologyGraph): EcmpAnalysis 
   const leaves = anchorLeaves(peering);
   const analysed: PrefixAnalysis[] = [];
   const findings = [];
-  for (const p of [...prefixes.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : 1))) {
+  for (const p of [...prefixes.values()].sort((a, b) => compareStrings(a.prefix, b.prefix))) {
     const onLeaf = routes.get(p.prefix);
     const rows = leaves.map((leaf) => cellsFor(ctx, p, leaf, onLeaf?.get(leaf)));
     const pa: PrefixAnalysis = { ...p, leaves: rows.map((r) => r.paths), cells: rows.flatMap((r) => r.cells) };

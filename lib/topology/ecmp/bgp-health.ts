@@ -11,6 +11,7 @@ import { computePeering, sessionKey } from './peering';
 import { inCidr } from '../../net/ip';
 import { detectCni } from './expected';
 import type { BgpSessionHealth, CniKind, SessionExpectation } from './types';
+import { compareStrings } from '../../shared/compare';
 
 /** Fabric-side peer prefixes per leaf: operational bgpPeer entries in the VRF, and configured bgpPeerP under floating SVIs. */
 function fabricPeerPrefixes(bundle: Bundle): { leaf: string; prefix: string }[] {
@@ -78,7 +79,7 @@ export function analyseBgp(bundle: Bundle, graph: TopologyGraph): BgpHealth {
     e.peerIp = s.peerIp;
     e.prefixesReceived = s.prefixesReceived;
   }
-  const sessions = [...pairs.values()].sort((a, b) => (a.node < b.node ? -1 : a.node > b.node ? 1 : a.leaf < b.leaf ? -1 : 1));
+  const sessions = [...pairs.values()].sort((a, b) => compareStrings(a.node, b.node) || compareStrings(a.leaf, b.leaf));
   for (const s of sessions) s.expectedBy.sort();
   return {
     cni,

@@ -8,6 +8,7 @@ import type { EcmpInputs } from './inputs';
 import { kubeRouterArgs, kubeRouterFlag, type Peering } from './peering';
 import { matchesLabelSelector } from './selectors';
 import type { CniKind, ExpectedPrefix, IpKind, ServiceIpAdvertisement, TrafficPolicy } from './types';
+import { compareStrings } from '../../shared/compare';
 
 /** Nodes with this label take no part in load-balancer traffic; Calico does not advertise service IPs from them. */
 export const EXCLUDE_LABEL = 'node.kubernetes.io/exclude-from-external-load-balancers';
@@ -181,11 +182,11 @@ export function expectedAdvertisements(cni: CniKind, inputs: EcmpInputs, graph: 
       }
     }
   }
-  const prefixes = [...byPrefix.values()].sort((a, b) => (a.prefix < b.prefix ? -1 : a.prefix > b.prefix ? 1 : 0));
+  const prefixes = [...byPrefix.values()].sort((a, b) => compareStrings(a.prefix, b.prefix));
   for (const p of prefixes) {
     p.services.sort();
     p.advertisers.sort();
-    p.excluded.sort((a, b) => (a.node < b.node ? -1 : 1));
+    p.excluded.sort((a, b) => compareStrings(a.node, b.node));
   }
   return { ips, prefixes, ready };
 }

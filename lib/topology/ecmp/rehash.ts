@@ -1,4 +1,5 @@
 import { canonicalIp, parseIp } from '../../net/ip';
+import { compareStrings } from '../../shared/compare';
 
 /**
  * The flow-placement model behind every rehash estimate. ACI L3Out ECMP has no resilient hashing
@@ -18,11 +19,7 @@ function ipKey(ip: string): string {
 
 /** Next hops in the order the model hashes over: by address, numerically. */
 export function orderNextHops(ips: readonly string[]): string[] {
-  return [...new Set(ips)].sort((a, b) => {
-    const ka = ipKey(a);
-    const kb = ipKey(b);
-    return ka < kb ? -1 : ka > kb ? 1 : 0;
-  });
+  return [...new Set(ips)].sort((a, b) => compareStrings(ipKey(a), ipKey(b)));
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { compareStrings } from '../../../lib/shared/compare';
 import { writeFileAtomic } from './atomic-file';
 
 /**
@@ -102,7 +103,7 @@ export class ClusterState {
   entries(prefix = ''): Array<[string, ResourceRecord]> {
     return Object.entries(this.#data.resources)
       .filter(([id]) => id.startsWith(prefix))
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .sort(([a], [b]) => compareStrings(a, b))
       .map(([id, r]) => [id, structuredClone(r)]);
   }
 
