@@ -3,19 +3,11 @@
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { filterRows, focusOf, sortRows, toCsv, toJson, viewToParams, DEFAULT_VIEW, type SortDir, type Table } from '../../lib/view';
+import { download } from './download';
 
 const ROW_HEIGHT = 28;
 const VIEWPORT_ROWS = 24;
 const OVERSCAN = 8;
-
-function download(text: string, type: string, name: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 function hrefOf(id: unknown): string | null {
   if (typeof id !== 'string') return null;
@@ -58,14 +50,14 @@ export function DataTable({ table }: { table: Table }) {
         <button
           type="button"
           className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700"
-          onClick={() => download(toCsv(rows, table.columns), 'text/csv', `akb-${table.name}.csv`)}
+          onClick={() => download(new Blob([toCsv(rows, table.columns)], { type: 'text/csv' }), `akb-${table.name}.csv`)}
         >
           CSV
         </button>
         <button
           type="button"
           className="rounded border border-slate-300 px-2 py-0.5 text-xs dark:border-slate-700"
-          onClick={() => download(toJson(rows, table.columns), 'application/json', `akb-${table.name}.json`)}
+          onClick={() => download(new Blob([toJson(rows, table.columns)], { type: 'application/json' }), `akb-${table.name}.json`)}
         >
           JSON
         </button>

@@ -1,15 +1,7 @@
 'use client';
 
 import { DARK_SVG, LIGHT_SVG, renderSvg, type Layout, type ViewModel } from '../../lib/view';
-
-function download(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { download } from './download';
 
 /** Rasterises the SVG in the browser; large views are scaled down to stay within canvas limits. */
 async function svgToPng(svg: string): Promise<Blob> {

@@ -1,15 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { createLogger } from '../../logging';
+import { parsePort } from '../../node/cli-port';
 import { startLabApic } from './server';
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('--port must be an integer 0-65535 (0 = any free port)');
-  return n;
-}
 
 interface LabApicFlags {
   port: number;

@@ -1,22 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody } from '../../node/http-body';
 import { ApicError } from './errors';
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new ApicError(400, '400', `request body larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
-      } else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** A request body, or the APIC's 400 for one that is too large. */
+export function readApicBody(req: IncomingMessage): Promise<string> {
+  return readBody(req, MAX_BODY_BYTES, () => new ApicError(400, '400', `request body larger than ${MAX_BODY_BYTES} bytes`));
 }
 
 /** Headers a real APIC (nginx) sends on API answers (WIRE.md A1.1 capture). */

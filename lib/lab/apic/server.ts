@@ -9,7 +9,7 @@ import { handleApi, type ApiContext } from './api';
 import { SessionStore } from './auth';
 import { labTlsMaterial } from './certs';
 import { ApicError } from './errors';
-import { readBody, sendHtml, sendJson } from './http-util';
+import { readApicBody, sendHtml, sendJson } from './http-util';
 import { DEFAULT_SUBSCRIPTION_LIFETIME_SEC, SubscriptionHub } from './subscriptions';
 import { ApicTree } from './tree';
 import { writeFaultsFor, type ConfigWriteFault, type ConfigWriteFaultInput } from './write-faults';
@@ -122,7 +122,7 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
       });
     }
     try {
-      const body = await readBody(req);
+      const body = await readApicBody(req);
       if (faults.delayMs > 0) await sleep(faults.delayMs);
       if (failures.remaining > 0) {
         failures.remaining--;

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../logging';
 import type { GroundTruth } from '../model';
 import { LabEventError, type LabEventBatchResult, type LabEventResult } from './schema';
+import { readBody } from '../../node/http-body';
 
 /** What the control endpoint drives: the running lab. */
 export interface LabControlTarget {
@@ -36,15 +37,9 @@ function send(res: ServerResponse, status: number, body: unknown): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new LabEventError([`(body): larger than ${MAX_BODY} bytes`], 400);
-    chunks.push(chunk as Buffer);
-  }
+  const text = await readBody(req, MAX_BODY, () => new LabEventError([`(body): larger than ${MAX_BODY} bytes`], 400));
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw new LabEventError(['(body): must be a JSON object with a "kind"'], 400);
   }

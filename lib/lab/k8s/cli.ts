@@ -1,13 +1,8 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { createLogger } from '../../logging';
+import { parsePort } from '../../node/cli-port';
 import { startLabK8s } from './server';
-
-function parsePort(value: string): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('--port must be an integer 0-65535 (0 = any free port)');
-  return n;
-}
 
 interface LabK8sFlags {
   port: number;

@@ -1,22 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
+import { readBody } from '../../node/http-body';
 import { errors, KubeApiError } from './errors';
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
-export function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES)
-        reject(new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`));
-      else chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** A request body, or 413 RequestEntityTooLarge as the API server answers it. */
+export function readKubeBody(req: IncomingMessage): Promise<string> {
+  return readBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
+  );
 }
 
 /** JSON, or YAML when the body is declared YAML (apply bodies may be either: JSON is valid YAML). */

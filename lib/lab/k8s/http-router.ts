@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { KubeObject } from '../../k8s/models/object';
 import { apiGroupDoc, apiGroupList, apiResourceList, apiVersions, SERVER_VERSION } from './discovery';
 import { errors } from './errors';
-import { parseBody, readBody, sendError, sendJson } from './http-io';
+import { parseBody, readKubeBody, sendError, sendJson } from './http-io';
 import { openApiV3 } from './openapi';
 import { applyScale, hasScale, toScale } from './scale';
 import { PATCH_TYPES, type PatchType } from './patch';
@@ -214,12 +214,12 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     return sendJson(res, 200, table ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, table) : obj);
   }
   if (req.method === 'POST' && name === undefined && !(def.namespaced && namespace === undefined)) {
-    const obj = parseObjectBody(parseBody(await readBody(req), req.headers['content-type'] ?? ''));
+    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? ''));
     checkNamespace(obj, namespace);
     return sendJson(res, 201, present(store.create(obj, write)));
   }
   if (req.method === 'PUT' && name !== undefined) {
-    const obj = parseObjectBody(parseBody(await readBody(req), req.headers['content-type'] ?? ''));
+    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? ''));
     checkNamespace(obj, namespace);
     if (obj.metadata.name !== name)
       throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
@@ -234,7 +234,7 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
         { reason: 'FieldValueForbidden', field: 'force', message: 'Forbidden: may not be specified for non-apply patch' },
       ]);
     }
-    const body = parseBody(await readBody(req), type === 'application/apply-patch+yaml' ? 'yaml' : 'json');
+    const body = parseBody(await readKubeBody(req), type === 'application/apply-patch+yaml' ? 'yaml' : 'json');
     if (type === 'application/apply-patch+yaml') checkNamespace(parseObjectBody(body), namespace);
     const result = store.patch(def, name, body, type, { ...write, fieldManager: q.fieldManager, force: q.force === 'true' });
     return sendJson(res, result.created ? 201 : 200, present(result.object));
@@ -267,7 +267,7 @@ async function serveScale(ctx: RouterContext, route: ResourceRoute, req: Incomin
       'application/json-patch+json',
     ]);
   }
-  const body = parseBody(await readBody(req), 'json');
+  const body = parseBody(await readKubeBody(req), 'json');
   const updated = ctx.store.update(applyScale(parent, body, req.method === 'PUT' ? undefined : contentType), { resource: def, namespace });
   return sendJson(res, 200, toScale(updated));
 }
