@@ -44,15 +44,6 @@ export function timeSync<T>(fn: () => T): { ms: number; value: T } {
   return { ms: performance.now() - t0, value };
 }
 
-/** Polls `probe` until it is true; rejects naming `what` after `timeoutMs`. */
-export async function waitUntil(probe: () => boolean, timeoutMs: number, what: string, intervalMs = 10): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
 export function peakRssMb(): number {
   // resourceUsage().maxRSS is in kilobytes; the process's high-water mark, which is why each scale runs in its own process.
   return Math.round(process.resourceUsage().maxRSS / 1024);

@@ -10,8 +10,9 @@ import type { ApicClient } from '../lib/aci/client';
 import type { Scenario } from '../lib/lab';
 import { checkInvariant, type LiveHarness } from './harness';
 import type { LabProcess } from './lab-process';
-import { round, summarize, waitUntil, type LatencySummary } from './stats';
+import { round, summarize, type LatencySummary } from './stats';
 import { indexGraph, sessionsOf, StormPlanner, type GraphIndex, type PlannedEvent } from './storm-events';
+import { waitFor } from '../tests/support/wait';
 
 export interface StormOptions {
   ratePerSec: number;
@@ -137,7 +138,9 @@ export async function runStorm(
     while (sending) await sending;
     if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
     const elapsedSec = (performance.now() - started) / 1000;
-    await waitUntil(() => pending.length === 0, opts.drainTimeoutMs, 'every event to reach the client').catch(() => undefined);
+    await waitFor(() => pending.length === 0, { what: 'every event to reach the client', timeoutMs: opts.drainTimeoutMs }).catch(
+      () => undefined,
+    );
     const invariant = await checkInvariant(lab.file, harness, capturer, opts.invariantTimeoutMs);
     return {
       targetRatePerSec: opts.ratePerSec,

@@ -4,7 +4,8 @@
  */
 import { startLiveHarness, type LiveHarness } from './harness';
 import type { LabProcess } from './lab-process';
-import { round, waitUntil } from './stats';
+import { round } from './stats';
+import { waitFor } from '../tests/support/wait';
 
 export interface SyncResult {
   wallMs: number | null;
@@ -27,7 +28,10 @@ export async function measureInitialSync(
   await lab.counts(true);
   const t0 = performance.now();
   const harness = await startLiveHarness(lab.file, coalesceMs);
-  await waitUntil(() => harness.runtime.service.ready() && harness.client.getState().graph !== null, timeoutMs, 'the first complete graph');
+  await waitFor(() => harness.runtime.service.ready() && harness.client.getState().graph !== null, {
+    what: 'the first complete graph',
+    timeoutMs: timeoutMs,
+  });
   const wallMs = performance.now() - t0;
   const { apic: apicRequests, kubernetes } = await lab.counts();
   const counts: Record<string, number> = { ...harness.runtime.apic?.counts };

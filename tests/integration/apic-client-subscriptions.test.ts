@@ -11,6 +11,7 @@ import {
 import type { MoAttributes } from '../../lib/aci/mo';
 import { ApicTree, addLabUser, createUserCert, startLabApic, type LabApic } from '../../lib/lab/apic';
 import { createLogger } from '../../lib/logging';
+import { waitFor } from '../support/wait';
 
 const logLines: string[] = [];
 const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } });
@@ -36,14 +37,6 @@ function client(ls: LabApic[], extra: Partial<ApicClientOptionsInput> = {}): Api
   });
   clients.push(c);
   return c;
-}
-
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** A consumer that mirrors the subscribed objects the way the live service must: resync replaces, events patch. */
@@ -109,7 +102,7 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     tenant(l.tree, 'a');
     l.tree.upsert('uni/tn-a', 'fvTenant', { descr: 'changed' });
     l.tree.delete('uni/tn-a');
-    await waitFor('three events', () => m.events.length === 3);
+    await waitFor(() => m.events.length === 3, { what: 'three events' });
     expect(m.events.map((e) => [e.type, e.dn])).toEqual([
       ['created', 'uni/tn-a'],
       ['modified', 'uni/tn-a'],
@@ -117,9 +110,9 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     ]);
 
     // Outlive the 1 s subscription lifetime several times: refreshes must keep it alive without a resync.
-    await waitFor('six subscription refreshes (2 s)', () => c.counts.subscriptionRefresh >= 6, 6_000);
+    await waitFor(() => c.counts.subscriptionRefresh >= 6, { what: 'six subscription refreshes (2 s)', timeoutMs: 6_000 });
     tenant(l.tree, 'b');
-    await waitFor('event after refreshes', () => m.state.has('uni/tn-b'));
+    await waitFor(() => m.state.has('uni/tn-b'), { what: 'event after refreshes' });
     expect(m.resyncs).toBe(1);
     expect(m.errors).toBe(0);
     expect([...m.state.keys()].sort()).toEqual(tenantDns(l.tree));
@@ -138,13 +131,13 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     // Changes while the socket is gone are never pushed: only the resync can bring them.
     tenant(l.tree, 'x');
     l.tree.delete('uni/tn-common');
-    await waitFor('resync of both subscriptions', () => m.resyncs === 2 && other.resyncs === 2);
+    await waitFor(() => m.resyncs === 2 && other.resyncs === 2, { what: 'resync of both subscriptions' });
     expect(m.errors).toBe(1);
     expect([...m.state.keys()].sort()).toEqual(tenantDns(l.tree));
     expect([...other.state.keys()]).toEqual(['uni/tn-x']);
 
     tenant(l.tree, 'y');
-    await waitFor('event after reconnect', () => m.state.has('uni/tn-y'));
+    await waitFor(() => m.state.has('uni/tn-y'), { what: 'event after reconnect' });
     expect([...m.state.keys()].sort()).toEqual(tenantDns(l.tree));
     expect(other.state.has('uni/tn-y')).toBe(false);
     expect(c.counts.subscribe).toBe(4);
@@ -157,10 +150,10 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     await c.subscribe(classQuery('fvTenant'), m.handlers);
     l.faults.expireAllTokens();
     tenant(l.tree, 'during');
-    await waitFor('resync after re-login', () => m.resyncs === 2);
+    await waitFor(() => m.resyncs === 2, { what: 'resync after re-login' });
     expect(c.counts.login).toBe(2);
     tenant(l.tree, 'after');
-    await waitFor('event on the new session', () => m.state.has('uni/tn-after'));
+    await waitFor(() => m.state.has('uni/tn-after'), { what: 'event on the new session' });
     expect([...m.state.keys()].sort()).toEqual(tenantDns(l.tree));
   });
 
@@ -172,10 +165,10 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     await c.subscribe(classQuery('fvTenant'), m.handlers);
     await a.stop();
     tenant(tree, 'moved');
-    await waitFor('resync on the second controller', () => m.resyncs === 2);
+    await waitFor(() => m.resyncs === 2, { what: 'resync on the second controller' });
     expect(c.controller).toBe(b.url);
     tenant(tree, 'after');
-    await waitFor('event from the second controller', () => m.state.has('uni/tn-after'));
+    await waitFor(() => m.state.has('uni/tn-after'), { what: 'event from the second controller' });
     expect([...m.state.keys()].sort()).toEqual(tenantDns(tree));
   });
 
@@ -187,7 +180,7 @@ describe('ApicClient subscriptions against the lab APIC', () => {
     const m = mirror();
     await c.subscribe(classQuery('fvTenant'), m.handlers);
     tenant(l.tree, 'signed');
-    await waitFor('event', () => m.state.has('uni/tn-signed'));
+    await waitFor(() => m.state.has('uni/tn-signed'), { what: 'event' });
     expect(c.counts).toMatchObject({ login: 0, webtoken: 1, subscribe: 1 });
   });
 

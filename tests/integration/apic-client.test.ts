@@ -29,6 +29,7 @@ import { createTransport } from '../../lib/aci/transport';
 import type { WireMo } from '../../lib/aci/mo';
 import { ApicTree, addLabUser, createUserCert, startLabApic, type LabApic } from '../../lib/lab/apic';
 import { createLogger } from '../../lib/logging';
+import { waitFor } from '../support/wait';
 
 /** Every log line of every client in this file, checked for secrets at the end. */
 const logLines: string[] = [];
@@ -57,14 +58,6 @@ function client(l: LabApic | LabApic[], extra: Partial<ApicClientOptionsInput> =
   return c;
 }
 
-async function waitFor(what: string, cond: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const dnsOf = (mos: WireMo[]): string[] => mos.map((mo) => Object.values(mo)[0]!.attributes.dn!).sort();
 
 afterEach(async () => {
@@ -91,7 +84,7 @@ describe('ApicClient against the lab APIC', () => {
     expect(await c.query(classQuery('fabricNode'))).toHaveLength(NODES.length);
     expect(c.counts.login).toBe(1);
     // Refresh runs at half the lifetime; outliving one full lifetime proves the session was kept alive.
-    await waitFor('two refreshes', () => c.counts.refresh >= 2, 5_000);
+    await waitFor(() => c.counts.refresh >= 2, { what: 'two refreshes', timeoutMs: 5_000 });
     expect(await c.query(classQuery('fabricNode'))).toHaveLength(NODES.length);
     expect(c.counts.login).toBe(1);
     l.faults.expireAllTokens();

@@ -11,6 +11,7 @@ import {
 import { LOGOUT_TIMEOUT_MS } from '../../lib/aci/requester';
 import { addLabUser, createUserCert, startLabApic, type LabApic, type LabApicRequestRecord, type UserCert } from '../../lib/lab/apic';
 import { apicFetch } from '../../lib/lab/apic/test-support';
+import { waitFor } from '../support/wait';
 
 /**
  * The APIC client's promise that no credential reaches a log, checked end to end: one trace-level logger is shared
@@ -71,14 +72,6 @@ function client(auth: ApicClientOptionsInput['auth'], extra: Partial<ApicClientO
 }
 
 const admin = (password = PASSWORD): ApicClientOptionsInput['auth'] => ({ type: 'password', user: 'admin', password });
-
-async function until(what: string, cond: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Tenant DNs a subscription has seen, by resync or push. */
 function watcher(): { handlers: SubscriptionHandlers; dns: Set<string> } {
@@ -168,14 +161,14 @@ describe('APIC client logs and errors carry no secret', () => {
     const w = watcher();
     await c.subscribe(classQuery('fvTenant'), w.handlers);
     tenant('one');
-    await until('push of tn-one', () => w.dns.has('uni/tn-one'));
+    await waitFor(() => w.dns.has('uni/tn-one'), { what: 'push of tn-one' });
 
     // Forced expiry: the next request is refused, the client logs in again and resubscribes on the new session.
     let restored = withMsg('APIC subscriptions restored').length;
     lab.faults.expireAllTokens();
     expect(await c.query(classQuery('fvTenant'))).toHaveLength(1);
     expect(c.counts.login).toBeGreaterThanOrEqual(2);
-    await until('resubscribe after expiry', () => withMsg('APIC subscriptions restored').length > restored);
+    await waitFor(() => withMsg('APIC subscriptions restored').length > restored, { what: 'resubscribe after expiry' });
 
     // 401: a token error, cured by one more login and a retry. Nothing else is in flight to take the fault.
     restored = withMsg('APIC subscriptions restored').length;
@@ -185,7 +178,7 @@ describe('APIC client logs and errors carry no secret', () => {
     expect(await c.query(classQuery('fvTenant'))).toHaveLength(1);
     expect(c.counts.login).toBe(loginsBefore + 1);
     expect(withMsg('APIC session rejected; logging in again')).toHaveLength(rejectedBefore + 1);
-    await until('resubscribe after the 401 re-login', () => withMsg('APIC subscriptions restored').length > restored);
+    await waitFor(() => withMsg('APIC subscriptions restored').length > restored, { what: 'resubscribe after the 401 re-login' });
 
     // 403 without token wording, and 5xx: both reach the caller; their errors are checked for secrets too.
     lab.faults.failNext(1, 403);
@@ -200,9 +193,9 @@ describe('APIC client logs and errors carry no secret', () => {
     // Socket loss: reconnect and resubscribe, then pushes flow again.
     restored = withMsg('APIC subscriptions restored').length;
     lab.faults.dropWebsockets();
-    await until('resubscribe after the socket drop', () => withMsg('APIC subscriptions restored').length > restored);
+    await waitFor(() => withMsg('APIC subscriptions restored').length > restored, { what: 'resubscribe after the socket drop' });
     tenant('two');
-    await until('push of tn-two', () => w.dns.has('uni/tn-two'));
+    await waitFor(() => w.dns.has('uni/tn-two'), { what: 'push of tn-two' });
 
     // Initial login, the one after expiry, the one after the 401: at least three distinct tokens to look for.
     expect(issuedTokens().length).toBeGreaterThanOrEqual(3);
@@ -247,9 +240,9 @@ describe('APIC client logs and errors carry no secret', () => {
 
     const restored = withMsg('APIC subscriptions restored').length;
     lab.faults.dropWebsockets();
-    await until('signed resubscribe', () => withMsg('APIC subscriptions restored').length > restored);
+    await waitFor(() => withMsg('APIC subscriptions restored').length > restored, { what: 'signed resubscribe' });
     tenant('three');
-    await until('push of tn-three', () => w.dns.has('uni/tn-three'));
+    await waitFor(() => w.dns.has('uni/tn-three'), { what: 'push of tn-three' });
     expect(c.counts).toMatchObject({ login: 0 });
     expect(c.counts.webtoken).toBeGreaterThanOrEqual(2);
 
@@ -316,7 +309,7 @@ describe('APIC client logs and errors carry no secret', () => {
     expect(took).toBeLessThan(LOGOUT_TIMEOUT_MS + 1_500);
     expect(withMsg('APIC logout failed')).toHaveLength(failedBefore + 1);
     // The lab still acts on the logout it received once its delay is over; wait for it so nothing is left running.
-    await until('the late logout to take effect', async () => !(await tokenWorks(token)), 8_000);
+    await waitFor(async () => !(await tokenWorks(token)), { what: 'the late logout to take effect', timeoutMs: 8_000 });
   });
 });
 

@@ -2,12 +2,12 @@ import { isDeepStrictEqual } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { crdManifest, startLabK8s, type KubeStore, type LabK8sServer } from '../../lib/lab/k8s';
-import { waitFor } from '../../lib/lab/k8s/test-support';
 import { CLUSTER_RESOURCES, ClusterSource, listClusterResources, type ClusterChange } from '../../lib/k8s';
 import { asnObjectsOf, detectClusterAsn } from '../../lib/topology/correlate/asn';
 import type { KubeObject } from '../../lib/k8s/models/object';
 import { reduceKubeObject } from '../../lib/topology/reduce';
 import { compareStrings } from '../../lib/shared/compare';
+import { waitFor } from '../support/wait';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -68,8 +68,7 @@ function snapshotState(s: ClusterSource): Record<string, unknown[]> {
 async function waitEqual(s: ClusterSource, store: KubeStore, what: string, timeoutMs = 10_000): Promise<void> {
   await waitFor(
     () => (s.status().state === 'synced' && isDeepStrictEqual(snapshotState(s), serverState(store, s.installed())) ? true : undefined),
-    timeoutMs,
-    what,
+    { what: what, timeoutMs: timeoutMs },
   );
 }
 
@@ -122,11 +121,10 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     changes.length = 0;
     expect(server.closeWatches()).toBeGreaterThan(0);
     store.create(pod('after-watch-drop'));
-    await waitFor(
-      () => (s.snapshot().pods?.some((p) => p.metadata.name === 'after-watch-drop') ? true : undefined),
-      5000,
-      'event after watch drop',
-    );
+    await waitFor(() => (s.snapshot().pods?.some((p) => p.metadata.name === 'after-watch-drop') ? true : undefined), {
+      what: 'event after watch drop',
+      timeoutMs: 5000,
+    });
     await waitEqual(s, store, 'equal after watch drop');
     expect(states).toEqual([]);
     expect(changes.map((c) => `${c.type} ${c.object.metadata.name}`)).toEqual(['add after-watch-drop']);
@@ -136,7 +134,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     const server = await lab({ installedCrds: [] });
     const s = source(server);
     await s.start();
-    await waitFor(() => (s.status().state === 'synced' ? true : undefined), 5000, 'synced without CRDs');
+    await waitFor(() => (s.status().state === 'synced' ? true : undefined), { what: 'synced without CRDs', timeoutMs: 5000 });
     expect(s.installed()).toMatchObject({ ciliumbgpclusterconfigs: null, bgpconfigurations: null, pods: 'v1' });
     expect(s.snapshot().ciliumbgpclusterconfigs).toEqual([]);
 
@@ -151,7 +149,10 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
       metadata: { name: 'cilium-bgp' },
       spec: { bgpInstances: [{ name: 'instance-65003', localASN: 65003, peers: [] }] },
     });
-    await waitFor(() => (s.snapshot().ciliumbgpclusterconfigs?.length === 1 ? true : undefined), 5000, 'CRD objects to appear');
+    await waitFor(() => (s.snapshot().ciliumbgpclusterconfigs?.length === 1 ? true : undefined), {
+      what: 'CRD objects to appear',
+      timeoutMs: 5000,
+    });
     expect(s.installed().ciliumbgpclusterconfigs).toBe('v2alpha1');
     expect(clusterAsn(s.snapshot())).toEqual({ asn: 65003, source: 'cilium' });
     await waitEqual(s, server.store, 'equal after the CRD appeared');
@@ -162,8 +163,7 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     server.store.delete('customresourcedefinitions', 'ciliumbgpclusterconfigs.cilium.io');
     await waitFor(
       () => (s.installed().ciliumbgpclusterconfigs === null && s.snapshot().ciliumbgpclusterconfigs?.length === 0 ? true : undefined),
-      5000,
-      'CRD removal',
+      { what: 'CRD removal', timeoutMs: 5000 },
     );
     expect(deletes.map((c) => `${c.resource} ${c.object.metadata.name}`)).toEqual(['ciliumbgpclusterconfigs cilium-bgp']);
   });
@@ -186,11 +186,10 @@ describe('ClusterSource against the lab Kubernetes API server', () => {
     await waitEqual(s, store, 'initial sync');
 
     await first.stop();
-    const down = await waitFor(
-      () => (s.status().state === 'down' || s.status().state === 'degraded' ? s.status() : undefined),
-      10_000,
-      'status down',
-    );
+    const down = await waitFor(() => (s.status().state === 'down' || s.status().state === 'degraded' ? s.status() : undefined), {
+      what: 'status down',
+      timeoutMs: 10_000,
+    });
     expect(down.stale).toBe(true);
     expect(down.reason).toBeTruthy();
     expect(down.reason).not.toContain(token);

@@ -2,9 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../lib/lab/k8s/test-support';
 import { startLab, type Lab } from '../../lib/lab';
 import { EXAMPLE_OVERLAY, kubectl } from './deploy-support';
+import { waitFor } from '../support/wait';
 
 /**
  * The install command the README gives, against the embedded lab's Kubernetes API server (TLS, so
@@ -52,8 +52,7 @@ describe('kubectl apply --server-side -k deploy/overlays/example', () => {
         const rows = (await kubectl(dir, ['get', 'pods', '-n', 'akb', '--no-headers'], kubeconfig)).trim().split('\n').filter(Boolean);
         return rows.length === 1 && rows[0]!.includes('Running') ? rows[0]! : undefined;
       },
-      20_000,
-      'the akb pod Running',
+      { what: 'the akb pod Running', timeoutMs: 20_000 },
     );
     expect(running.split(/\s+/).slice(0, 3)).toEqual([expect.stringMatching(/^akb-[a-z0-9]+-[a-z0-9]+$/), '1/1', 'Running']);
   });

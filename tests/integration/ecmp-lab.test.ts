@@ -19,6 +19,7 @@ import { LiveService } from '../../lib/live/server/service';
 import { correlate } from '../../lib/topology/correlate';
 import { rehashShare, type ChurnEvent } from '../../lib/topology/ecmp';
 import { diff, isEmptyPatch } from '../../lib/topology/patch';
+import { waitFor } from '../support/wait';
 
 interface Harness {
   lab: Lab;
@@ -74,17 +75,6 @@ async function startHarness(scenario?: StartLabOptions['scenario']): Promise<Har
 }
 
 /** Polls `read` until `ok` holds, failing with the last value after `timeoutMs`. */
-async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: T = await read();
-  while (!ok(last)) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last value: ${JSON.stringify(last).slice(0, 800)}`);
-    await new Promise((r) => setTimeout(r, 50));
-    last = await read();
-  }
-  return last;
-}
-
 const getJson = async <T>(url: string): Promise<T> => (await fetch(url)).json() as Promise<T>;
 
 const FRONTEND = 'service:shop/frontend';
@@ -101,19 +91,23 @@ describe('ECMP and BGP API on the demo lab', () => {
 
   beforeAll(async () => {
     h = await startHarness('demo');
-    await until(ecmp, (r) => frontendPrefix(r)?.cells.some((c) => c.state === 'installed') === true, 'the frontend prefix installed');
+    await waitFor(ecmp, {
+      until: (r) => frontendPrefix(r)?.cells.some((c) => c.state === 'installed') === true,
+      what: 'the frontend prefix installed',
+      timeoutMs: 15_000,
+    });
   });
   afterAll(() => h.stop());
 
   it('scaling a Local service onto a new node: a churn event on every leaf of its rack, with the rehash estimate', async () => {
     await h.lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 3 });
-    const before = await until(
-      ecmp,
-      (r) =>
+    const before = await waitFor(ecmp, {
+      until: (r) =>
         frontendPrefix(r)?.advertisers.length === readyNodes(h.lab.world()).size &&
         frontendPrefix(r)!.cells.every((c) => c.state === 'installed'),
-      'frontend at 3 replicas, fully installed',
-    );
+      what: 'frontend at 3 replicas, fully installed',
+      timeoutMs: 15_000,
+    });
     const had = readyNodes(h.lab.world());
     let replicas = 3;
     while (readyNodes(h.lab.world()).size === had.size)
@@ -122,7 +116,11 @@ describe('ECMP and BGP API on the demo lab', () => {
     const ip = nodeIp(h.lab.world(), fresh);
     const leaves = anchorsOf(h.lab.world(), fresh);
     const churn = (r: EcmpResponse) => r.churn.filter((e) => e.prefix === FRONTEND_LB && e.added.includes(ip) && e.at > before.generatedAt);
-    const after = await until(ecmp, (r) => churn(r).length === leaves.length, `a churn event adding ${fresh} on ${leaves.join(', ')}`);
+    const after = await waitFor(ecmp, {
+      until: (r) => churn(r).length === leaves.length,
+      what: `a churn event adding ${fresh} on ${leaves.join(', ')}`,
+      timeoutMs: 15_000,
+    });
     for (const e of churn(after)) {
       const beforeLeaf = frontendPrefix(before)!.leaves.find((l) => l.leaf === e.leaf)!;
       const ips = beforeLeaf.installed.map((n) => nodeIp(h.lab.world(), n.slice('node:'.length)));
@@ -139,21 +137,23 @@ describe('ECMP and BGP API on the demo lab', () => {
     const node = [...readyNodes(h.lab.world())][0]!;
     const leaf = anchorsOf(h.lab.world(), node)[0]!;
     await h.lab.event({ kind: 'session-down', leaf: Number(leaf.slice(5)), node });
-    const r = await until(
-      ecmp,
-      (x) =>
+    const r = await waitFor(ecmp, {
+      until: (x) =>
         x.findings.some(
           (f) => f.code === 'ecmp-advertiser-missing' && f.node === `node:${node}` && f.leaf === leaf && f.prefix === FRONTEND_LB,
         ),
-      `missing ${node} on ${leaf}`,
-    );
+      what: `missing ${node} on ${leaf}`,
+      timeoutMs: 15_000,
+    });
     expect(frontendPrefix(r)!.cells.find((c) => c.leaf === leaf && c.node === `node:${node}`)).toMatchObject({
       state: 'missing',
       cause: 'session-down',
     });
     const withdrawn = (x: EcmpResponse): ChurnEvent | undefined =>
       x.churn.find((e) => e.prefix === FRONTEND_LB && e.leaf === leaf && e.removed.includes(nodeIp(h.lab.world(), node)));
-    const e = withdrawn(await until(ecmp, (x) => withdrawn(x) !== undefined, 'the withdrawal churn event'))!;
+    const e = withdrawn(
+      await waitFor(ecmp, { until: (x) => withdrawn(x) !== undefined, what: 'the withdrawal churn event', timeoutMs: 15_000 }),
+    )!;
     expect(e.causes.some((c) => c.kind === 'session-state-change' && c.node === `node:${node}` && c.from === 'established')).toBe(true);
     expect(e.movedShare).toBe(rehashShare(e.before, e.after));
     const bgp = await getJson<BgpResponse>(`${h.base}/api/v1/bgp`);
@@ -178,12 +178,12 @@ describe('ECMP and BGP API on the demo lab', () => {
     });
     expect(lingering.length).toBeGreaterThan(0);
     h.lab.apic[0]!.tree.load(lingering);
-    const r = await until(
-      ecmp,
-      (x) =>
+    const r = await waitFor(ecmp, {
+      until: (x) =>
         gone.every((n) => x.findings.some((f) => f.code === 'ecmp-blackhole-risk' && f.node === `node:${n}` && f.prefix === FRONTEND_LB)),
-      'blackhole findings',
-    );
+      what: 'blackhole findings',
+      timeoutMs: 15_000,
+    });
     expect(
       frontendPrefix(r)!
         .cells.filter((c) => c.state === 'stale')
@@ -193,7 +193,11 @@ describe('ECMP and BGP API on the demo lab', () => {
 
   it('Cluster policy: every peering node is expected for the service, as the configured CIDR', async () => {
     await h.lab.event({ kind: 'set-traffic-policy', namespace: 'shop', name: 'frontend', policy: 'Cluster' });
-    const r = await until(ecmp, (x) => x.prefixes.some((p) => p.prefix === '192.168.39.0/24'), 'the frontend under the LB CIDR');
+    const r = await waitFor(ecmp, {
+      until: (x) => x.prefixes.some((p) => p.prefix === '192.168.39.0/24'),
+      what: 'the frontend under the LB CIDR',
+      timeoutMs: 15_000,
+    });
     const p = r.prefixes.find((x) => x.prefix === '192.168.39.0/24')!;
     expect(p.policy).toBe('Cluster');
     expect(p.advertisers).toEqual(
@@ -214,11 +218,11 @@ describe('ECMP truncation on a large rack', () => {
   afterAll(() => h.stop());
 
   it('20 advertisers with the default maximum of 16 (assumed): the truncation finding', async () => {
-    const r = await until(
-      () => getJson<EcmpResponse>(`${h.base}/api/v1/ecmp?prefix=10.96.0.0/16`),
-      (x) => x.findings.filter((f) => f.code === 'ecmp-max-paths-exceeded').length === 2,
-      'truncation findings on both anchors',
-    );
+    const r = await waitFor(() => getJson<EcmpResponse>(`${h.base}/api/v1/ecmp?prefix=10.96.0.0/16`), {
+      until: (x) => x.findings.filter((f) => f.code === 'ecmp-max-paths-exceeded').length === 2,
+      what: 'truncation findings on both anchors',
+      timeoutMs: 15_000,
+    });
     expect(r.maxPaths.value).toBe(16);
     const p = r.prefixes[0]!;
     expect(p.advertisers.length).toBe(20);

@@ -2,7 +2,8 @@ import { createSign } from 'node:crypto';
 import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addLabUser, createUserCert, startLabApic, type LabApic, type UserCert } from '../../lib/lab/apic';
-import { apicFetch, labLogin, waitFor } from '../../lib/lab/apic/test-support';
+import { apicFetch, labLogin } from '../../lib/lab/apic/test-support';
+import { waitFor } from '../support/wait';
 
 let apic: LabApic;
 let cert: UserCert;
@@ -71,8 +72,7 @@ describe('password login', () => {
         const r = await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie });
         return r.status === 403 ? r : undefined;
       },
-      3000,
-      'token expiry',
+      { what: 'token expiry', timeoutMs: 3000 },
     );
     expect(expired.body).toEqual({
       imdata: [{ error: { attributes: { code: '403', text: 'Token was invalid (Error: Token timeout)' } } }],

@@ -3,7 +3,8 @@ import { request } from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { addLabUser, ApicTree, createUserCert, startLabApic, type LabApic } from '../../lib/lab/apic';
-import { apicFetch, labLogin, waitFor } from '../../lib/lab/apic/test-support';
+import { apicFetch, labLogin } from '../../lib/lab/apic/test-support';
+import { waitFor } from '../support/wait';
 
 interface EventFrame {
   subscriptionId: string[];
@@ -71,11 +72,10 @@ describe('websocket subscriptions', () => {
     tree.upsert('uni/tn-k8s/ctx-v1', 'fvCtx', { pcEnfPref: 'unenforced' });
     tree.delete('uni/tn-k8s');
 
-    await waitFor(
-      () => (events(sock.frames, classId as string).length >= 2 && events(sock.frames, moId).length >= 3 ? true : undefined),
-      3000,
-      'events',
-    );
+    await waitFor(() => (events(sock.frames, classId as string).length >= 2 && events(sock.frames, moId).length >= 3 ? true : undefined), {
+      what: 'events',
+      timeoutMs: 3000,
+    });
     expect(events(sock.frames, classId as string)).toEqual([
       expect.objectContaining({ cls: 'fvTenant', dn: 'uni/tn-k8s', status: 'modified', descr: 'after' }),
       expect.objectContaining({ cls: 'fvTenant', dn: 'uni/tn-k8s', status: 'deleted' }),
@@ -112,7 +112,10 @@ describe('websocket subscriptions', () => {
     const stale = await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${lapsed}`, { cookie });
     expect(stale.status).toBe(400);
     tree.upsert('uni/tn-x/BD-b', 'fvBD', { name: 'b' });
-    await waitFor(() => (events(sock.frames, kept).length > 0 ? true : undefined), 3000, 'event on refreshed subscription');
+    await waitFor(() => (events(sock.frames, kept).length > 0 ? true : undefined), {
+      what: 'event on refreshed subscription',
+      timeoutMs: 3000,
+    });
     expect(sock.frames.some((f) => f.subscriptionId.includes(lapsed))).toBe(false);
     tree.delete('uni/tn-x');
     sock.ws.close();
@@ -123,7 +126,7 @@ describe('websocket subscriptions', () => {
     const sock = await openSocket(apic, token);
     const id = String((await apicFetch(apic, 'GET', '/api/class/fvTenant.json?subscription=yes', { cookie })).body['subscriptionId']);
     apic.faults.expireAllTokens();
-    await waitFor(() => (sock.closed() ? true : undefined), 3000, 'socket close on token expiry');
+    await waitFor(() => (sock.closed() ? true : undefined), { what: 'socket close on token expiry', timeoutMs: 3000 });
     expect((await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id}`, { cookie })).status).toBe(403);
 
     const second = await labLogin(apic);
@@ -133,15 +136,14 @@ describe('websocket subscriptions', () => {
     );
     expect((await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id2}`, { cookie: second.cookie })).status).toBe(200);
     apic.faults.dropWebsockets();
-    await waitFor(() => (sock2.closed() ? true : undefined), 3000, 'socket drop');
+    await waitFor(() => (sock2.closed() ? true : undefined), { what: 'socket drop', timeoutMs: 3000 });
     // Subscriptions live on the token's websocket: with it gone, refreshing fails (the session itself is still valid).
     const afterDrop = await waitFor(
       async () => {
         const r = await apicFetch(apic, 'GET', `/api/subscriptionRefresh.json?id=${id2}`, { cookie: second.cookie });
         return r.status === 400 ? r : undefined;
       },
-      3000,
-      'subscription to end with its socket',
+      { what: 'subscription to end with its socket', timeoutMs: 3000 },
     );
     expect(afterDrop.body.imdata![0]!['error']!.attributes['text']).toContain(id2);
     expect((await apicFetch(apic, 'GET', '/api/class/fvTenant.json', { cookie: second.cookie })).status).toBe(200);
@@ -222,7 +224,7 @@ describe('TLS websocket with certificate auth (aci-containers flow)', () => {
       const sub = await httpsGet(path, signed('GET', path, `; APIC-WebSocket-Session=${token}`));
       const id = String(sub.body['subscriptionId']);
       tree.upsert('uni/tn-tls/ap-a', 'fvAp', { name: 'a' });
-      await waitFor(() => (events(frames, id).length > 0 ? true : undefined), 3000, 'wss event');
+      await waitFor(() => (events(frames, id).length > 0 ? true : undefined), { what: 'wss event', timeoutMs: 3000 });
       expect(events(frames, id)[0]).toMatchObject({ cls: 'fvAp', dn: 'uni/tn-tls/ap-a', status: 'created' });
       ws.close();
     } finally {

@@ -5,7 +5,8 @@ import { Watch } from '@kubernetes/client-node';
 import { ClusterSource, type ClusterChange } from '../../lib/k8s';
 import type { KubeObject } from '../../lib/k8s/models/object';
 import { LabEventError, type Lab, type LabEventInput } from '../../lib/lab';
-import { attrs, apicClientOf, cleanup, onCleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
+import { attrs, apicClientOf, cleanup, onCleanup, kubeConfigOf, startTestLab } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 /**
  * Every event kind, played on one demo lab and observed the way akb observes a cluster: a client-node informer
@@ -26,7 +27,7 @@ beforeAll(async () => {
   source = new ClusterSource({ kubeConfig: kubeConfigOf(lab), rediscoverIntervalMs: 60_000, retryMinMs: 20, retryMaxMs: 200 });
   source.onChange((c) => k8sChanges.push(c));
   await source.start();
-  await waitUntil('the cluster source to sync', () => source.status().state === 'synced');
+  await waitFor(() => source.status().state === 'synced', { what: 'the cluster source to sync' });
   // Calico keeps BGP passwords in a Secret, which akb's cluster source does not read: watch it directly.
   const secrets = await new Watch(kubeConfigOf(lab)).watch(
     '/api/v1/namespaces/kube-system/secrets',
@@ -150,14 +151,17 @@ async function play(
   const a0 = apicEvents.length;
   await lab.event(ev);
   let why = '';
-  await waitUntil(`${ev.kind} to reach both clients (${why})`, () => {
-    why = !k8sChanges.slice(k0).some(expectK8s)
-      ? 'no expected watch event'
-      : expectApic !== 'none' && !apicEvents.slice(a0).some(expectApic)
-        ? 'no expected APIC event'
-        : (inconsistency() ?? '');
-    return why === '';
-  }).catch((e: Error) => {
+  await waitFor(
+    () => {
+      why = !k8sChanges.slice(k0).some(expectK8s)
+        ? 'no expected watch event'
+        : expectApic !== 'none' && !apicEvents.slice(a0).some(expectApic)
+          ? 'no expected APIC event'
+          : (inconsistency() ?? '');
+      return why === '';
+    },
+    { what: `${ev.kind} to reach both clients (${why})` },
+  ).catch((e: Error) => {
     throw new Error(`${e.message}: ${why}`);
   });
   if (expectApic === 'none') expect(apicEvents.slice(a0)).toEqual([]);
@@ -168,10 +172,9 @@ async function playApicOnly(ev: LabEventInput, expectApic: (e: ApicEvent) => boo
   const k0 = k8sChanges.length;
   const a0 = apicEvents.length;
   await lab.event(ev);
-  await waitUntil(
-    `${ev.kind} to reach the APIC subscription`,
-    () => apicEvents.slice(a0).some(expectApic) && inconsistency() === undefined,
-  );
+  await waitFor(() => apicEvents.slice(a0).some(expectApic) && inconsistency() === undefined, {
+    what: `${ev.kind} to reach the APIC subscription`,
+  });
   expect(k8sChanges.slice(k0)).toEqual([]);
 }
 
@@ -181,7 +184,7 @@ const isPod = (app: string, type?: string) => (c: ClusterChange) =>
 
 describe('lab events reach a Kubernetes watch and an APIC subscription consistently', () => {
   it('starts consistent', async () => {
-    await waitUntil('initial consistency', () => inconsistency() === undefined);
+    await waitFor(() => inconsistency() === undefined, { what: 'initial consistency' });
     expect(mirror.get('bgpPeerEntry')!.size).toBeGreaterThan(0);
   });
 

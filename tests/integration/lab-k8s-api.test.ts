@@ -1,7 +1,8 @@
 import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLabK8s, type LabK8sServer } from '../../lib/lab/k8s';
-import { kubeFetch, openWatch, waitFor } from '../../lib/lab/k8s/test-support';
+import { kubeFetch, openWatch } from '../../lib/lab/k8s/test-support';
+import { waitFor } from '../support/wait';
 
 /** List, watch, table, discovery, CRD and patch behaviour of the lab API server, over real sockets. */
 
@@ -83,7 +84,7 @@ describe('lab k8s server: watch', () => {
     expect(w.status).toBe(200);
     server.store.patch('configmaps', 'w', { data: { x: '1' } }, 'application/strategic-merge-patch+json', { namespace: 'default' });
     server.store.delete('configmaps', 'w', 'default');
-    await waitFor(() => (w.events.length === 3 ? true : undefined), 5000, 'three events');
+    await waitFor(() => (w.events.length === 3 ? true : undefined), { what: 'three events', timeoutMs: 5000 });
     expect(w.events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
     expect(w.events[1]!.object).toMatchObject({ kind: 'ConfigMap', apiVersion: 'v1', data: { x: '1' } });
     const versions = w.events.map((e) => Number((e.object['metadata'] as { resourceVersion: string }).resourceVersion));
@@ -98,7 +99,7 @@ describe('lab k8s server: watch', () => {
     server.store.create(pod('other', 'default', { role: 'x' }));
     server.store.patch('pods', 's', { metadata: { labels: { role: 'y' } } }, 'application/merge-patch+json', { namespace: 'default' });
     server.store.patch('pods', 's', { metadata: { labels: { role: 'z' } } }, 'application/merge-patch+json', { namespace: 'default' });
-    await waitFor(() => (w.events.length === 2 ? true : undefined), 5000, 'two events');
+    await waitFor(() => (w.events.length === 2 ? true : undefined), { what: 'two events', timeoutMs: 5000 });
     expect(w.events.map((e) => `${e.type} ${(e.object['metadata'] as { name: string }).name}`)).toEqual(['ADDED s', 'DELETED s']);
     w.abort();
   });
@@ -137,7 +138,7 @@ describe('lab k8s server: watch', () => {
     server.store.create(pod('existing', 'default', {}));
     const w = await openWatch(server, '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0', TABLE_ACCEPT);
     server.store.create(pod('new', 'default', {}));
-    await waitFor(() => (w.events.length === 2 ? true : undefined), 5000, 'two table events');
+    await waitFor(() => (w.events.length === 2 ? true : undefined), { what: 'two table events', timeoutMs: 5000 });
     const tables = w.events.map((e) => e.object as { kind: string; columnDefinitions: unknown[]; rows: { cells: unknown[] }[] });
     expect(tables.map((t) => [t.kind, t.rows[0]!.cells[0]])).toEqual([
       ['Table', 'existing'],

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../lib/lab/k8s/test-support';
 import { kubectlFor } from '../support/kubectl';
+import { waitFor } from '../support/wait';
 
 /**
  * The standalone lab servers as a user starts them: `akb lab k8s` and `akb lab apic` with their defaults, then the
@@ -50,8 +50,14 @@ describe('akb lab k8s', () => {
   it('serves HTTPS by default and the kubeconfig it writes works with kubectl as it is', async () => {
     const kubeconfig = join(dir, 'tls.kubeconfig');
     const lab = akb('lab', 'k8s', '--kubeconfig', kubeconfig, '--token', 'cli-secret-token');
-    const url = await waitFor(() => /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(lab.out())?.[1], 20_000, 'the listening line');
-    await waitFor(() => (lab.out().includes(`kubeconfig: ${kubeconfig}`) ? true : undefined), 5000, 'the kubeconfig line');
+    const url = await waitFor(() => /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(lab.out())?.[1], {
+      what: 'the listening line',
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => (lab.out().includes(`kubeconfig: ${kubeconfig}`) ? true : undefined), {
+      what: 'the kubeconfig line',
+      timeoutMs: 5000,
+    });
     expect(lab.out()).not.toContain('cli-secret-token');
     const config = parse(await readFile(kubeconfig, 'utf8')) as Kubeconfig;
     expect(config.clusters[0]?.cluster.server).toBe(url);
@@ -70,8 +76,11 @@ describe('akb lab k8s', () => {
   it('--no-tls serves plain HTTP without authentication, and kubectl works with that kubeconfig too', async () => {
     const kubeconfig = join(dir, 'plain.kubeconfig');
     const lab = akb('lab', 'k8s', '--no-tls', '--kubeconfig', kubeconfig);
-    await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+) \(no authentication\)/.exec(lab.out())?.[1], 20_000, 'listening line');
-    await waitFor(() => (lab.out().includes('kubeconfig:') ? true : undefined), 5000, 'the kubeconfig line');
+    await waitFor(() => /listening on (http:\/\/127\.0\.0\.1:\d+) \(no authentication\)/.exec(lab.out())?.[1], {
+      what: 'listening line',
+      timeoutMs: 20_000,
+    });
+    await waitFor(() => (lab.out().includes('kubeconfig:') ? true : undefined), { what: 'the kubeconfig line', timeoutMs: 5000 });
     const config = parse(await readFile(kubeconfig, 'utf8')) as Kubeconfig;
     expect(config.users[0]?.user).toEqual({});
     const kubectl = kubectlFor(kubeconfig, join(dir, 'home-plain'));
@@ -92,9 +101,12 @@ describe('akb lab apic', () => {
     const kubeconfig = join(dir, 'capture.kubeconfig');
     const k8s = akb('lab', 'k8s', '--kubeconfig', kubeconfig);
     const apic = akb('lab', 'apic', '--password-file', join(dir, 'apic-password'), '--ca-file', join(dir, 'apic-ca.pem'));
-    await waitFor(() => (k8s.out().includes('kubeconfig:') ? true : undefined), 20_000, 'the k8s kubeconfig line');
-    const url = await waitFor(() => /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(apic.out())?.[1], 20_000, 'the APIC line');
-    const connect = await waitFor(() => /akb connects with: (.*)/.exec(apic.out())?.[1], 5000, 'the connection hint');
+    await waitFor(() => (k8s.out().includes('kubeconfig:') ? true : undefined), { what: 'the k8s kubeconfig line', timeoutMs: 20_000 });
+    const url = await waitFor(() => /listening on (https:\/\/127\.0\.0\.1:\d+)/.exec(apic.out())?.[1], {
+      what: 'the APIC line',
+      timeoutMs: 20_000,
+    });
+    const connect = await waitFor(() => /akb connects with: (.*)/.exec(apic.out())?.[1], { what: 'the connection hint', timeoutMs: 5000 });
     const password = (await readFile(join(dir, 'apic-password'), 'utf8')).trim();
     expect(password).toMatch(/^[0-9a-f]{24}$/);
     expect(apic.out()).not.toContain(password);

@@ -1,7 +1,7 @@
 import { CoreV1Api, KubeConfig, makeInformer, type V1Pod } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeStore, startLabK8s, type LabK8sServer } from '../../lib/lab/k8s';
-import { waitFor } from '../../lib/lab/k8s/test-support';
+import { waitFor } from '../support/wait';
 
 /** client-node 2.0.1 informers (WIRE.md B7) against the lab API server over real sockets. */
 
@@ -45,14 +45,14 @@ describe('lab k8s server with client-node informers', () => {
     server.store.create(pod('before'));
     const { informer, seen } = podInformer(server);
     await informer.start();
-    await waitFor(() => (seen.includes('add before') ? true : undefined), 5000, 'initial list');
+    await waitFor(() => (seen.includes('add before') ? true : undefined), { what: 'initial list', timeoutMs: 5000 });
 
     server.store.create(pod('p1'));
-    await waitFor(() => (seen.includes('add p1') ? true : undefined), 5000, 'ADDED');
+    await waitFor(() => (seen.includes('add p1') ? true : undefined), { what: 'ADDED', timeoutMs: 5000 });
     server.store.patch('pods', 'p1', { metadata: { labels: { v: '2' } } }, 'application/merge-patch+json', { namespace: 'default' });
-    await waitFor(() => (seen.includes('update p1 2') ? true : undefined), 5000, 'MODIFIED');
+    await waitFor(() => (seen.includes('update p1 2') ? true : undefined), { what: 'MODIFIED', timeoutMs: 5000 });
     server.store.delete('pods', 'p1', 'default');
-    await waitFor(() => (seen.includes('delete p1') ? true : undefined), 5000, 'DELETED');
+    await waitFor(() => (seen.includes('delete p1') ? true : undefined), { what: 'DELETED', timeoutMs: 5000 });
     expect(informer.list('default').map((p) => p.metadata?.name)).toEqual(['before']);
   });
 
@@ -61,11 +61,11 @@ describe('lab k8s server with client-node informers', () => {
     const { informer, seen, lists } = podInformer(server);
     await informer.start();
     server.store.create(pod('a'));
-    await waitFor(() => (seen.includes('add a') ? true : undefined), 5000, 'first event');
+    await waitFor(() => (seen.includes('add a') ? true : undefined), { what: 'first event', timeoutMs: 5000 });
 
     expect(server.closeWatches()).toBe(1);
     server.store.create(pod('b')); // made while no watch is open: must arrive through the resumed watch
-    await waitFor(() => (seen.includes('add b') ? true : undefined), 5000, 'event after resume');
+    await waitFor(() => (seen.includes('add b') ? true : undefined), { what: 'event after resume', timeoutMs: 5000 });
     expect(lists()).toBe(1);
   });
 
@@ -74,15 +74,15 @@ describe('lab k8s server with client-node informers', () => {
     server.store.create(pod('old'));
     const { informer, seen, lists } = podInformer(server);
     await informer.start();
-    await waitFor(() => (seen.includes('add old') ? true : undefined), 5000, 'initial list');
+    await waitFor(() => (seen.includes('add old') ? true : undefined), { what: 'initial list', timeoutMs: 5000 });
 
     // Close the watch and, in the same tick (before the client can reconnect), make more changes than the window holds.
     server.closeWatches();
     server.store.delete('pods', 'old', 'default');
     for (let i = 0; i < 8; i++) server.store.create(pod(`churn-${i}`));
 
-    await waitFor(() => (lists() === 2 ? true : undefined), 5000, 'relist after 410');
-    await waitFor(() => (informer.list('default').length === 8 ? true : undefined), 5000, 'cache after relist');
+    await waitFor(() => (lists() === 2 ? true : undefined), { what: 'relist after 410', timeoutMs: 5000 });
+    await waitFor(() => (informer.list('default').length === 8 ? true : undefined), { what: 'cache after relist', timeoutMs: 5000 });
     expect(seen).toContain('delete old');
     expect(
       informer
@@ -99,17 +99,17 @@ describe('lab k8s server with client-node informers', () => {
     const { informer, seen, errors } = podInformer(server);
     await informer.start();
     store.create(pod('first'));
-    await waitFor(() => (seen.includes('add first') ? true : undefined), 5000, 'first event');
+    await waitFor(() => (seen.includes('add first') ? true : undefined), { what: 'first event', timeoutMs: 5000 });
 
     await server.stop();
     // client-node 2.x reconnects at once after the stream ends, gets ECONNREFUSED and reports an error:
     // the consumer restarts the informer, as client-node's README example does.
-    await waitFor(() => (errors.length > 0 ? true : undefined), 5000, 'informer error while the server is down');
+    await waitFor(() => (errors.length > 0 ? true : undefined), { what: 'informer error while the server is down', timeoutMs: 5000 });
     store.create(pod('while-down'));
     server = await startLabK8s({ store, port, token });
     await informer.start();
-    await waitFor(() => (seen.includes('add while-down') ? true : undefined), 5000, 'event after restart');
+    await waitFor(() => (seen.includes('add while-down') ? true : undefined), { what: 'event after restart', timeoutMs: 5000 });
     store.create(pod('after'));
-    await waitFor(() => (seen.includes('add after') ? true : undefined), 5000, 'live event after restart');
+    await waitFor(() => (seen.includes('add after') ? true : undefined), { what: 'live event after restart', timeoutMs: 5000 });
   });
 });

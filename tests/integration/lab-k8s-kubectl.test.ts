@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLabK8s, type LabK8sServer } from '../../lib/lab/k8s';
-import { waitFor } from '../../lib/lab/k8s/test-support';
+import { waitFor } from '../support/wait';
 
 /**
  * The machine's kubectl (a dispatcher that picks kubectl 1.32 from /version) against the lab server over TLS:
@@ -104,7 +104,7 @@ describe('kubectl against the lab k8s server', () => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
-      await waitFor(() => (out.includes('web-1') ? true : undefined), 20_000, 'initial list of kubectl get -w');
+      await waitFor(() => (out.includes('web-1') ? true : undefined), { what: 'initial list of kubectl get -w', timeoutMs: 20_000 });
       server.store.create({
         apiVersion: 'v1',
         kind: 'Pod',
@@ -112,7 +112,10 @@ describe('kubectl against the lab k8s server', () => {
         spec: { containers: [{ name: 'a', image: 'x' }] },
         status: { phase: 'Pending' },
       });
-      const row = await waitFor(() => out.split('\n').find((l) => l.startsWith('late-arrival')), 20_000, 'watch event in kubectl output');
+      const row = await waitFor(() => out.split('\n').find((l) => l.startsWith('late-arrival')), {
+        what: 'watch event in kubectl output',
+        timeoutMs: 20_000,
+      });
       expect(row.split(/\s+/).slice(0, 3)).toEqual(['late-arrival', '0/1', 'Pending']);
     } finally {
       child.kill('SIGTERM');

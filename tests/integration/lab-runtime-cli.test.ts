@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabFile } from '../../lib/lab';
-import { waitUntil } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 /**
  * `akb lab start` and `akb lab event` as separate processes talking over the lab directory and the control URL.
@@ -43,7 +43,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'akb-lab-cli-'));
   labDir = join(dir, 'lab');
   server = akb(['lab', 'start', '--scenario', 'demo', '--lab-dir', labDir, '--no-demo']);
-  await waitUntil('the lab to start', () => /control\s+http:\/\/127\.0\.0\.1:\d+/.test(server.output()), 30_000);
+  await waitFor(() => /control\s+http:\/\/127\.0\.0\.1:\d+/.test(server.output()), { what: 'the lab to start', timeoutMs: 30_000 });
 }, 40_000);
 
 afterAll(async () => {

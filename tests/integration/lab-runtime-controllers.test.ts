@@ -2,7 +2,8 @@ import { AppsV1Api, CoreV1Api } from '@kubernetes/client-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../lib/k8s/models/object';
 import { inCidr } from '../../lib/net/ip';
-import { cleanup, kubeConfigOf, startTestLab, waitUntil } from './lab-runtime-support';
+import { cleanup, kubeConfigOf, startTestLab } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 afterEach(cleanup);
 
@@ -50,10 +51,13 @@ describe('lab controllers', () => {
       namespace: 'default',
       body: { metadata: { name: 'akb' }, spec: { selector: { app: 'akb' }, ports: [{ name: 'http', port: 80, targetPort: 3000 }] } },
     });
-    const pods = await waitUntil('three running akb pods', async () => {
-      const items = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=akb' })).items;
-      return items.length === 3 && items.every((p) => p.status?.phase === 'Running') ? items : undefined;
-    });
+    const pods = await waitFor(
+      async () => {
+        const items = (await core.listNamespacedPod({ namespace: 'default', labelSelector: 'app=akb' })).items;
+        return items.length === 3 && items.every((p) => p.status?.phase === 'Running') ? items : undefined;
+      },
+      { what: 'three running akb pods' },
+    );
     const nodes = new Map((await core.listNode()).items.map((n) => [n.metadata!.name!, n]));
     for (const p of pods) {
       const node = nodes.get(p.spec!.nodeName!)!;
@@ -62,19 +66,25 @@ describe('lab controllers', () => {
       expect(inCidr(p.status!.podIP!, node.spec!.podCIDR!)).toBe(true);
     }
     expect(new Set(pods.map((p) => p.status!.podIP)).size).toBe(3);
-    const slice = await waitUntil('an EndpointSlice with three endpoints', () => {
-      const items = lab.k8s.store.list('endpointslices', { namespace: 'default', labelSelector: 'kubernetes.io/service-name=akb' }).items;
-      const eps = (items[0]?.endpoints as { addresses: string[] }[] | undefined) ?? [];
-      return eps.length === 3 ? items[0] : undefined;
-    });
+    const slice = await waitFor(
+      () => {
+        const items = lab.k8s.store.list('endpointslices', { namespace: 'default', labelSelector: 'kubernetes.io/service-name=akb' }).items;
+        const eps = (items[0]?.endpoints as { addresses: string[] }[] | undefined) ?? [];
+        return eps.length === 3 ? items[0] : undefined;
+      },
+      { what: 'an EndpointSlice with three endpoints' },
+    );
     expect((slice.endpoints as { addresses: string[] }[]).map((e) => e.addresses[0]).sort()).toEqual(
       pods.map((p) => p.status!.podIP).sort(),
     );
     expect(slice.ports).toEqual([{ name: 'http', protocol: 'TCP', port: 3000 }]);
-    const status = await waitUntil('deployment status', async () => {
-      const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'akb' });
-      return d.status?.readyReplicas === 3 ? d.status : undefined;
-    });
+    const status = await waitFor(
+      async () => {
+        const d = await apps.readNamespacedDeployment({ namespace: 'default', name: 'akb' });
+        return d.status?.readyReplicas === 3 ? d.status : undefined;
+      },
+      { what: 'deployment status' },
+    );
     expect(status.replicas).toBe(3);
 
     // Scaling down through the API removes pods; a node failing moves its pods elsewhere.
@@ -83,22 +93,23 @@ describe('lab controllers', () => {
       name: 'akb',
       body: [{ op: 'replace', path: '/spec/replicas', value: 2 }],
     });
-    await waitUntil(
-      'two akb pods',
-      () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 2,
-    );
+    await waitFor(() => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 2, {
+      what: 'two akb pods',
+    });
     const victim = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items[0]!;
     const node = (victim.spec as { nodeName: string }).nodeName;
     await lab.event({ kind: 'fail-node', node });
-    await waitUntil('akb pods off the failed node', () => {
-      const items = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items;
-      return items.length === 2 && items.every((p) => (p.spec as { nodeName: string }).nodeName !== node);
-    });
-    await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'akb' });
-    await waitUntil(
-      'akb pods gone',
-      () => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 0,
+    await waitFor(
+      () => {
+        const items = lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items;
+        return items.length === 2 && items.every((p) => (p.spec as { nodeName: string }).nodeName !== node);
+      },
+      { what: 'akb pods off the failed node' },
     );
+    await apps.deleteNamespacedDeployment({ namespace: 'default', name: 'akb' });
+    await waitFor(() => lab.k8s.store.list('pods', { namespace: 'default', labelSelector: 'app=akb' }).items.length === 0, {
+      what: 'akb pods gone',
+    });
   });
 
   it('turns kubectl-style edits of world objects into world events: delete node, cordon, delete pod, scale', async () => {
@@ -107,24 +118,25 @@ describe('lab controllers', () => {
     const core = kc.makeApiClient(CoreV1Api);
     const apps = kc.makeApiClient(AppsV1Api);
     await core.deleteNode({ name: 'worker-6' });
-    await waitUntil('worker-6 to leave the world', () => !lab.world().nodes.some((n) => n.name === 'worker-6'));
-    await waitUntil(
-      'worker-6 pods gone',
-      () => !lab.k8s.store.list('pods').items.some((p) => (p.spec as { nodeName: string }).nodeName === 'worker-6'),
-    );
+    await waitFor(() => !lab.world().nodes.some((n) => n.name === 'worker-6'), { what: 'worker-6 to leave the world' });
+    await waitFor(() => !lab.k8s.store.list('pods').items.some((p) => (p.spec as { nodeName: string }).nodeName === 'worker-6'), {
+      what: 'worker-6 pods gone',
+    });
     expect(lab.truth().sessions.some((s) => s.node === 'worker-6')).toBe(false);
     expect(lab.k8s.store.tryGet('nodes', 'worker-6')).toBeUndefined();
 
     // kubectl cordon (client-node sends a JSON patch).
     await core.patchNode({ name: 'worker-5', body: [{ op: 'add', path: '/spec/unschedulable', value: true }] });
-    await waitUntil('worker-5 drained in the world', () => lab.world().nodes.find((n) => n.name === 'worker-5')?.schedulable === false);
+    await waitFor(() => lab.world().nodes.find((n) => n.name === 'worker-5')?.schedulable === false, {
+      what: 'worker-5 drained in the world',
+    });
     expect(lab.world().pods.filter((p) => p.node === 'worker-5' && p.workload.startsWith('shop/'))).toEqual([]);
 
     const pod = lab.world().pods.find((p) => p.workload === 'shop/db')!;
     await core.deleteNamespacedPod({ namespace: 'shop', name: pod.name });
-    await waitUntil(
-      'a replacement db pod',
+    await waitFor(
       () => !lab.world().pods.some((p) => p.name === pod.name) && lab.world().pods.filter((p) => p.workload === 'shop/db').length === 3,
+      { what: 'a replacement db pod' },
     );
 
     await apps.patchNamespacedDeploymentScale({
@@ -132,7 +144,7 @@ describe('lab controllers', () => {
       name: 'db',
       body: [{ op: 'replace', path: '/spec/replicas', value: 5 }],
     });
-    await waitUntil('db scaled in the world', () => lab.world().pods.filter((p) => p.workload === 'shop/db').length === 5);
+    await waitFor(() => lab.world().pods.filter((p) => p.workload === 'shop/db').length === 5, { what: 'db scaled in the world' });
     expect(lab.k8s.store.list('pods', { namespace: 'shop', labelSelector: 'app=db' }).items).toHaveLength(5);
 
     // A node reported NotReady through the status subresource (as a node lifecycle controller would) fails in the world.
@@ -141,7 +153,7 @@ describe('lab controllers', () => {
       c.type === 'Ready' ? { ...c, status: 'False', reason: 'KubeletNotReady' } : c,
     );
     await core.replaceNodeStatus({ name: 'worker-2', body: node });
-    await waitUntil('worker-2 failed in the world', () => lab.world().nodes.find((n) => n.name === 'worker-2')?.ready === false);
+    await waitFor(() => lab.world().nodes.find((n) => n.name === 'worker-2')?.ready === false, { what: 'worker-2 failed in the world' });
     expect(lab.truth().sessions.filter((x) => x.node === 'worker-2' && x.state === 'established')).toEqual([]);
     expect(lab.world().pods.filter((p) => p.node === 'worker-2')).toEqual([]);
   });

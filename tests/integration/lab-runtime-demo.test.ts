@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { nextDemoEvent } from '../../lib/lab';
 import { createWorld, groundTruth, loadShippedScenario } from '../../lib/lab/model';
-import { cleanup, startTestLab, waitUntil } from './lab-runtime-support';
+import { cleanup, startTestLab } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 afterEach(cleanup);
 
@@ -33,6 +34,6 @@ describe('demo driver', () => {
 
   it('plays on its own timer', async () => {
     const lab = await startTestLab({ demo: { intervalMs: 20 } });
-    await waitUntil('three demo events', () => lab.world().generation >= 3);
+    await waitFor(() => lab.world().generation >= 3, { what: 'three demo events' });
   });
 });

@@ -60,18 +60,3 @@ export async function readFabric(lab: Lab, client = apicClientOf(lab)): Promise<
   for (const q of fabricQueries(lab.fabric)) out[q.className] = await client.query(q.query);
   return out;
 }
-
-/** Polls `check` until it returns something other than undefined/false, or fails naming `what`. */
-export async function waitUntil<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 10_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -12,7 +12,8 @@ import {
   setSessionDown,
 } from '../../lib/lab/model';
 import { ApicSync, KubeSync } from '../../lib/lab/sync';
-import { apicClientOf, cleanup, startTestLab, waitUntil } from './lab-runtime-support';
+import { apicClientOf, cleanup, startTestLab } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 afterEach(cleanup);
 
@@ -66,7 +67,7 @@ describe('world sync', () => {
     lab.setWorld(lab.world());
     const r = lab.setWorld(setSessionDown(lab.world(), 102, 'worker-1', true));
     expect(r.apic.upserted).toBeGreaterThan(0);
-    await waitUntil('the session change', () => events.some((e) => e.dn.includes('/node-102/') && e.type === 'modified'));
+    await waitFor(() => events.some((e) => e.dn.includes('/node-102/') && e.type === 'modified'), { what: 'the session change' });
     expect(new Set(events.map((e) => e.dn)).size).toBe(1);
   });
 

@@ -1,12 +1,12 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../lib/lab/k8s/test-support';
 import { createHttpApi } from '../../lib/live/server/http-api';
 import { createMetrics } from '../../lib/live/server/metrics';
 import { sourceStatus } from '../../lib/shared/source-status';
 import { correlate, parseBundleJson, type TopologyGraph } from '../../lib/topology';
 import { PLANTED_SECRET, kubeData, startHarness, type Harness } from './live-http-support';
+import { waitFor } from '../support/wait';
 
 let h: Harness;
 
@@ -33,7 +33,7 @@ describe('probes', () => {
     await waitFor(() => (h.service.sourceStatuses().kubernetes?.state === 'synced' ? true : undefined));
     expect((await get('/readyz')).status).toBe(503);
     h.apic.set(sourceStatus('synced'));
-    await waitFor(async () => ((await get('/readyz')).status === 200 ? true : undefined), 5000, '/readyz 200');
+    await waitFor(async () => ((await get('/readyz')).status === 200 ? true : undefined), { what: '/readyz 200', timeoutMs: 5000 });
 
     // Once ready, a failing APIC keeps the pod serving: the page must be able to show that it is down.
     h.apic.set(sourceStatus('down', 'connection refused'));
@@ -69,8 +69,7 @@ describe('GET /api/v1/graph', () => {
         const r = await get('/api/v1/graph', { headers: { 'If-None-Match': `"${graph.revision}"` } });
         return r.status === 200 ? r : undefined;
       },
-      5000,
-      'a new revision',
+      { what: 'a new revision', timeoutMs: 5000 },
     );
     const newer = (await next.json()) as TopologyGraph;
     expect(newer.revision).toBeGreaterThan(graph.revision);

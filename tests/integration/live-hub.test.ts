@@ -10,22 +10,13 @@ import { parseBundleJson } from '../../lib/topology/bundle';
 import { diff } from '../../lib/topology/patch';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import { sourceStatus } from '../../lib/shared/source-status';
+import { waitFor } from '../support/wait';
 
 const wsFactory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
 
 function graphFrom(fixture: string, revision: number): TopologyGraph {
   const bundle = parseBundleJson(readFileSync(`tests/fixtures/bundles/${fixture}.json`, 'utf8'));
   return { ...correlate(bundle), revision };
-}
-
-async function waitFor<T>(probe: () => T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 let server: Server | undefined;
@@ -147,7 +138,7 @@ describe('live hub and graph client over a real websocket', () => {
       graph = next;
     }
     socket.resume();
-    const last = await waitFor(() => received.find((m) => m.type === 'snapshot' && m.revision === published), 15_000);
+    const last = await waitFor(() => received.find((m) => m.type === 'snapshot' && m.revision === published), { timeoutMs: 15_000 });
     expect(last.graph).toEqual(graph);
     const patches = received.filter((m) => m.type === 'patch').length;
     expect(patches).toBeLessThan(published - 1);

@@ -13,6 +13,7 @@ import type { Runtime } from '../../lib/live/server/runtime';
 import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { buildGraph } from '../../lib/topology/build-graph';
 import type { TopologyGraph } from '../../lib/topology/graph';
+import { waitFor } from '../support/wait';
 
 const COALESCE_MS = 100;
 let lab: Lab;
@@ -50,21 +51,13 @@ async function expectConverged(timeoutMs = 10_000): Promise<number> {
   }
 }
 
-async function waitFor(probe: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-
 beforeAll(async () => {
   lab = await startLab({ scenario: 'demo', apic: { controllers: 3 } });
   served = await serveRuntime(lab, { coalesceMs: COALESCE_MS });
   ({ runtime, client } = served);
   const { urls, user, password, caPem } = lab.apicConnection;
   capturer = new ApicClient({ controllers: urls, auth: { type: 'password', user, password }, tls: caPem ? { ca: caPem } : {} });
-  await waitFor(() => runtime.service.ready() && client.getState().graph !== null);
+  await waitFor(() => runtime.service.ready() && client.getState().graph !== null, { timeoutMs: 15_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -97,7 +90,7 @@ describe('live graph equals a fresh capture', () => {
       }
       const revision = client.getState().graph!.revision;
       await lab.event(event);
-      await waitFor(() => client.getState().graph!.revision > revision, 5_000);
+      await waitFor(() => client.getState().graph!.revision > revision, { timeoutMs: 5_000 });
       const ms = await expectConverged();
       // Within one coalescing window plus processing time (generous on a loaded 2-core machine).
       expect(ms).toBeLessThan(COALESCE_MS + 3_000);
@@ -110,7 +103,7 @@ describe('live graph recovers from faults', () => {
     for (const controller of lab.apic) controller.faults.dropWebsockets();
     await lab.event({ kind: 'session-down', leaf: 103, node: 'worker-4' });
     await expectConverged();
-    await waitFor(() => runtime.service.sourceStatuses().apic?.state === 'synced');
+    await waitFor(() => runtime.service.sourceStatuses().apic?.state === 'synced', { timeoutMs: 15_000 });
   });
 
   it('token expired: the client logs in again and the graph converges', async () => {
@@ -142,13 +135,13 @@ describe('live graph recovers from faults', () => {
   it('Kubernetes API server restarted: marked down and stale while gone, then converges', async () => {
     const { port, token, store } = lab.k8s;
     await lab.k8s.stop();
-    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state !== 'synced');
-    await waitFor(() => client.getState().sources.kubernetes?.stale === true);
+    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state !== 'synced', { timeoutMs: 15_000 });
+    await waitFor(() => client.getState().sources.kubernetes?.stale === true, { timeoutMs: 15_000 });
     // The world changes while the API server is away.
     await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'db', replicas: 5 });
     const restarted = await startLabK8s({ port, token, store, tls: true });
     lab.k8s = restarted;
-    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state === 'synced', 20_000);
+    await waitFor(() => runtime.service.sourceStatuses().kubernetes?.state === 'synced', { timeoutMs: 20_000 });
     await expectConverged();
     expect(client.getState().sources.kubernetes?.stale).toBe(false);
   });

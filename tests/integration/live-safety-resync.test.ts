@@ -14,6 +14,7 @@ import type { Runtime } from '../../lib/live/server/runtime';
 import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { buildGraph } from '../../lib/topology/build-graph';
 import type { TopologyGraph } from '../../lib/topology/graph';
+import { waitFor } from '../support/wait';
 
 let lab: Lab;
 let runtime: Runtime;
@@ -37,14 +38,6 @@ async function freshGraph(): Promise<string> {
   return structure(buildGraph((await captureBundle({ apic: capturer, kubeConfig: kubeConfig(), fabric: lab.fabric })).bundle));
 }
 
-async function waitFor(what: string, probe: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 const podCount = (): number =>
   client.getState().graph?.nodes.filter((n) => n.kind === 'pod' && n.name.startsWith('frontend-')).length ?? -1;
 const sessionState = (node: string, leaf: string): unknown =>
@@ -57,7 +50,7 @@ beforeAll(async () => {
   ({ runtime, client } = served);
   const { urls, user, password, caPem } = lab.apicConnection;
   capturer = new ApicClient({ controllers: urls, auth: { type: 'password', user, password }, tls: caPem ? { ca: caPem } : {} });
-  await waitFor('the service to be ready', () => runtime.service.ready() && client.getState().graph !== null, 30_000);
+  await waitFor(() => runtime.service.ready() && client.getState().graph !== null, { what: 'the service to be ready', timeoutMs: 30_000 });
 }, 60_000);
 
 afterAll(async () => {
@@ -94,7 +87,10 @@ describe('safety resync', () => {
     expect(structure(client.getState().graph)).not.toBe(await freshGraph());
 
     await runtime.service.resyncSources();
-    await waitFor('the resynced graph to equal a fresh capture', async () => structure(client.getState().graph) === (await freshGraph()));
+    await waitFor(async () => structure(client.getState().graph) === (await freshGraph()), {
+      what: 'the resynced graph to equal a fresh capture',
+      timeoutMs: 15_000,
+    });
     expect(podCount()).toBe(pods + 4);
     expect(sessionState(edge.source, edge.target)).not.toBe('established');
     expect(runtime.service.sourceStatuses()).toMatchObject({ kubernetes: { state: 'synced' }, apic: { state: 'synced' } });
@@ -106,7 +102,10 @@ describe('safety resync', () => {
     await cluster.start();
     await apic.start();
     try {
-      await waitFor('both sources to sync', () => cluster.status().state === 'synced' && apic.status().state === 'synced');
+      await waitFor(() => cluster.status().state === 'synced' && apic.status().state === 'synced', {
+        what: 'both sources to sync',
+        timeoutMs: 15_000,
+      });
       const sessionsUpBefore = sessionsUp(apic);
       const node = lab.world().nodes.find((n) => n.name.startsWith('worker-'))!.name;
       lab.k8s.store.faults.loseWatchEvents = true;
@@ -118,8 +117,11 @@ describe('safety resync', () => {
           JSON.stringify(cluster.snapshot().nodes?.find((n) => n.metadata.name === node)?.status ?? {}).includes(
             '"type":"Ready","status":"True"',
           );
-        await waitFor('the Kubernetes resync to see the failed node', () => ready() === false);
-        await waitFor("the APIC resync to see the node's sessions go down", () => sessionsUp(apic) < sessionsUpBefore);
+        await waitFor(() => ready() === false, { what: 'the Kubernetes resync to see the failed node', timeoutMs: 15_000 });
+        await waitFor(() => sessionsUp(apic) < sessionsUpBefore, {
+          what: "the APIC resync to see the node's sessions go down",
+          timeoutMs: 15_000,
+        });
       } finally {
         lab.k8s.store.faults.loseWatchEvents = false;
         for (const c of lab.apic) c.faults.losePushes(false);
@@ -136,19 +138,31 @@ describe('safety resync', () => {
 
 describe('APIC unreachable', () => {
   it('the source says down and the client marks it stale, then both recover and the graph converges', async () => {
-    await waitFor('the graph to settle', async () => structure(client.getState().graph) === (await freshGraph()));
+    await waitFor(async () => structure(client.getState().graph) === (await freshGraph()), {
+      what: 'the graph to settle',
+      timeoutMs: 15_000,
+    });
     for (const c of lab.apic) await c.stop();
     try {
-      await waitFor('the APIC source to leave synced', () => runtime.service.sourceStatuses().apic?.state !== 'synced');
-      await waitFor('the client to mark the APIC stale', () => client.getState().sources.apic?.stale === true);
+      await waitFor(() => runtime.service.sourceStatuses().apic?.state !== 'synced', {
+        what: 'the APIC source to leave synced',
+        timeoutMs: 15_000,
+      });
+      await waitFor(() => client.getState().sources.apic?.stale === true, { what: 'the client to mark the APIC stale', timeoutMs: 15_000 });
       expect(['down', 'degraded']).toContain(client.getState().sources.apic?.state);
       expect(client.getState().sources.apic?.reason).toBeTruthy();
     } finally {
       for (const c of lab.apic) await c.restart();
     }
     await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'frontend', replicas: 3 });
-    await waitFor('the APIC source to resync', () => runtime.service.sourceStatuses().apic?.state === 'synced', 30_000);
-    await waitFor('the graph to equal a fresh capture', async () => structure(client.getState().graph) === (await freshGraph()), 20_000);
+    await waitFor(() => runtime.service.sourceStatuses().apic?.state === 'synced', {
+      what: 'the APIC source to resync',
+      timeoutMs: 30_000,
+    });
+    await waitFor(async () => structure(client.getState().graph) === (await freshGraph()), {
+      what: 'the graph to equal a fresh capture',
+      timeoutMs: 20_000,
+    });
     expect(client.getState().sources.apic?.stale).toBe(false);
   });
 });

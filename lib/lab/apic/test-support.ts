@@ -40,17 +40,6 @@ export async function labLogin(
   return { token, cookie: `APIC-cookie=${token}` };
 }
 
-/** Polls `check` until it returns a value other than undefined, or fails after `timeoutMs`. */
-export async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 5000, what = 'condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** The attributes of each imdata item, in order. */
 export function attrsOf(body: WireResponse['body']): Array<Record<string, string>> {
   return (body.imdata ?? []).map((item) => Object.values(item)[0]!.attributes);
