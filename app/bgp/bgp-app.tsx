@@ -1,8 +1,9 @@
 'use client';
 
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { BGP_PATH, type BgpResponse } from '../../lib/live/shared/analysis-api';
 import { AppHeader } from '../_components/app-header';
+import { FlapHistory } from './flap-history';
 import { StatusBar } from '../_components/status-bar';
 import { shortId, useLiveApi } from '../ecmp/use-api';
 
@@ -17,11 +18,15 @@ function cellClass(s: Session): string {
 
 const WINDOWS = [300, 600, 3600, 86400];
 
+const windowLabel = (w: number) => (w < 3600 ? `${w / 60} min` : `${w / 3600} h`);
+
 /** Nodes × anchor leaves, coloured by session state, with expectations, flaps and prefixes received. */
 export function BgpApp() {
   const [windowSeconds, setWindow] = useState(600);
   const { live, data, error } = useLiveApi<BgpResponse>(`${BGP_PATH}?windowSeconds=${windowSeconds}`);
   const cell = new Map((data?.sessions ?? []).map((s) => [`${s.node}|${s.leaf}`, s]));
+  // The window ends when this answer arrived; recomputed with each new answer.
+  const fetchedAt = useMemo(() => (data ? Date.now() : 0), [data]);
   return (
     <div className="flex min-h-screen flex-col">
       <AppHeader />
@@ -45,7 +50,7 @@ export function BgpApp() {
             >
               {WINDOWS.map((w) => (
                 <option key={w} value={w}>
-                  {w < 3600 ? `${w / 60} min` : `${w / 3600} h`}
+                  {windowLabel(w)}
                 </option>
               ))}
             </select>
@@ -113,6 +118,17 @@ export function BgpApp() {
               .map(([n, ips]) => `${shortId(n)} → ${ips.join(', ')}`)
               .join('; ')}
           </p>
+        )}
+        {data && (
+          <div>
+            <h2 className="mb-1 font-semibold">Established sessions over the last {windowLabel(data.windowSeconds)}</h2>
+            <FlapHistory
+              transitions={data.transitions}
+              established={data.sessions.filter((s) => s.state === 'established').length}
+              windowSeconds={data.windowSeconds}
+              windowEnd={fetchedAt}
+            />
+          </div>
         )}
         {data && data.transitions.length > 0 && (
           <div>

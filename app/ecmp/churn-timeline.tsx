@@ -1,12 +1,35 @@
 'use client';
 
+import { scaleLinear, scaleTime } from 'd3-scale';
+import { symbol, symbolCircle, symbolTriangle } from 'd3-shape';
+import { useMemo } from 'react';
 import type { ChurnEvent } from '../../lib/topology/ecmp/churn';
+import { Axis, timeTickFormat } from '../_components/chart-axis';
 import { shortId } from './use-api';
 
 const W = 640;
-const H = 140;
-const PAD = 28;
+const H = 160;
+const M = { top: 10, right: 30, bottom: 26, left: 40 };
 const pct = (x: number) => `${Math.round(x * 100)}%`;
+const percentTick = (v: Date | number) => pct(Number(v));
+// A triangle marks the changes that moved half the flows or more, so they stand out without colour too.
+const marker = { small: symbol(symbolCircle, 48)()!, large: symbol(symbolTriangle, 64)()! };
+
+/** Time on x (a single event gets a minute around it), share of flows moved on y. */
+function scalesFor(times: number[]) {
+  const t0 = Math.min(...times);
+  const t1 = Math.max(...times);
+  const pad = t1 - t0 < 60_000 ? 30_000 : 0;
+  const x = scaleTime()
+    .domain([new Date(t0 - pad), new Date(t1 + pad)])
+    .range([M.left, W - M.right])
+    .nice();
+  const y = scaleLinear()
+    .domain([0, 1])
+    .range([H - M.bottom, M.top]);
+  const [d0, d1] = x.domain();
+  return { x, y, format: timeTickFormat(d1!.getTime() - d0!.getTime()) };
+}
 
 function causeText(e: ChurnEvent): string {
   const text = (c: ChurnEvent['causes'][number]): string => {
@@ -18,6 +41,38 @@ function causeText(e: ChurnEvent): string {
   return [...new Set(e.causes.map(text))].join(', ');
 }
 
+function ChurnChart({ events }: { events: ChurnEvent[] }) {
+  const times = useMemo(() => events.map((e) => Date.parse(e.at)), [events]);
+  const { x, y, format } = useMemo(() => scalesFor(times), [times]);
+  return (
+    <svg
+      viewBox={`0 0 ${W} ${H}`}
+      className="w-full max-w-3xl"
+      role="img"
+      aria-label="ECMP churn over time: share of flows moved per change"
+      data-testid="churn-chart"
+    >
+      <Axis scale={y} orient="left" transform={`translate(${M.left},0)`} ticks={4} format={percentTick} testId="churn-y-axis" />
+      <Axis scale={x} orient="bottom" transform={`translate(0,${H - M.bottom})`} ticks={6} format={format} testId="churn-time-axis" />
+      {events.map((e, i) => {
+        const cx = x(new Date(times[i]!));
+        return (
+          <g key={`${e.at}|${e.leaf}|${e.prefix}|${i}`} data-testid="churn-mark">
+            <line x1={cx} y1={y(0)} x2={cx} y2={y(e.movedShare)} className="stroke-sky-500" strokeWidth={2} />
+            <path
+              d={e.movedShare >= 0.5 ? marker.large : marker.small}
+              transform={`translate(${cx},${y(e.movedShare)})`}
+              className={e.movedShare >= 0.5 ? 'fill-red-600' : 'fill-amber-500'}
+            >
+              <title>{`${new Date(e.at).toLocaleTimeString()} ${shortId(e.leaf)} ${e.prefix}: ${e.before.length} → ${e.after.length} paths, ~${pct(e.movedShare)} of flows moved`}</title>
+            </path>
+          </g>
+        );
+      })}
+    </svg>
+  );
+}
+
 /** Churn events over time, height = estimated share of flows moved; the list below gives the details. */
 export function ChurnTimeline({ events, model }: { events: ChurnEvent[]; model: string }) {
   if (events.length === 0)
@@ -26,36 +81,9 @@ export function ChurnTimeline({ events, model }: { events: ChurnEvent[]; model: 
         No next-hop changes recorded since akb started.
       </p>
     );
-  const times = events.map((e) => Date.parse(e.at));
-  const t0 = Math.min(...times);
-  const t1 = Math.max(...times, t0 + 1000);
-  const x = (t: number) => PAD + ((t - t0) / (t1 - t0)) * (W - 2 * PAD);
-  const y = (share: number) => H - PAD - share * (H - 2 * PAD);
   return (
     <div className="space-y-2">
-      <svg
-        viewBox={`0 0 ${W} ${H}`}
-        className="w-full max-w-3xl"
-        role="img"
-        aria-label="ECMP churn over time: share of flows moved per change"
-      >
-        <line x1={PAD} y1={y(0)} x2={W - PAD} y2={y(0)} className="stroke-slate-300" />
-        <line x1={PAD} y1={y(1)} x2={W - PAD} y2={y(1)} className="stroke-slate-200" strokeDasharray="3 3" />
-        <text x={2} y={y(1) + 4} className="fill-slate-500 text-[10px]">
-          100%
-        </text>
-        <text x={8} y={y(0) + 4} className="fill-slate-500 text-[10px]">
-          0%
-        </text>
-        {events.map((e, i) => (
-          <g key={`${e.at}|${e.leaf}|${e.prefix}|${i}`}>
-            <line x1={x(times[i]!)} y1={y(0)} x2={x(times[i]!)} y2={y(e.movedShare)} className="stroke-sky-500" strokeWidth={2} />
-            <circle cx={x(times[i]!)} cy={y(e.movedShare)} r={4} className={e.movedShare >= 0.5 ? 'fill-red-600' : 'fill-amber-500'}>
-              <title>{`${new Date(e.at).toLocaleTimeString()} ${shortId(e.leaf)} ${e.prefix}: ${e.before.length} → ${e.after.length} paths, ~${pct(e.movedShare)} of flows moved`}</title>
-            </circle>
-          </g>
-        ))}
-      </svg>
+      <ChurnChart events={events} />
       <p className="text-xs text-slate-500">Estimate model: {model}.</p>
       <table className="w-full text-left text-xs" data-testid="churn-events">
         <thead className="text-slate-500">
