@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../logging';
-import { ApicTree, startLabApic, type LabApic } from './apic';
+import { ApicTree, startLabApic, type LabApic, type LabApicRequestRecord } from './apic';
 import { startDemoDriver, type DemoDriver } from './demo';
 import { LabControllers } from './controllers';
 import {
@@ -43,7 +43,14 @@ export interface StartLabOptions {
   demo?: boolean | { intervalMs: number };
   /** TLS by default, so kubectl works with the written kubeconfig (which carries the CA). */
   k8s?: { tls?: boolean; port?: number };
-  apic?: { http?: boolean; controllers?: number; port?: number; tokenLifetimeSec?: number };
+  apic?: {
+    http?: boolean;
+    controllers?: number;
+    port?: number;
+    tokenLifetimeSec?: number;
+    /** Every HTTP request a controller answered, with the controller's index: what tests count logins and failover by. */
+    observe?: (controller: number, record: LabApicRequestRecord) => void;
+  };
   /**
    * The vCenter twin, started when the scenario has ESXi hosts (false: never). `guest` runs inside each VM that
    * powers on; by default the lab's node mimic (cloud-init, akb's bootstrap script, the address netplan sets).
@@ -153,6 +160,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         logger,
         tokenLifetimeSec: opts.apic?.tokenLifetimeSec,
         port: i === 0 ? opts.apic?.port : undefined,
+        ...(opts.apic?.observe ? { observe: (r: LabApicRequestRecord) => opts.apic!.observe!(i, r) } : {}),
       });
       apic.push(ctl);
       started.push(ctl);

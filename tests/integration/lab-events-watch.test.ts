@@ -247,8 +247,14 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
     const ip = nodeIp('master-1');
     const entry = (state: string) => (e: ApicEvent) =>
       e.className === 'bgpPeerEntry' && e.dn.includes(`/node-101/`) && e.dn.includes(`ent-[${ip}]`) && attrs(e.mo).operSt === state;
+    // The state waited for, on both sides: the subscriber's copy of the peer entry and the world's truth.
+    const mirrored = () =>
+      [...mirror.get('bgpPeerEntry')!.entries()].find(([dn]) => dn.includes('/node-101/') && dn.includes(`ent-[${ip}]`))?.[1].operSt;
+    const truthState = () => lab.truth().sessions.find((s) => s.leaf === 101 && s.node === 'master-1')?.state;
     await playApicOnly({ kind: 'session-down', leaf: 101, node: 'master-1' }, entry('idle'));
+    expect([mirrored(), truthState()]).toEqual(['idle', 'idle']);
     await playApicOnly({ kind: 'session-up', leaf: 101, node: 'master-1' }, entry('established'));
+    expect([mirrored(), truthState()]).toEqual(['established', 'established']);
   });
 
   it('misconfigure-session and fix-session: the node side of rack 2 expects another AS, its sessions go down, then recover', async () => {
@@ -293,6 +299,9 @@ describe('lab events reach a Kubernetes watch and an APIC subscription consisten
       { kind: 'add-leaf', id: 105, rack: 3 },
       (e) => e.className === 'fabricNode' && e.type === 'created' && e.dn === 'topology/pod-1/node-105',
     );
+    // The subscriber now holds the new switch as a leaf, and the world has it in rack 3.
+    expect(mirror.get('fabricNode')!.get('topology/pod-1/node-105')).toMatchObject({ id: '105', role: 'leaf' });
+    expect(lab.world().scenario.fabric.leaves.find((l) => l.id === 105)).toMatchObject({ rack: 3 });
   });
 
   it('set-traffic-policy: a Cluster service turned Local is advertised only from nodes with endpoints', async () => {

@@ -111,5 +111,16 @@ describe('lab k8s server with client-node informers', () => {
     await waitFor(() => (seen.includes('add while-down') ? true : undefined), { what: 'event after restart', timeoutMs: 5000 });
     store.create(pod('after'));
     await waitFor(() => (seen.includes('add after') ? true : undefined), { what: 'live event after restart', timeoutMs: 5000 });
+    // What was waited for: the outage was seen as a refused connection, the server came back on the same port, and
+    // the informer's cache now holds every pod, including the one created while it was down, each added once.
+    expect(errors.map((e) => (e as { cause?: { code?: string } }).cause?.code ?? String(e))).toContain('ECONNREFUSED');
+    expect(server.port).toBe(port);
+    expect(
+      informer
+        .list('default')
+        .map((p) => p.metadata?.name)
+        .sort(),
+    ).toEqual(['after', 'first', 'while-down']);
+    expect(seen.filter((e) => e.startsWith('add '))).toEqual(['add first', 'add while-down', 'add after']);
   });
 });

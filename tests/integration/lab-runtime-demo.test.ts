@@ -32,8 +32,19 @@ describe('demo driver', () => {
     for (let step = 0; step < 6; step++) expect(nextDemoEvent(w, t, s, step)).toEqual(nextDemoEvent(w, t, s, step));
   });
 
-  it('plays on its own timer', async () => {
+  it('plays on its own timer, and what it plays reaches the servers', async () => {
     const lab = await startTestLab({ demo: { intervalMs: 20 } });
-    await waitFor(() => lab.world().generation >= 3, { what: 'three demo events' });
+    const g0 = lab.world().generation;
+    const rv0 = Number(lab.k8s.store.resourceVersion);
+    let apicChanges = 0;
+    const off = lab.apic[0]!.tree.onChange(() => apicChanges++);
+    // No step() is called here: only the driver's timer can move the world on.
+    const generation = await waitFor(() => (lab.world().generation >= g0 + 3 ? lab.world().generation : undefined), {
+      what: 'three demo events',
+    });
+    off();
+    expect(generation).toBeGreaterThanOrEqual(g0 + 3);
+    // Every disturbance is a Kubernetes change (scale, kill) or an APIC one (a session down or up).
+    expect(Number(lab.k8s.store.resourceVersion) - rv0 + apicChanges).toBeGreaterThan(0);
   });
 });

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ApicClient } from '../../lib/aci/client';
 import { startLab, type Lab } from '../../lib/lab';
+import type { LabApicRequestRecord } from '../../lib/lab/apic';
 import { startLabK8s } from '../../lib/lab/k8s';
 import { captureBundle } from '../../lib/live/server/capture';
 import type { GraphClient } from '../../lib/live/client/graph-client';
@@ -21,6 +22,14 @@ let runtime: Runtime;
 let served: ServedRuntime;
 let client: GraphClient;
 let capturer: ApicClient;
+/** Every request the three lab APIC controllers answered, with the controller's index. */
+const wire: (LabApicRequestRecord & { controller: number })[] = [];
+
+const isLogin = (w: LabApicRequestRecord) => w.method === 'POST' && w.url.startsWith('/api/aaaLogin') && w.status === 200;
+/** The token an accepted websocket upgrade carries (`/socket<token>`). */
+const socketToken = (w: LabApicRequestRecord) => decodeURIComponent(w.url.slice('/socket'.length));
+const sessionState = (node: string, leaf: string): unknown =>
+  client.getState().graph?.edges.find((e) => e.kind === 'bgp' && e.source === node && e.target === leaf)?.data?.state;
 
 function structure(g: TopologyGraph | null) {
   if (!g) return null;
@@ -52,7 +61,7 @@ async function expectConverged(timeoutMs = 10_000): Promise<number> {
 }
 
 beforeAll(async () => {
-  lab = await startLab({ scenario: 'demo', apic: { controllers: 3 } });
+  lab = await startLab({ scenario: 'demo', apic: { controllers: 3, observe: (controller, r) => wire.push({ ...r, controller }) } });
   served = await serveRuntime(lab, { coalesceMs: COALESCE_MS });
   ({ runtime, client } = served);
   const { urls, user, password, caPem } = lab.apicConnection;
@@ -106,16 +115,42 @@ describe('live graph recovers from faults', () => {
     await waitFor(() => runtime.service.sourceStatuses().apic?.state === 'synced', { timeoutMs: 15_000 });
   });
 
-  it('token expired: the client logs in again and the graph converges', async () => {
+  it('token expired: the service logs in again exactly once, re-subscribes with the new token, and the graph converges', async () => {
+    const from = wire.length;
     for (const controller of lab.apic) controller.faults.expireAllTokens();
-    await lab.event({ kind: 'session-up', leaf: 103, node: 'worker-4' });
+    expect(sessionState('node:worker-1', 'leaf:101')).toBe('established');
+    await lab.event({ kind: 'session-down', leaf: 101, node: 'worker-1' });
+    // Until the service shows the change, only the service talks to the APIC (the capturer is used after this wait).
+    await waitFor(() => sessionState('node:worker-1', 'leaf:101') !== 'established', {
+      what: 'the session down in the live graph',
+      timeoutMs: 15_000,
+    });
+    const seen = wire.slice(from);
+    const logins = seen.filter(isLogin);
+    expect(logins).toHaveLength(1);
+    const socket = seen.find((w) => w.status === 101);
+    expect(socket, 'a new subscription socket').toBeDefined();
+    expect(socket!.controller).toBe(logins[0]!.controller);
+    expect(logins[0]!.setCookie).toContain(socketToken(socket!));
     await expectConverged();
   });
 
-  it('the first of three controllers stopped: failover, and the graph converges', async () => {
+  it('the first of three controllers stopped: the service fails over (logs in and subscribes on another), and the graph converges', async () => {
     await lab.apic[0]!.stop();
+    const from = wire.length;
     await lab.event({ kind: 'scale-deployment', namespace: 'shop', name: 'cache', replicas: 6 });
+    // Only the service opens websockets (the capturer only queries), so an upgrade is the service failing over.
+    const socket = await waitFor(() => wire.slice(from).find((w) => w.status === 101), {
+      what: 'the service to open its subscription socket on another controller',
+      timeoutMs: 15_000,
+    });
+    expect(socket.controller).not.toBe(0);
+    const login = wire
+      .slice(from)
+      .find((w) => isLogin(w) && w.controller === socket.controller && w.setCookie?.includes(socketToken(socket)));
+    expect(login, `a login on controller ${socket.controller} that issued the socket's token`).toBeDefined();
     await expectConverged(15_000);
+    expect(wire.slice(from).filter((w) => w.controller === 0)).toEqual([]);
     await lab.apic[0]!.restart();
   });
 

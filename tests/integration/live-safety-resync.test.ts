@@ -15,6 +15,7 @@ import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { buildGraph } from '../../lib/topology/build-graph';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import { waitFor } from '../support/wait';
+import { createLogger } from '../../lib/logging';
 
 let lab: Lab;
 let runtime: Runtime;
@@ -97,8 +98,12 @@ describe('safety resync', () => {
   });
 
   it('runs on its own on the configured interval, for both sources', async () => {
-    const cluster = new ClusterSource({ kubeConfig: kubeConfig(), resyncIntervalMs: 300 });
-    const apic = new ApicLiveSource(capturer, lab.fabric, { resyncIntervalMs: 300 });
+    // The sources say when they resync (debug) and when a resync found what the pushes missed (warn).
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const logged = (msg: string) => lines.filter((l) => (JSON.parse(l) as { msg?: string }).msg === msg).length;
+    const cluster = new ClusterSource({ kubeConfig: kubeConfig(), resyncIntervalMs: 300, logger });
+    const apic = new ApicLiveSource(capturer, lab.fabric, { resyncIntervalMs: 300, logger });
     await cluster.start();
     await apic.start();
     try {
@@ -122,6 +127,11 @@ describe('safety resync', () => {
           what: "the APIC resync to see the node's sessions go down",
           timeoutMs: 15_000,
         });
+        // What carried the changes: the periodic re-reads, nothing else (watch events and pushes were lost).
+        expect(ready()).toBe(false);
+        expect(sessionsUp(apic)).toBeLessThan(sessionsUpBefore);
+        expect(logged('kubernetes safety resync')).toBeGreaterThan(0);
+        expect(logged('APIC safety resync found objects that differed from the pushed events')).toBeGreaterThan(0);
       } finally {
         lab.k8s.store.faults.loseWatchEvents = false;
         for (const c of lab.apic) c.faults.losePushes(false);
