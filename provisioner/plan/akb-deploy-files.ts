@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * The only I/O of the akb manifests: the text of the repository's deploy/ files, read at plan time.
+ * The only I/O of the akb manifests: the text of akb's own deploy/ files, read at plan time from next to this
+ * module (not from the working directory).
  *
- * Read rather than embedded so that the plan can never drift from what `kubectl apply -k` installs: an
- * edit to deploy/base is in the next plan, with no generation step to forget. The provisioner runs from
- * a checkout (like `kubectl apply -k deploy/...`); the akb image leaves deploy/ out (.dockerignore), so
- * `akb plan` there fails here, naming the missing path.
+ * Read rather than embedded so that the plan can never drift from what `kubectl apply -k` installs: an edit to
+ * deploy/base is in the next plan, with no generation step to forget. deploy/ travels with akb wherever it is
+ * installed: the npm package lists it in `files` and the image copies it (tests/integration/plan-installed.test.ts
+ * runs `akb plan` from a packed, installed copy outside the repository).
  */
 export const DEPLOY_DIR = fileURLToPath(new URL('../../deploy', import.meta.url));
 
@@ -30,7 +31,7 @@ export function loadDeployFiles(dir: string = DEPLOY_DIR): DeployFiles {
       files.set(rel, readFileSync(join(dir, rel), 'utf8'));
     } catch (err) {
       throw new Error(
-        `cannot read akb's install manifests ${join(dir, rel)}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`,
+        `cannot read akb's install manifests ${join(dir, rel)}: ${(err as Error).message} (akb plan needs the deploy/ directory installed with akb)`,
       );
     }
   };
@@ -41,7 +42,7 @@ export function loadDeployFiles(dir: string = DEPLOY_DIR): DeployFiles {
       .sort();
   } catch (err) {
     throw new Error(
-      `cannot list akb's install manifests in ${join(dir, 'base')}: ${(err as Error).message} (akb plan needs the repository's deploy/ directory)`,
+      `cannot list akb's install manifests in ${join(dir, 'base')}: ${(err as Error).message} (akb plan needs the deploy/ directory installed with akb)`,
     );
   }
   for (const f of base) read(`base/${f}`);
