@@ -155,3 +155,28 @@ describe('the layer table', () => {
     for (const l of LAYERS) expect(doc, l.name).toContain(`\`${l.name}\``);
   });
 });
+
+describe('one of each', () => {
+  const sources = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.mjs'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  })
+    .split('\n')
+    .filter((f) => f && !f.startsWith('tests/fixtures/'));
+  const definitions = (name: string) =>
+    sources.filter((f) => new RegExp(`(function|const|let|class)\\s+${name}\\b`).test(readFileSync(join(ROOT, f), 'utf8')));
+
+  it.each([
+    ['parseCidr', 'lib/net/ip.ts'],
+    ['splitDn', 'lib/aci/models/dn.ts'],
+    ['detectClusterAsn', 'lib/topology/correlate/asn.ts'],
+    ['parseAsn', 'lib/topology/correlate/asn.ts'],
+    ['compareStrings', 'lib/shared/compare.ts'],
+    ['readBody', 'lib/node/http-body.ts'],
+    ['parsePort', 'lib/node/cli-port.ts'],
+    ['download', 'app/_components/download.ts'],
+    ['waitFor', 'tests/support/wait.ts'],
+  ])('%s is defined once, in %s', (name, where) => {
+    expect(definitions(name)).toEqual([where]);
+  });
+});
