@@ -216,6 +216,11 @@ export function compareIps(a: IpAddress, b: IpAddress): number {
   return 0;
 }
 
+/** The address of 4 (IPv4) or 16 (IPv6) network-order bytes, as SOCKS and other binary protocols carry it. */
+export function ipFromBytes(bytes: readonly number[]): IpAddress {
+  return ipaddr.fromByteArray([...bytes]);
+}
+
 /** The address as an unsigned integer (for range indexes); `v6` tells the family. */
 export function ipNumber(a: IpAddress): { v6: boolean; n: bigint } {
   return { v6: a.kind() === 'ipv6', n: toBig(a) };

@@ -1,7 +1,7 @@
 import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
-import ipaddr from 'ipaddr.js';
 import { silentLogger, type Logger } from '../../logging';
 import type { NodeNetwork } from './node-network';
+import { ipFromBytes } from '../../net/ip';
 
 /**
  * The lab's gateway to its node network: one port that speaks SOCKS5 (RFC 1928, no authentication), SOCKS4a and
@@ -118,7 +118,7 @@ export async function startGatewayProxy(network: NodeNetwork, opts: { logger?: L
     const [, cmd, , atyp] = head;
     let host: string;
     if (atyp === 1) host = [...((await rd.read(4)) ?? [])].join('.');
-    else if (atyp === 4) host = ipaddr.fromByteArray([...((await rd.read(16)) ?? Buffer.alloc(16))]).toString();
+    else if (atyp === 4) host = ipFromBytes([...((await rd.read(16)) ?? Buffer.alloc(16))]).toString();
     else if (atyp === 3) {
       const len = await rd.read(1);
       host = ((await rd.read(len?.[0] ?? 0)) ?? Buffer.alloc(0)).toString('latin1');
