@@ -1,3 +1,4 @@
+import { compareStrings } from '../shared/compare';
 /**
  * Canonical forms that make the graph independent of input order: JSON text with sorted object keys, the
  * tie-break when two inputs yield the same node or edge id, and the one-problem-per-(code, subject) message.
@@ -7,7 +8,7 @@
 export function canonicalJson(v: unknown): string {
   return JSON.stringify(v, (_k, val: unknown) =>
     val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([a], [b]) => compareStrings(a, b)))
       : val,
   );
 }
@@ -29,7 +30,7 @@ export const MAX_DETAILS = 5;
  */
 export function mergedMessage(details: readonly string[], sentences = false): string {
   const unique = [...new Set(sentences ? details.map((m) => m.replace(/\.$/, '')) : details)];
-  const sorted = unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const sorted = unique.sort(compareStrings);
   if (!sentences && sorted.length === 1) return sorted[0]!;
   const shown = sorted.slice(0, MAX_DETAILS).join('; ');
   const more = sorted.length > MAX_DETAILS ? `; and ${sorted.length - MAX_DETAILS} more` : '';

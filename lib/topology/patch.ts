@@ -1,7 +1,6 @@
 import type { GraphEdge, GraphNode, Problem, Route, TopologyGraph } from './graph';
 import { canonicalJson } from './canonical';
 import { byId, compareProblems, compareRoutes } from './correlate/builder';
-import { compareStrings } from '../shared/compare';
 
 /**
  * The difference between two graphs: what the live websocket sends instead of a whole graph.

@@ -16,7 +16,8 @@ import { correlate } from '../../lib/topology/correlate';
 import { IncrementalGraph, type InputChange } from '../../lib/topology/incremental';
 import { CORRELATED_APIC } from '../../lib/topology/incremental/input-state';
 import { parseBundleJson } from '../../lib/topology/bundle';
-import type { Bundle, KubeObject } from '../../lib/topology/bundle-types';
+import type { Bundle } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import { readFileSync } from 'node:fs';
 

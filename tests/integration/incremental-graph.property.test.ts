@@ -18,7 +18,8 @@ import { correlate } from '../../lib/topology/correlate';
 import { IncrementalGraph } from '../../lib/topology/incremental';
 import { patchOf } from '../../lib/topology/incremental/patch';
 import { applyPatch } from '../../lib/topology/patch';
-import { BUNDLE_FORMAT, type Bundle, type KubeObject } from '../../lib/topology/bundle-types';
+import { BUNDLE_FORMAT, type Bundle } from '../../lib/topology/bundle-types';
+import type { KubeObject } from '../../lib/k8s/models/object';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import type { LabWorld } from '../../lib/lab/model';
 

@@ -9,6 +9,7 @@ import {
 } from '../k8s-models';
 import type { GraphSink } from './builder';
 import type { Context } from './context';
+import { compareStrings } from '../../shared/compare';
 
 /** An ASN as Kubernetes resources write it: a number, a decimal string, or asdot `high.low`. */
 export function parseAsn(value: unknown): number | null {
@@ -109,7 +110,7 @@ export function decideClusterAsn(claims: readonly AsnClaim[]): ClusterAsn {
   const candidates: ClusterAsn['candidates'] = [];
   const invalid: ClusterAsn['invalid'] = [];
   const ordered = [...claims].sort(
-    (a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || (a.from < b.from ? -1 : a.from > b.from ? 1 : 0),
+    (a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || compareStrings(a.from, b.from),
   );
   for (const { raw, source, from } of ordered) {
     const asn = parseAsn(raw);

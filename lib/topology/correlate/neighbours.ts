@@ -6,6 +6,7 @@ import { ensureSwitch, type Context, type EnsureSwitch } from './context';
 import type { NodeAttachment } from './endpoints';
 import { edgeId, hypervisorId } from './ids';
 import { portKey, type PortLookups } from './ports';
+import { compareStrings } from '../../shared/compare';
 
 export type NeighbourKind = 'esxi' | 'linux' | 'cisco' | 'other';
 
@@ -46,7 +47,7 @@ export function lldpRemotePort(adj: LldpAdjEp, kind: NeighbourKind): string {
 function firstAdjacency<T>(adjacencies: readonly T[], usable: (a: T) => unknown): T | undefined {
   const candidates = adjacencies.filter(usable);
   if (candidates.length < 2) return candidates[0];
-  return candidates.map((a) => [canonicalJson(a), a] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))[0]![1];
+  return candidates.map((a) => [canonicalJson(a), a] as const).sort(([x], [y]) => compareStrings(x, y))[0]![1];
 }
 
 function fromLldp(i: LldpIf, path: string): Neighbour | null {

@@ -3,7 +3,8 @@ import type { GraphEdge, GraphNode } from '../graph';
 import type { K8sNode, K8sPod } from '../k8s-models';
 import type { GraphSink } from './builder';
 import type { Context } from './context';
-import { compareStrings, edgeId, k8sNodeId, podId } from './ids';
+import { edgeId, k8sNodeId, podId } from './ids';
+import { compareStrings } from '../../shared/compare';
 
 /** Node addresses in preference order: every InternalIP, then every ExternalIP (IPv4 and IPv6). */
 export function nodeAddresses(node: K8sNode): string[] {

@@ -61,7 +61,7 @@ export interface NfnaLookups {
 /** The key of a (pod, network) pair some NFNA links to the fabric. */
 export const coveredKey = (pod: string, network: string) => `${pod}\u0000${network}`;
 
-const byName = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+const byName = ([a]: [string, unknown], [b]: [string, unknown]) => compareStrings(a, b);
 
 /**
  * One ACI CNO NodeFabricNetworkAttachment: `secondary-link` edges from the node's host interface to each leaf port

@@ -10,7 +10,8 @@
  */
 import type { WireMo } from '../../aci/mo';
 import { domName, vrfDn } from '../../aci/models';
-import type { Bundle, KubeObject } from '../bundle-types';
+import type { Bundle } from '../bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { GRAPH_FORMAT, type AsnSource, type TopologyGraph } from '../graph';
 import { k8sNodeId } from '../correlate/ids';
 import type { NetworkStatusEntry } from '../correlate/secondary';

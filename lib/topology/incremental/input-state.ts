@@ -16,7 +16,7 @@ import {
   type LldpIf,
   type MoIssue,
 } from '../../aci/models';
-import type { KubeObject } from '../bundle-types';
+import type { KubeObject } from '../../k8s/models/object';
 import { K8S_SCHEMAS, type K8sEndpointSlice, type K8sNfna, type K8sNode, type K8sPod, type K8sService } from '../k8s-models';
 import { asnClaims, type AsnClaim } from '../correlate/asn';
 import { cepIpsInVrf, isLocalArp } from '../correlate/endpoints';

@@ -19,7 +19,7 @@ const bytesOf = (a: IpAddress) => a.toByteArray();
 export function networkKey(prefix: string): string | null {
   const p = parseCidr(prefix);
   if (!p) return null;
-  return key(p[0].kind() === 'ipv6', bytesOf(p[0]), p[1]);
+  return key(p.family === 'ipv6', bytesOf(p.network), p.prefix);
 }
 
 /** The keys of every network (length 0 up to the full address) that contains `ip`. */

@@ -1,6 +1,7 @@
 import type { TopologyGraph } from '../graph';
 import type { GraphPatch } from '../patch';
 import type { OutputChanges } from './output-store';
+import { compareStrings } from '../../shared/compare';
 
 const pair = (key: string): [string, string] => {
   const cut = key.indexOf('\u0000');
@@ -9,7 +10,7 @@ const pair = (key: string): [string, string] => {
 const byKey =
   <T>(key: (t: T) => string) =>
   (a: T, b: T) =>
-    key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0;
+    compareStrings(key(a), key(b));
 
 /**
  * The incremental graph's changes as the websocket's patch: the same format `diff(a, b)` produces, computed from
