@@ -176,6 +176,10 @@ describe('Dockerfile', () => {
       .join('\n');
     expect(settings).not.toMatch(/PASSWORD|TOKEN|SECRET|KEY/i);
     const ignore = await readFile(join(REPO, '.dockerignore'), 'utf8');
-    for (const entry of ['node_modules', '.akb', 'deploy', '**/secrets', '*.key', '.env']) expect(ignore.split('\n')).toContain(entry);
+    for (const entry of ['node_modules', '.akb', 'deploy/overlays/*', '**/secrets', '*.key', '.env'])
+      expect(ignore.split('\n')).toContain(entry);
+    // akb plan inside the image renders akb from deploy/base and the example overlay: those go in, site overlays do not.
+    expect(ignore.split('\n')).not.toContain('deploy');
+    expect(ignore.split('\n')).toContain('!deploy/overlays/example');
   });
 });

@@ -117,21 +117,26 @@ describe('live graph recovers from faults', () => {
 
   it('token expired: the service logs in again exactly once, re-subscribes with the new token, and the graph converges', async () => {
     const from = wire.length;
+    // Any session that is up now: taking it down is a change only the APIC can tell the service about.
+    const up = client.getState().graph!.edges.find((e) => e.kind === 'bgp' && e.data.state === 'established');
+    expect(up, 'an established session to take down').toBeDefined();
+    const [node, leaf] = [up!.source, up!.target];
     for (const controller of lab.apic) controller.faults.expireAllTokens();
-    expect(sessionState('node:worker-1', 'leaf:101')).toBe('established');
-    await lab.event({ kind: 'session-down', leaf: 101, node: 'worker-1' });
+    await lab.event({ kind: 'session-down', leaf: Number(leaf.slice('leaf:'.length)), node: node.slice('node:'.length) });
     // Until the service shows the change, only the service talks to the APIC (the capturer is used after this wait).
-    await waitFor(() => sessionState('node:worker-1', 'leaf:101') !== 'established', {
+    await waitFor(() => sessionState(node, leaf) !== 'established', {
       what: 'the session down in the live graph',
       timeoutMs: 15_000,
     });
-    const seen = wire.slice(from);
-    const logins = seen.filter(isLogin);
+    // The lab closes the sockets of expired sessions: the service must log in again and open a new one.
+    const socket = await waitFor(() => wire.slice(from).find((w) => w.status === 101), {
+      what: 'the service to re-subscribe on a new socket',
+      timeoutMs: 15_000,
+    });
+    const logins = wire.slice(from).filter(isLogin);
     expect(logins).toHaveLength(1);
-    const socket = seen.find((w) => w.status === 101);
-    expect(socket, 'a new subscription socket').toBeDefined();
-    expect(socket!.controller).toBe(logins[0]!.controller);
-    expect(logins[0]!.setCookie).toContain(socketToken(socket!));
+    expect(socket.controller).toBe(logins[0]!.controller);
+    expect(logins[0]!.setCookie).toContain(socketToken(socket));
     await expectConverged();
   });
 

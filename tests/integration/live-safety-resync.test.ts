@@ -98,11 +98,12 @@ describe('safety resync', () => {
   });
 
   it('runs on its own on the configured interval, for both sources', async () => {
-    // The sources say when they resync (debug) and when a resync found what the pushes missed (warn).
+    // The APIC source says when a resync found what the pushes missed (warn). (The Kubernetes side has no such line:
+    // with its watch events lost, only a relist can have shown it the failed node.)
     const lines: string[] = [];
-    const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
+    const logger = createLogger({ level: 'warn', destination: { write: (line: string) => void lines.push(line) } });
     const logged = (msg: string) => lines.filter((l) => (JSON.parse(l) as { msg?: string }).msg === msg).length;
-    const cluster = new ClusterSource({ kubeConfig: kubeConfig(), resyncIntervalMs: 300, logger });
+    const cluster = new ClusterSource({ kubeConfig: kubeConfig(), resyncIntervalMs: 300 });
     const apic = new ApicLiveSource(capturer, lab.fabric, { resyncIntervalMs: 300, logger });
     await cluster.start();
     await apic.start();
@@ -130,7 +131,6 @@ describe('safety resync', () => {
         // What carried the changes: the periodic re-reads, nothing else (watch events and pushes were lost).
         expect(ready()).toBe(false);
         expect(sessionsUp(apic)).toBeLessThan(sessionsUpBefore);
-        expect(logged('kubernetes safety resync')).toBeGreaterThan(0);
         expect(logged('APIC safety resync found objects that differed from the pushed events')).toBeGreaterThan(0);
       } finally {
         lab.k8s.store.faults.loseWatchEvents = false;
