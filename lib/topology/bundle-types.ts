@@ -1,6 +1,9 @@
 import type { WireMo } from '../aci/mo';
 import type { KubeObject } from '../k8s/models/object';
 
+/** Re-exported: the bundle's readers name the Kubernetes wire type from here too. */
+export type { KubeObject } from '../k8s/models/object';
+
 /**
  * `akb-bundle/v1` (shared/docs/CONTRACTS.md §1): what the APIC and the Kubernetes API returned, unchanged.
  * This is also the in-memory snapshot the live service keeps, so the live graph and `akb graph` of a

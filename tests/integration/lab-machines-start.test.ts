@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lib/lab';
 import { loadShippedScenario } from '../../lib/lab/model';
 import { createSshProvider } from '../../provisioner/providers/ssh/provider';
-import { readLabFile } from '../../lib/lab/events/lab-dir';
+import { readLabFile } from '../../lib/lab';
 
 /**
  * A lab whose scenario has a free bare-metal host (an address, no node on it) runs an SSH host twin for it behind

@@ -5,9 +5,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import ssh2 from 'ssh2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeNetwork } from '../../lib/lab/network/node-network';
-import { NodeMimic } from '../../lib/lab/nodes/mimic';
-import { startSshHostTwin, type SshHostTwin } from '../../lib/lab/ssh/host-twin';
+import { NodeNetwork } from '../../lib/lab/network';
+import { NodeMimic } from '../../lib/lab/nodes';
+import { startSshHostTwin, type SshHostTwin } from '../../lib/lab/ssh';
 
 /** The lab's SSH host twin held against OpenSSH's own client (ssh, ssh-keyscan, ssh-keygen). */
 const run = promisify(execFile);

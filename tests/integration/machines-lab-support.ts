@@ -1,8 +1,8 @@
 import ssh2 from 'ssh2';
-import { NodeNetwork } from '../../lib/lab/network/node-network';
-import { startGatewayProxy, type GatewayProxy } from '../../lib/lab/network/gateway-proxy';
-import { NodeMimic } from '../../lib/lab/nodes/mimic';
-import { startSshHostTwin, type SshHostTwin } from '../../lib/lab/ssh/host-twin';
+import { NodeNetwork } from '../../lib/lab/network';
+import { startGatewayProxy, type GatewayProxy } from '../../lib/lab/network';
+import { NodeMimic } from '../../lib/lab/nodes';
+import { startSshHostTwin, type SshHostTwin } from '../../lib/lab/ssh';
 import { generateBootstrapSecrets, nodeBootstrap, type BootstrapSecrets } from '../../provisioner/bootstrap/index';
 import type { MachineBootstrap, MachineContext, MachineEvent, MachineProvider, MachineRef } from '../../provisioner/providers/machines';
 import { createSshProvider } from '../../provisioner/providers/ssh/provider';

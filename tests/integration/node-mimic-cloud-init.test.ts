@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NodeNetwork } from '../../lib/lab/network/node-network';
-import { NodeMimic } from '../../lib/lab/nodes/mimic';
+import { NodeNetwork } from '../../lib/lab/network';
+import { NodeMimic } from '../../lib/lab/nodes';
 import { generateBootstrapSecrets, nodeBootstrap, type BootstrapSecrets } from '../../provisioner/bootstrap/index';
 import { resolvedOf, workedExampleDoc } from '../../provisioner/test-support/fixtures';
 

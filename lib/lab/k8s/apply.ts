@@ -1,6 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../k8s/models/object';
 import { KubeApiError } from './errors';
+import { compareStrings } from '../../shared/compare';
 
 /**
  * Server-side apply (WIRE.md B8), simplified: every map key is a field, every list is atomic (the rule for
@@ -190,7 +191,7 @@ function compareEntries(p: ManagedFieldsEntry, q: ManagedFieldsEntry): number {
   const seconds = (e: ManagedFieldsEntry) => (e.time ? Math.floor(Date.parse(e.time) / 1000) : 0);
   if (seconds(p) !== seconds(q)) return seconds(p) - seconds(q);
   if (p.manager !== q.manager) return p.manager < q.manager ? -1 : 1;
-  return (p.apiVersion ?? '') < (q.apiVersion ?? '') ? -1 : (p.apiVersion ?? '') > (q.apiVersion ?? '') ? 1 : 0;
+  return compareStrings(p.apiVersion ?? '', q.apiVersion ?? '');
 }
 
 function conflictError(

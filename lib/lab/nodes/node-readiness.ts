@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import type { KubeObject } from '../../topology/bundle-types';
-import { formatCidr, parseCidr, subnetOf } from '../../../provisioner/net';
+import { formatCidr, parseCidr, subnetOf } from '../../net/ip';
 import type { KubeStore } from '../k8s';
 
 /**
