@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { labTlsMaterial } from '../../lib/lab/tls';
+import { labTlsMaterial } from '../../lib/lab';
 import { startLabVcenter, type LabVcenter } from '../../lib/lab/vcenter';
 import type { MachineBootstrap, MachineContext, MachineRef } from '../../provisioner/providers/machines';
 import { instanceUuidFor } from '../../provisioner/providers/vsphere/clone-spec';
