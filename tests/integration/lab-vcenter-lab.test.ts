@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLabFile, startLab, type Lab, type LabFile } from '../../lib/lab';
-import { BOOTSTRAP_GUESTINFO, LAB_VCENTER, labPortGroupName } from '../../lib/lab/vcenter';
+import { BOOTSTRAP_GUESTINFO, LAB_TEMPLATE_PATH, LAB_VCENTER, labPortGroupName, labVsphereSpec } from '../../lib/lab/vcenter';
 import { resolveSecretRef } from '../../provisioner/apply/secret-ref';
 import { generateBootstrapSecrets, nodeBootstrap, type BootstrapSecrets } from '../../provisioner/bootstrap/index';
 import type { MachineContext, MachineRef } from '../../provisioner/providers/machines';
@@ -41,18 +41,16 @@ beforeAll(async () => {
   // The worked example (3 masters, 1 worker on vSphere), pointed at the lab's vCenter through lab.json.
   const doc = workedExampleDoc();
   const cluster = doc.cluster as { vsphere: Record<string, unknown>; nodes: Array<{ placement: { template: string } }> };
-  cluster.vsphere = {
-    url: file.vcenterUrl,
-    username: file.vcenterUser,
-    credentials: `file:${file.vcenterPasswordFile}`,
-    datacenter: LAB_VCENTER.datacenter,
-    computeCluster: LAB_VCENTER.cluster,
-    datastore: LAB_VCENTER.datastore,
-    folder: LAB_VCENTER.folder,
-    portGroup: labPortGroupName(lab.world().scenario.l3out.vlan),
-    tls: { caFile: file.vcenterCaFile },
-  };
-  for (const n of cluster.nodes) n.placement.template = `${LAB_VCENTER.templateFolder}/${LAB_VCENTER.template}`;
+  cluster.vsphere = labVsphereSpec(
+    {
+      vcenterUrl: file.vcenterUrl!,
+      vcenterUser: file.vcenterUser!,
+      vcenterPasswordFile: file.vcenterPasswordFile!,
+      vcenterCaFile: file.vcenterCaFile!,
+    },
+    lab.world().scenario.l3out.vlan,
+  );
+  for (const n of cluster.nodes) n.placement.template = LAB_TEMPLATE_PATH;
   r = resolvedOf(doc);
   secrets = generateBootstrapSecrets(r.spec.cluster.name);
   provider = new VsphereProvider({

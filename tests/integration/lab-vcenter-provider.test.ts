@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +11,7 @@ import { instanceUuidFor } from '../../provisioner/providers/vsphere/clone-spec'
 import { memoryCloneLedger } from '../../provisioner/providers/vsphere/clone-ledger';
 import { VsphereProvider, type VsphereSpec } from '../../provisioner/providers/vsphere/provider';
 import { LAB_VCENTER_SEED_EXAMPLE as SEED } from '../support/lab-vcenter';
-import { runVsphereEnsure } from '../support/vsphere-process';
+import { ledgerEntry, runVsphereEnsure } from '../support/vsphere-process';
 
 /**
  * akb's vSphere provider against the lab's vCenter twin, whose tasks run asynchronously as vCenter's do: the
@@ -119,7 +119,7 @@ describe('vSphere provider against the lab vCenter', () => {
     calls = [];
     // A node of its own per attempt: a retried attempt must not find the VM of the one before.
     const node = `lab-k${++attempt}`;
-    const cfg = { vsphere: vsphere(), ledgerPath: join(dir, `clones-${node}.json`), machine: machine(node, '192.168.30.42') };
+    const cfg = { vsphere: vsphere(), stateDir: mkdtempSync(join(dir, 'state-')), machine: machine(node, '192.168.30.42') };
     // The re-run is started first and held until the kill, so it looks while the clone task still runs.
     const barrier = join(dir, `rerun-${node}`);
     const rerun = runVsphereEnsure(cfg, vc.credentials.password, barrier);
@@ -128,11 +128,7 @@ describe('vSphere provider against the lab vCenter', () => {
     let recorded: { task?: string } | undefined;
     for (let i = 0; i < 2400 && !recorded?.task; i++) {
       await sleep(25);
-      try {
-        recorded = (JSON.parse(readFileSync(cfg.ledgerPath, 'utf8')) as { clones: Record<string, { task?: string }> }).clones[node];
-      } catch {
-        recorded = undefined;
-      }
+      recorded = ledgerEntry(cfg.stateDir, node)?.data;
     }
     first.kill();
     await first.done;

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,7 @@ import { instanceUuidFor } from '../../provisioner/providers/vsphere/clone-spec'
 import { VimSession } from '../../provisioner/providers/vsphere/session';
 import { Vim } from '../../provisioner/providers/vsphere/vim';
 import { startVcsim, VCSIM_PLACEMENT, vmNamesIn, type Vcsim } from '../support/vcsim';
-import { runVsphereEnsure, type EnsureProcess } from '../support/vsphere-process';
+import { ledgerEntry, runVsphereEnsure, type EnsureProcess } from '../support/vsphere-process';
 
 /**
  * kill -9 of the akb process in the middle of a clone, then a re-run: exactly one VM. The simulator holds each
@@ -43,7 +43,7 @@ function runEnsure(node: string, startWhen?: string): EnsureProcess {
         ...VCSIM_PLACEMENT,
         tls: { caFile: sim.caFile },
       },
-      ledgerPath: join(dir, 'vsphere-clones.json'),
+      stateDir: dir,
       timeoutMs: 20_000,
       machine: {
         cluster: 'prod',
@@ -77,9 +77,9 @@ it('no duplicate VM after kill -9 in the middle of the clone and a re-run', asyn
   await sleep(500);
   first.kill();
   expect((await first.done).code).toBeNull();
-  const ledger = JSON.parse(readFileSync(join(dir, 'vsphere-clones.json'), 'utf8')) as { clones: Record<string, { task?: string }> };
-  expect(ledger.clones[node]).toBeDefined();
-  expect(ledger.clones[node]?.task).toBeUndefined();
+  // The state says a clone was requested, and vCenter's answer (the task) was never seen.
+  expect(ledgerEntry(dir, node)).toMatchObject({ status: 'pending' });
+  expect(ledgerEntry(dir, node)?.data.task).toBeUndefined();
   // Killed mid-clone: vCenter has no VM yet.
   expect(await vim.findVmByInstanceUuid(instanceUuidFor('prod', node))).toBeUndefined();
 
@@ -89,6 +89,6 @@ it('no duplicate VM after kill -9 in the middle of the clone and a re-run', asyn
   expect(second.stderr).toContain('may still be in flight');
   expect(JSON.parse(second.stdout)).toMatchObject({ node, exists: true, createdByAkb: true, power: 'on' });
   expect((await vmNamesIn(vim, 'DC0/vm')).filter((n) => n === node)).toHaveLength(1);
-  // The ledger is settled: a third run is a plain look-up.
-  expect((JSON.parse(readFileSync(join(dir, 'vsphere-clones.json'), 'utf8')) as { clones: object }).clones).not.toHaveProperty(node);
+  // Settled: the state records the VM as created by akb, nothing in flight.
+  expect(ledgerEntry(dir, node)).toMatchObject({ status: 'applied', data: { instanceUuid: instanceUuidFor('prod', node) } });
 }, 120_000);

@@ -1,17 +1,19 @@
 import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { MachineRef } from '../../provisioner/providers/machines';
-import { fileCloneLedger } from '../../provisioner/providers/vsphere/clone-ledger';
+import { ClusterState } from '../../provisioner/apply/state/cluster-state';
+import { stateCloneLedger } from '../../provisioner/providers/vsphere/state-ledger';
 import { VsphereProvider, type VsphereSpec } from '../../provisioner/providers/vsphere/provider';
 
 /**
  * A separate process that runs the vSphere provider's `ensure` for one node, so a test can kill -9 it in the
- * middle of the clone. Configuration comes as JSON in AKB_VSPHERE_TEST, the password in AKB_VSPHERE_PASSWORD.
+ * middle of the clone, with the clone ledger in the cluster state as akb apply keeps it. Configuration comes as JSON in AKB_VSPHERE_TEST, the password in AKB_VSPHERE_PASSWORD.
  * Progress goes to stderr; the final observation to stdout as one JSON line.
  */
 interface Config {
   vsphere: VsphereSpec;
-  ledgerPath: string;
+  /** The cluster's state directory (state.json holds the clone ledger, as in akb apply). */
+  stateDir: string;
   machine: MachineRef;
   /** Per-call timeout, also the window an unanswered clone request is waited for (default 60 s). */
   timeoutMs?: number;
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
   const provider = new VsphereProvider({
     vsphere: cfg.vsphere,
     password: process.env.AKB_VSPHERE_PASSWORD ?? '',
-    ledger: fileCloneLedger(cfg.ledgerPath),
+    ledger: stateCloneLedger(await ClusterState.load(cfg.stateDir, cfg.machine.cluster), `test-${process.pid}`),
     ...(cfg.timeoutMs ? { timeoutMs: cfg.timeoutMs } : {}),
   });
   const boot = { userData: '#cloud-config\n', metadata: '', files: [], script: '', phases: [], sentinel: '' };

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { spawn } from 'node:child_process';
 import type { MachineRef } from '../../provisioner/providers/machines';
 import type { VsphereSpec } from '../../provisioner/providers/vsphere/provider';
@@ -14,7 +16,7 @@ export interface EnsureProcess {
  * kill within milliseconds however loaded the machine is.
  */
 export function runVsphereEnsure(
-  cfg: { vsphere: VsphereSpec; ledgerPath: string; machine: MachineRef; timeoutMs?: number },
+  cfg: { vsphere: VsphereSpec; stateDir: string; machine: MachineRef; timeoutMs?: number },
   password: string,
   startWhen?: string,
 ): EnsureProcess {
@@ -34,4 +36,19 @@ export function runVsphereEnsure(
     child.on('exit', (code) => res({ code, stdout, stderr })),
   );
   return { done, kill: () => child.kill('SIGKILL'), stderr: () => stderr };
+}
+
+/** The clone ledger entry of a node as the state directory holds it (state.json, resource `vsphere:<node>`). */
+export function ledgerEntry(
+  stateDir: string,
+  node: string,
+): { status: string; data: { task?: string; instanceUuid?: string } } | undefined {
+  try {
+    const state = JSON.parse(readFileSync(join(stateDir, 'state.json'), 'utf8')) as {
+      resources: Record<string, { status: string; data: { task?: string; instanceUuid?: string } }>;
+    };
+    return state.resources[`vsphere:${node}`];
+  } catch {
+    return undefined;
+  }
 }

@@ -19,6 +19,32 @@ export const LAB_VCENTER = {
 
 export const labPortGroupName = (vlan: number): string => `k8s-l3out-vlan-${vlan}`;
 
+/** A vSphere node's `placement.template` for the lab's template. */
+export const LAB_TEMPLATE_PATH = `${LAB_VCENTER.templateFolder}/${LAB_VCENTER.template}`;
+
+/** Where the lab directory says the vCenter is (lab.json's vcenter* fields). */
+export interface LabVcenterFiles {
+  vcenterUrl: string;
+  vcenterUser: string;
+  vcenterPasswordFile: string;
+  vcenterCaFile: string;
+}
+
+/** The spec's `cluster.vsphere` block for the lab's vCenter (for provision-spec.yaml). */
+export function labVsphereSpec(files: LabVcenterFiles, l3outVlan: number) {
+  return {
+    url: files.vcenterUrl,
+    username: files.vcenterUser,
+    credentials: `file:${files.vcenterPasswordFile}`,
+    datacenter: LAB_VCENTER.datacenter,
+    computeCluster: LAB_VCENTER.cluster,
+    datastore: LAB_VCENTER.datastore,
+    folder: LAB_VCENTER.folder,
+    portGroup: labPortGroupName(l3outVlan),
+    tls: { caFile: files.vcenterCaFile },
+  };
+}
+
 export function vcenterSeedFor(scenario: Scenario): VcenterSeed | undefined {
   const hosts = scenario.hosts.filter((h) => h.kind === 'esxi').map((h) => h.name);
   if (hosts.length === 0) return undefined;

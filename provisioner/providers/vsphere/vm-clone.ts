@@ -97,7 +97,7 @@ async function settlePrevious(ctx: CloneContext, req: CloneRequest): Promise<VmV
 export async function ensureCloned(ctx: CloneContext, req: CloneRequest): Promise<{ vm: VmView; created: boolean }> {
   const existing = (await findOurs(ctx, req)) ?? (await settlePrevious(ctx, req));
   if (existing) {
-    await ctx.ledger.clear(req.node);
+    await ctx.ledger.settle(req.node, existing.instanceUuid);
     return { vm: existing, created: false };
   }
   const sameName = await ctx.vim.findByInventoryPath(req.inventoryPath);
@@ -118,6 +118,6 @@ export async function ensureCloned(ctx: CloneContext, req: CloneRequest): Promis
     throw new VmOwnershipError(
       `vCenter gave the clone of ${req.node} instance UUID ${vm.instanceUuid} instead of ${req.spec.instanceUuid} (another VM already has it?)`,
     );
-  await ctx.ledger.clear(req.node);
+  await ctx.ledger.settle(req.node, vm.instanceUuid);
   return { vm: assertOurs(vm, req), created: true };
 }

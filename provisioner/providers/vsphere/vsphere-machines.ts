@@ -226,7 +226,7 @@ export class VsphereMachines {
   async destroy(cluster: string, node: string, ctx?: CallContext): Promise<'destroyed' | 'absent'> {
     const vm = await this.find(cluster, node);
     if (!vm) {
-      await this.opts.ledger.clear(node);
+      await this.opts.ledger.forget(node);
       return 'absent';
     }
     if (vm.template || vm.extraConfig.get(OWNER_KEY) !== ownerValue(cluster, node))
@@ -239,7 +239,7 @@ export class VsphereMachines {
     }
     this.report(ctx, node, 'deleting the VM');
     await this.vim.waitForTask(await this.vim.destroy(vm.ref), `deletion of ${node}`, this.taskTimeoutMs);
-    await this.opts.ledger.clear(node);
+    await this.opts.ledger.forget(node);
     return 'destroyed';
   }
 
