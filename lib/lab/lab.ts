@@ -16,7 +16,8 @@ import {
   type LabEventResult,
 } from './events';
 import { labFaultControl } from './events/faults';
-import { KubeStore, startLabK8s, type LabK8sServer } from './k8s';
+import { provisionSpec } from './provision-spec';
+import { CALICO_OPERATOR_CRDS, KNOWN_CRDS, KubeStore, startLabK8s, type LabK8sServer } from './k8s';
 import {
   createWorld,
   deriveApic,
@@ -128,7 +129,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const baseline = structuredClone(scenario);
   let world = createWorld(scenario);
 
-  const store = new KubeStore();
+  const operatorCalico = scenario.cluster.cni.kind === 'calico' && scenario.cluster.cni.install === 'operator';
+  const store = new KubeStore({ installedCrds: [...KNOWN_CRDS, ...(operatorCalico ? CALICO_OPERATOR_CRDS : [])] });
   const tree = new ApicTree();
   const kubeSync = new KubeSync(store);
   const apicSync = new ApicSync(tree);
@@ -244,6 +246,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         ...(machines.sshHosts.length > 0
           ? { sshPrivateKey: machines.clientKey.privateKey, sshKnownHosts: machines.sshHosts.map((h) => h.knownHostsLine).join('\n') }
           : {}),
+        ...(scenario.l3out.password !== undefined ? { bgpPassword: scenario.l3out.password } : {}),
+        provisionSpec: (files) => provisionSpec(world, files),
       });
     }
 

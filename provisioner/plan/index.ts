@@ -57,7 +57,12 @@ export function buildPlan(r: ResolvedSpec): Plan {
     aci: planAci(r),
     manifests: { cni: cniManifests(r), akb: akbManifests(r) },
     helmValues: r.spec.cluster.cni === 'cilium' ? { cilium: ciliumHelmValues(r) } : {},
-    nodes: full ? r.spec.cluster.nodes.map((n) => ({ node: n.name, placement: n.placement.type, userData: plannedUserData(r, n) })) : [],
+    // Existing machines (aci-only) get no user data; full mode refuses them (validate-topology.ts).
+    nodes: full
+      ? r.spec.cluster.nodes.flatMap((n) =>
+          n.placement.type === 'existing' ? [] : [{ node: n.name, placement: n.placement.type, userData: plannedUserData(r, n) }],
+        )
+      : [],
     secrets: secretUses(r),
   };
 }

@@ -39,6 +39,8 @@ export const fabricSchema = z.strictObject({
     /** Password ("env:"/"file:") or, with certificateName, the private key file. */
     credentials: secretRef,
     certificateName: z.string().min(1).optional(),
+    /** PEM file of the CA(s) to verify the APIC's certificate with (TLS is always verified; without it: the system's CAs). */
+    caFile: z.string().min(1).optional(),
   }),
   /** The fabric's BGP AS (uni/fabric/bgpInstP-default/as): what the nodes peer with. */
   asn,
@@ -76,6 +78,8 @@ const vsphereVm = z.strictObject({
   memoryMiB: z.number().int().min(2048, 'kubeadm needs at least 2048 MiB').default(8192),
   diskGiB: z.number().int().min(20).default(40),
 });
+/** A machine that already runs as a node of an existing cluster (aci-only mode): akb creates and bootstraps nothing. */
+const existingMachine = z.strictObject({ type: z.literal('existing') });
 const bareMetal = z.strictObject({
   type: z.literal('bare-metal'),
   sshHost: z.string().min(1),
@@ -99,7 +103,7 @@ export const nodeSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,15}$/, 'must be a Linux interface name')
     .default('ens192'),
-  placement: z.discriminatedUnion('type', [vsphereVm, bareMetal]),
+  placement: z.discriminatedUnion('type', [vsphereVm, bareMetal, existingMachine]),
 });
 
 export const clusterSchema = z.strictObject({
@@ -108,6 +112,8 @@ export const clusterSchema = z.strictObject({
   cni: z.enum(['calico', 'kube-router', 'cilium']),
   /** The one AS of every node; defaults to fabric AS + 1 (− 1 at the top of the range), as before. */
   asn: asn.optional(),
+  /** The existing cluster's kubeconfig (aci-only mode: where the CNI manifests are applied), as a secret reference. */
+  kubeconfig: secretRef.optional(),
   podSubnet: dualCidr.optional(),
   serviceSubnet: dualCidr.optional(),
   externalServiceSubnet: dualCidr.optional(),

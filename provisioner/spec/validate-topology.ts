@@ -112,6 +112,8 @@ export function checkTopology(spec: Spec, out: ProblemList): void {
         `${p}.placement.hostKey`,
         "is required to pin the host's SSH key (SHA256:… from ssh-keygen -lf), unless cluster.ssh.knownHosts names a known_hosts file",
       );
+    if (n.placement.type === 'existing' && spec.mode !== 'aci-only')
+      out.add(`${p}.placement`, 'existing machines are only for mode aci-only (an existing cluster); full mode creates every node');
   }
 
   const minor = Number(c.kubernetesVersion.split('.')[1]);

@@ -15,7 +15,10 @@ function zodProblems(error: z.ZodError): Problem[] {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) out.push({ path: formatPath([...issue.path, key]), message: 'unknown field' });
     } else if (issue.code === 'invalid_union' && issue.path.at(-1) === 'placement') {
-      out.push({ path: formatPath(issue.path), message: 'must be {type: vsphere, template, …} or {type: bare-metal, sshHost, …}' });
+      out.push({
+        path: formatPath(issue.path),
+        message: 'must be {type: vsphere, template, …}, {type: bare-metal, sshHost, …} or {type: existing}',
+      });
     } else {
       out.push({ path: formatPath(issue.path), message: issue.message });
     }

@@ -1,6 +1,8 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { stringify as stringifyYaml } from 'yaml';
 import { z } from 'zod';
+import type { LabSpecFiles } from '../provision-spec';
 
 /**
  * `<labDir>/lab.json`: how other processes (the app, `akb lab event`, kubectl users) find a running lab. It names
@@ -28,6 +30,10 @@ export const labFileSchema = z.object({
   /** The key its SSH host twins accept (0600) and their host keys, as a known_hosts file. */
   sshKeyFile: z.string().min(1).optional(),
   sshKnownHostsFile: z.string().min(1).optional(),
+  /** The BGP password of the scenario's peering (0600), referenced by provision-spec.yaml. */
+  bgpPasswordFile: z.string().min(1).optional(),
+  /** An `akb plan` spec of this lab's fabric and cluster (see lib/lab/provision-spec.ts). */
+  provisionSpecFile: z.string().min(1).optional(),
   pid: z.number().int(),
 });
 export type LabFile = z.infer<typeof labFileSchema>;
@@ -50,6 +56,9 @@ export interface LabDirContents {
   nodeProxyUrl?: string;
   sshPrivateKey?: string;
   sshKnownHosts?: string;
+  bgpPassword?: string;
+  /** Builds the provision spec from the files written (their absolute paths). */
+  provisionSpec?: (files: LabSpecFiles) => unknown;
 }
 
 export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFile> {
@@ -85,6 +94,21 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
       vcenterCaFile,
     };
   }
+  const bgpPasswordFile = c.bgpPassword !== undefined ? await secret('bgp-password', c.bgpPassword) : undefined;
+  let provisionSpecFile: string | undefined;
+  if (c.provisionSpec) {
+    provisionSpecFile = join(abs, 'provision-spec.yaml');
+    const spec = c.provisionSpec({
+      apicUrls: c.apicUrls,
+      apicUser: c.apicUser,
+      apicPasswordFile,
+      ...(apicCaFile ? { apicCaFile } : {}),
+      kubeconfigFile: kubeconfig,
+      ...(bgpPasswordFile ? { bgpPasswordFile } : {}),
+    });
+    const header = `# An akb plan spec of this lab (scenario ${c.scenario}): akb plan ${provisionSpecFile} --out DIR\n`;
+    await writeFile(provisionSpecFile, header + stringifyYaml(spec));
+  }
   const file: LabFile = {
     scenario: c.scenario,
     k8sUrl: c.k8sUrl,
@@ -101,6 +125,8 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     ...(c.nodeProxyUrl ? { nodeProxyUrl: c.nodeProxyUrl } : {}),
     ...(sshKeyFile ? { sshKeyFile } : {}),
     ...(sshKnownHostsFile ? { sshKnownHostsFile } : {}),
+    ...(bgpPasswordFile ? { bgpPasswordFile } : {}),
+    ...(provisionSpecFile ? { provisionSpecFile } : {}),
     pid: process.pid,
   };
   await writeFile(join(abs, 'lab.json'), `${JSON.stringify(file, null, 2)}\n`);

@@ -14,7 +14,7 @@ export {
   type WriteResult,
 } from './store';
 export { KubeApiError, type KubeStatus, type StatusCause } from './errors';
-export { BUILTIN_RESOURCES, KNOWN_CRDS, crdManifest, type ResourceDef } from './resources';
+export { BUILTIN_RESOURCES, CALICO_OPERATOR_CRDS, KNOWN_CRDS, crdManifest, type ResourceDef } from './resources';
 export { PATCH_TYPES, type PatchType } from './patch';
 export { kubeconfigYaml } from './kubeconfig';
 export { SERVER_VERSION } from './discovery';

@@ -125,13 +125,31 @@ const CRD_CATALOGUE: readonly CatalogueEntry[] = [
   },
 ];
 
+/**
+ * What a tigera-operator install of Calico adds: the operator's own resources, and the projectcalico.org/v3 API
+ * the Calico API server serves next to the crd.projectcalico.org/v1 CRDs (the lab serves it as CRDs of its own:
+ * an object written through one group is not seen through the other; the twin reads both, v3 first).
+ */
+const CALICO_OPERATOR_CATALOGUE: readonly CatalogueEntry[] = [
+  { group: 'operator.tigera.io', versions: ['v1'], plural: 'installations', kind: 'Installation', namespaced: false, status: true },
+  { group: 'operator.tigera.io', versions: ['v1'], plural: 'apiservers', kind: 'APIServer', namespaced: false, status: true },
+  { group: 'projectcalico.org', versions: ['v3'], plural: 'bgpconfigurations', kind: 'BGPConfiguration', namespaced: false },
+  { group: 'projectcalico.org', versions: ['v3'], plural: 'bgppeers', kind: 'BGPPeer', namespaced: false },
+  { group: 'projectcalico.org', versions: ['v3'], plural: 'ippools', kind: 'IPPool', namespaced: false },
+];
+
 /** `plural` and `plural.group` names of every catalogue CRD (the default of `installedCrds`). */
 export const KNOWN_CRDS: readonly string[] = CRD_CATALOGUE.map((c) => `${c.plural}.${c.group}`);
 
+/** The CRDs of a tigera-operator Calico install (installed on top of KNOWN_CRDS when a scenario says so). */
+export const CALICO_OPERATOR_CRDS: readonly string[] = CALICO_OPERATOR_CATALOGUE.map((c) => `${c.plural}.${c.group}`);
+
 /** A CustomResourceDefinition manifest for a catalogue entry, named by `plural` or `plural.group`. */
 export function crdManifest(name: string): KubeObject {
-  const entry = CRD_CATALOGUE.find((c) => c.plural === name || `${c.plural}.${c.group}` === name);
-  if (!entry) throw new Error(`unknown CRD "${name}"; known: ${KNOWN_CRDS.join(', ')}`);
+  const entry =
+    CRD_CATALOGUE.find((c) => c.plural === name || `${c.plural}.${c.group}` === name) ??
+    CALICO_OPERATOR_CATALOGUE.find((c) => `${c.plural}.${c.group}` === name);
+  if (!entry) throw new Error(`unknown CRD "${name}"; known: ${[...KNOWN_CRDS, ...CALICO_OPERATOR_CRDS].join(', ')}`);
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',

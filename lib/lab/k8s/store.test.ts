@@ -82,3 +82,24 @@ describe('KubeStore (in-process API)', () => {
     expect(second.object.data).toEqual({ b: '2' });
   });
 });
+
+describe('Secrets', () => {
+  it('fold stringData into base64 data on every write, as the apiserver does', () => {
+    const store = new KubeStore({ installedCrds: [] });
+    store.create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'default' },
+      stringData: { password: 'pw' },
+    } as never);
+    expect(store.get('secrets', 's', 'default')).toMatchObject({ data: { password: Buffer.from('pw').toString('base64') } });
+    expect(store.get('secrets', 's', 'default')).not.toHaveProperty('stringData');
+    store.apply({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'default' }, stringData: { other: 'x' } } as never, {
+      fieldManager: 'kubectl',
+    });
+    expect((store.get('secrets', 's', 'default') as unknown as { data: Record<string, string> }).data).toEqual({
+      password: Buffer.from('pw').toString('base64'),
+      other: Buffer.from('x').toString('base64'),
+    });
+  });
+});

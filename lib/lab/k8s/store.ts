@@ -90,6 +90,20 @@ function dropEmptyMeta(o: KubeObject): void {
   }
 }
 
+/**
+ * A Secret's `stringData` is write-only: the apiserver merges it into `data` (base64, stringData winning) and never
+ * stores it, so readers (a CNI reading its BGP password) only ever see `data`.
+ */
+function foldStringData(def: { group: string; plural: string }, obj: KubeObject): void {
+  if (def.group !== '' || def.plural !== 'secrets') return;
+  const o = obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  if (o.stringData === undefined) return;
+  const data = { ...(o.data ?? {}) };
+  for (const [k, v] of Object.entries(o.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+  o.data = data;
+  delete o.stringData;
+}
+
 function withoutMetaAndStatus(o: KubeObject): unknown {
   const { metadata: _m, status: _s, ...rest } = o;
   return rest;
@@ -194,6 +208,7 @@ export class KubeStore {
     }
     dropEmptyMeta(obj);
     validateMeta(def, obj);
+    foldStringData(def, obj);
     if (def.namespaced && !this.objects.has(this.key(this.resource('namespaces'), undefined, obj.metadata.namespace as string))) {
       throw errors.notFound('', 'namespaces', obj.metadata.namespace as string);
     }
@@ -230,6 +245,7 @@ export class KubeStore {
     }
     if (next.status === undefined) delete next.status;
     dropEmptyMeta(next);
+    foldStringData(def, next);
     next.apiVersion = current.apiVersion;
     next.kind = current.kind;
     // Identity and server-set fields cannot change through an update.

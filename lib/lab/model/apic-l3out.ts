@@ -10,9 +10,49 @@ import { nodeLink, type LabWorld } from './world';
 const LIFP = 'int_profile_FL3out';
 const LNODEP = 'node_profile_FL3out';
 
-/** The floating L3Out as NKT configures it (NKT.md §2.3-2.4); the password is write-only on a real APIC, so never echoed. */
+/**
+ * The fabric side every lab has, L3Out or not: the tenant with its VRF and contract, the physical domain of the node
+ * VLAN with its VLAN pool, and the fabric AS (uni/fabric/bgpInstP-default/as) the leaves run BGP in.
+ */
+export function fabricBaseMos(s: Scenario): WireMo[] {
+  const l3 = s.l3out;
+  const t = `uni/tn-${s.tenant}`;
+  const pool = `uni/infra/vlanns-[${l3.physDomain}-pool]-static`;
+  const last = Math.min(4094, l3.vlan + 99);
+  return [
+    wireMo('fvTenant', { annotation: '', dn: t, name: s.tenant, descr: '', nameAlias: '', status: '' }),
+    wireMo('fvCtx', {
+      annotation: '',
+      dn: `${t}/ctx-${s.vrf}`,
+      name: s.vrf,
+      nameAlias: '',
+      pcEnfPref: 'unenforced',
+      scope: '2850817',
+      seg: '2850817',
+      status: '',
+    }),
+    wireMo('vzBrCP', { annotation: '', dn: `${t}/brc-${s.contract}`, name: s.contract, nameAlias: '', scope: 'context', status: '' }),
+    wireMo('fvnsVlanInstP', { annotation: '', allocMode: 'static', dn: pool, name: `${l3.physDomain}-pool`, nameAlias: '', status: '' }),
+    wireMo('fvnsEncapBlk', {
+      allocMode: 'inherit',
+      annotation: '',
+      dn: `${pool}/from-[vlan-${l3.vlan}]-to-[vlan-${last}]`,
+      from: `vlan-${l3.vlan}`,
+      role: 'external',
+      status: '',
+      to: `vlan-${last}`,
+    }),
+    wireMo('physDomP', { annotation: '', dn: `uni/phys-${l3.physDomain}`, name: l3.physDomain, nameAlias: '', status: '' }),
+    wireMo('infraRsVlanNs', { annotation: '', dn: `uni/phys-${l3.physDomain}/rsvlanNs`, status: '', tDn: pool }),
+    wireMo('bgpInstPol', { annotation: '', dn: 'uni/fabric/bgpInstP-default', name: 'default', nameAlias: '', status: '' }),
+    wireMo('bgpAsP', { annotation: '', asn: String(l3.fabricAs), dn: 'uni/fabric/bgpInstP-default/as', status: '' }),
+  ];
+}
+
+/** The floating L3Out as NKT configures it (NKT.md §2.3-2.4); nothing when the scenario only plans it (`deployed: false`). */
 export function l3outConfigMos(s: Scenario): WireMo[] {
   const l3 = s.l3out;
+  if (!l3.deployed) return [];
   const t = `uni/tn-${s.tenant}`;
   const out = `${t}/out-${l3.name}`;
   const np = `${out}/lnodep-${LNODEP}`;
@@ -23,8 +63,13 @@ export function l3outConfigMos(s: Scenario): WireMo[] {
   const secondary = `${hostAt(l3.nodeSubnet, size - 3)}/${prefixLen}`;
   const encap = `vlan-${l3.vlan}`;
   const mos: WireMo[] = [
-    wireMo('fvTenant', { dn: t, name: s.tenant, descr: '', status: '' }),
-    wireMo('fvCtx', { dn: `${t}/ctx-${s.vrf}`, name: s.vrf, pcEnfPref: 'unenforced', scope: '2850817', seg: '2850817', status: '' }),
+    wireMo('fvRsCtxToBgpCtxAfPol', {
+      annotation: '',
+      af: 'ipv4-ucast',
+      dn: `${t}/ctx-${s.vrf}/rsctxToBgpCtxAfPol-[${l3.name}]-ipv4-ucast`,
+      status: '',
+      tnBgpCtxAfPolName: l3.name,
+    }),
     wireMo('l3extOut', {
       annotation: '',
       childAction: '',
@@ -83,6 +128,8 @@ export function l3outConfigMos(s: Scenario): WireMo[] {
       status: '',
       targetDscp: 'unspecified',
     }),
+    wireMo('fvRsProv', { annotation: '', dn: `${out}/instP-catch_all/rsprov-${s.contract}`, status: '', tnVzBrCPName: s.contract }),
+    wireMo('fvRsCons', { annotation: '', dn: `${out}/instP-catch_all/rscons-${s.contract}`, status: '', tnVzBrCPName: s.contract }),
   ];
   for (const subnet of [l3.nodeSubnet, s.cluster.podSubnet, s.cluster.serviceSubnet, s.cluster.externalSubnet]) {
     mos.push(
@@ -263,7 +310,7 @@ export function bgpMos(w: LabWorld, sessions: SessionTruth[]): WireMo[] {
   const l3 = s.l3out;
   const mos: WireMo[] = [];
   const dom = (leaf: number): string => `${nodeDn(s, leaf)}/sys/bgp/inst/dom-${vrfKey(s)}`;
-  for (const a of l3.anchors) {
+  for (const a of l3.deployed ? l3.anchors : []) {
     mos.push(
       wireMo('bgpPeer', {
         activePfxPeers: '0',

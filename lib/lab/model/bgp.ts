@@ -39,7 +39,7 @@ export function sessionKey(leaf: number, node: string): string {
  */
 export function computeSessions(w: LabWorld): SessionTruth[] {
   const s = w.scenario;
-  const anchorsByIp = new Map(s.l3out.anchors.map((a) => [a.ip, a]));
+  const anchorsByIp = new Map(s.l3out.deployed ? s.l3out.anchors.map((a) => [a.ip, a]) : []);
   const down = new Set(w.downSessions);
   const out: SessionTruth[] = [];
   for (const node of w.nodes) {

@@ -1,6 +1,6 @@
 import type { WireMo } from '../../aci/mo';
 import { deriveFabricMos } from './apic-fabric';
-import { bgpMos, endpointMos, l3outConfigMos, routeMos } from './apic-l3out';
+import { bgpMos, endpointMos, fabricBaseMos, l3outConfigMos, routeMos } from './apic-l3out';
 import { computeSessions } from './bgp';
 import { computeRoutes } from './routes';
 import { computeServices } from './services';
@@ -13,5 +13,12 @@ import type { LabWorld } from './world';
 export function deriveApic(w: LabWorld): WireMo[] {
   const sessions = computeSessions(w);
   const routes = computeRoutes(w, sessions, computeServices(w));
-  return [...deriveFabricMos(w.scenario), ...l3outConfigMos(w.scenario), ...endpointMos(w), ...bgpMos(w, sessions), ...routeMos(w, routes)];
+  return [
+    ...deriveFabricMos(w.scenario),
+    ...fabricBaseMos(w.scenario),
+    ...l3outConfigMos(w.scenario),
+    ...endpointMos(w),
+    ...bgpMos(w, sessions),
+    ...routeMos(w, routes),
+  ];
 }

@@ -2,7 +2,7 @@ import type { KubeObject } from '../../k8s/models/object';
 import { loadBalancerPool } from './services';
 import { meta } from './k8s-meta';
 import type { PeerSpec } from './schema';
-import type { LabWorld } from './world';
+import { cniNamespace, type LabWorld } from './world';
 
 const BGP_SECRET = 'bgp-secrets';
 
@@ -20,19 +20,64 @@ function passwordSecret(w: LabWorld): KubeObject[] {
   const peers = w.scenario.cluster.cni.peers.filter((p) => p.password !== undefined);
   if (peers.length === 0 || w.scenario.cluster.cni.kind === 'kube-router') return [];
   const data = Object.fromEntries(peers.map((p) => [secretKey(p), Buffer.from(p.password!).toString('base64')]));
-  return [{ apiVersion: 'v1', kind: 'Secret', metadata: meta(w, 'Secret', 'kube-system', BGP_SECRET), type: 'Opaque', data }];
+  return [{ apiVersion: 'v1', kind: 'Secret', metadata: meta(w, 'Secret', cniNamespace(w.scenario), BGP_SECRET), type: 'Opaque', data }];
 }
 
 function calico(w: LabWorld): Record<string, KubeObject[]> {
   const c = w.scenario.cluster;
   const adv = c.cni.advertise;
+  const ippool: KubeObject = {
+    apiVersion: 'crd.projectcalico.org/v1',
+    kind: 'IPPool',
+    metadata: meta(w, 'IPPool', undefined, 'default-ipv4-ippool'),
+    spec: {
+      cidr: c.podSubnet,
+      blockSize: c.podBlockPrefix,
+      ipipMode: 'Never',
+      vxlanMode: 'Never',
+      natOutgoing: false,
+      nodeSelector: 'all()',
+    },
+  };
   const crd = (kind: string, name: string, spec: Record<string, unknown>): KubeObject => ({
     apiVersion: 'crd.projectcalico.org/v1',
     kind,
     metadata: meta(w, kind, undefined, name),
     spec,
   });
+  const operator: Record<string, KubeObject[]> =
+    c.cni.install === 'operator'
+      ? {
+          installations: [
+            {
+              apiVersion: 'operator.tigera.io/v1',
+              kind: 'Installation',
+              metadata: meta(w, 'Installation', undefined, 'default'),
+              spec: {
+                calicoNetwork: {
+                  bgp: 'Enabled',
+                  ipPools: [
+                    {
+                      cidr: c.podSubnet,
+                      blockSize: c.podBlockPrefix,
+                      encapsulation: 'None',
+                      natOutgoing: 'Disabled',
+                      nodeSelector: 'all()',
+                    },
+                  ],
+                },
+              },
+            },
+          ],
+          apiservers: [
+            { apiVersion: 'operator.tigera.io/v1', kind: 'APIServer', metadata: meta(w, 'APIServer', undefined, 'default'), spec: {} },
+          ],
+        }
+      : {};
+  // A cluster whose nodes peer with nobody yet has no BGP configuration at all: Calico's defaults apply.
+  if (c.cni.peers.length === 0) return { ...operator, ippools: [ippool] };
   return {
+    ...operator,
     bgpconfigurations: [
       crd('BGPConfiguration', 'default', {
         asNumber: c.cni.as,
@@ -52,16 +97,7 @@ function calico(w: LabWorld): Record<string, KubeObject[]> {
         ...(p.password !== undefined ? { password: { secretKeyRef: { name: BGP_SECRET, key: secretKey(p) } } } : {}),
       }),
     ),
-    ippools: [
-      crd('IPPool', 'default-ipv4-ippool', {
-        cidr: c.podSubnet,
-        blockSize: c.podBlockPrefix,
-        ipipMode: 'Never',
-        vxlanMode: 'Never',
-        natOutgoing: false,
-        nodeSelector: 'all()',
-      }),
-    ],
+    ippools: [ippool],
   };
 }
 

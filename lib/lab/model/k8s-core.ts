@@ -220,6 +220,7 @@ export function deriveCoreResources(w: LabWorld): Record<string, KubeObject[]> {
       'kube-system',
       'kube-public',
       'kube-node-lease',
+      ...(w.scenario.cluster.cni.install === 'operator' && w.scenario.cluster.cni.kind === 'calico' ? ['tigera-operator'] : []),
       ...w.scenario.cluster.namespaces,
       ...workloads.map((wl) => wl.namespace),
       ...w.scenario.cluster.services.map((s) => s.namespace),

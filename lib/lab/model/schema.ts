@@ -64,6 +64,11 @@ export const anchorSchema = z.object({
 });
 
 export const l3outSchema = z.object({
+  /**
+   * False: the floating L3Out is only planned (the lab writes it into provision-spec.yaml) and nothing of it is on
+   * the APIC; the fabric side below it (tenant, VRF, contract, physical domain and VLAN pool, fabric AS) is.
+   */
+  deployed: z.boolean().default(true),
   name: z.string().min(1),
   vlan: z.number().int().min(1).max(4094),
   physDomain: z.string().min(1),
@@ -122,8 +127,14 @@ export const peerSchema = z.object({
 
 export const cniSchema = z.object({
   kind: z.enum(['calico', 'kube-router', 'cilium']),
+  /**
+   * How Calico was installed: `manifest` (calico-node in kube-system, crd.projectcalico.org/v1 objects) or
+   * `operator` (tigera-operator: calico-system, Installation/APIServer, projectcalico.org/v3 served too).
+   */
+  install: z.enum(['manifest', 'operator']).default('manifest'),
   as: asn,
-  peers: z.array(peerSchema).min(1),
+  /** The node side of the peering; empty: no BGP peer configured (and for Calico no BGPConfiguration). */
+  peers: z.array(peerSchema).default([]),
   advertise: z
     .object({ clusterIPs: z.boolean().default(true), externalIPs: z.boolean().default(true), loadBalancerIPs: z.boolean().default(true) })
     .default({ clusterIPs: true, externalIPs: true, loadBalancerIPs: true }),
@@ -171,6 +182,8 @@ export const scenarioSchema = z.object({
   }),
   tenant: z.string().min(1),
   vrf: z.string().min(1),
+  /** A contract in the tenant (the external EPG provides and consumes it). */
+  contract: z.string().min(1).default('k8s'),
   l3out: l3outSchema,
   hosts: z.array(hostSchema).min(1),
   cluster: clusterSchema,

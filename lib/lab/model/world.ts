@@ -50,7 +50,12 @@ const NODE_OUI: Record<string, string> = { esxi: '00:50:56', ahv: '50:6B:8D', ba
 /** Workloads the CNI itself runs: present in every cluster, host-network, one pod per node. */
 export function cniWorkloads(s: Scenario): WorkloadSpec[] {
   const name = s.cluster.cni.kind === 'calico' ? 'calico-node' : s.cluster.cni.kind === 'cilium' ? 'cilium' : 'kube-router';
-  return [{ name, namespace: 'kube-system', kind: 'DaemonSet', replicas: 0, labels: { 'k8s-app': name }, networks: [] }];
+  return [{ name, namespace: cniNamespace(s), kind: 'DaemonSet', replicas: 0, labels: { 'k8s-app': name }, networks: [] }];
+}
+
+/** Where the CNI's node agent runs: kube-system, or calico-system under the tigera-operator. */
+export function cniNamespace(s: Scenario): string {
+  return s.cluster.cni.kind === 'calico' && s.cluster.cni.install === 'operator' ? 'calico-system' : 'kube-system';
 }
 
 export function allWorkloads(s: Scenario): WorkloadSpec[] {
@@ -163,7 +168,7 @@ export function reconcileWorkloads(w: LabWorld): void {
     const key = `${wl.namespace}/${wl.name}`;
     const pods = byWorkload.get(key) ?? [];
     const eligible = eligibleNodes(w, wl);
-    const hostNetwork = wl.name === cniName && wl.namespace === 'kube-system';
+    const hostNetwork = wl.name === cniName && wl.namespace === cniNamespace(w.scenario);
     const place = (node: NodeState): void => {
       w.podSerial++;
       const suffix = nameSuffix(5, w.scenario.seed, 'pod', key, w.podSerial);

@@ -31,6 +31,21 @@ export interface KubeSyncStats {
   deleted: number;
 }
 
+type StringMap = Record<string, string> | undefined;
+
+/** The live keys, with those the derivation changed since it last wrote set (or removed) as it now says. */
+function mergeKeys(live: unknown, before: unknown, want: unknown): Record<string, string> | undefined {
+  const out: Record<string, string> = { ...((live as StringMap) ?? {}) };
+  const b = (before as StringMap) ?? {};
+  const w = (want as StringMap) ?? {};
+  for (const k of new Set([...Object.keys(b), ...Object.keys(w)])) {
+    if (b[k] === w[k]) continue;
+    if (w[k] === undefined) delete out[k];
+    else out[k] = w[k];
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 function isStatus(err: unknown, code: number): boolean {
   return err instanceof KubeApiError && err.code === code;
 }
@@ -74,13 +89,13 @@ export class KubeSync {
     for (const [key, want] of wanted) {
       const had = this.owned.get(key);
       if (had && isDeepStrictEqual(had.derived, want.derived)) continue;
-      this.write(want, stats);
+      this.write(want, stats, had);
       this.owned.set(key, want);
     }
     return stats;
   }
 
-  private write(want: Owned, stats: KubeSyncStats): void {
+  private write(want: Owned, stats: KubeSyncStats, had: Owned | undefined): void {
     const def = this.store.resource(want.plural);
     const current = this.store.tryGet(def, want.name, want.namespace);
     if (!current) {
@@ -90,6 +105,13 @@ export class KubeSync {
     }
     // Replace spec/metadata, then status (the main update keeps the status of resources with a status subresource).
     const body: KubeObject = { ...structuredClone(want.derived), metadata: { ...structuredClone(want.derived.metadata) } };
+    // Labels and annotations are shared with users (`kubectl label`, a plan's rack labels applied server-side):
+    // only the keys whose derived value changed since the last write are set or removed; the rest stay as they are.
+    for (const field of ['labels', 'annotations'] as const) {
+      const merged = mergeKeys(current.metadata[field], had?.derived.metadata[field], want.derived.metadata[field]);
+      if (merged) body.metadata[field] = merged;
+      else delete body.metadata[field];
+    }
     delete body.metadata.uid;
     delete body.metadata.creationTimestamp;
     const before = current.metadata.resourceVersion;
