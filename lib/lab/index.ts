@@ -19,3 +19,4 @@ export {
 export { startDemoDriver, nextDemoEvent, type DemoDriver, type DemoTarget } from './demo';
 export type { GroundTruth, LabWorld, Scenario } from './model';
 export { labTlsMaterial, type TlsMaterial } from './tls';
+export { provisionSpec, type LabSpecFiles, type ProvisionSpecDocument } from './provision-spec';

@@ -1,4 +1,3 @@
-import type { SpecInput } from '../../provisioner/spec/schema';
 import type { LabWorld } from './model';
 
 /** Where the lab keeps what a spec references: its own files, next to lab.json. */
@@ -12,13 +11,19 @@ export interface LabSpecFiles {
 }
 
 /**
+ * The document written (the lab does not depend on the provisioner: its tests validate the document with the
+ * provisioner's own validator, `tests/unit/lab-provision-spec.test.ts`).
+ */
+export type ProvisionSpecDocument = { mode: 'aci-only'; fabric: Record<string, unknown>; cluster: Record<string, unknown> };
+
+/**
  * The `akb plan` spec of a lab's fabric and cluster (`<lab-dir>/provision-spec.yaml`): what a user would write to
  * provision this lab, so `akb plan` (and `akb apply`) run against it with no editing. The cluster already exists in
  * every lab, so the mode is `aci-only`: the plan is the L3Out (the scenario's `l3out`, deployed or not) and the CNI
  * manifests for the existing nodes (`placement: existing`). Secrets are `file:` references to the lab's own files,
  * and the APIC is trusted through the lab's CA.
  */
-export function provisionSpec(w: LabWorld, files: LabSpecFiles): SpecInput {
+export function provisionSpec(w: LabWorld, files: LabSpecFiles): ProvisionSpecDocument {
   const s = w.scenario;
   const l3 = s.l3out;
   const c = s.cluster;

@@ -7,7 +7,7 @@ import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApicClient, classQuery } from '../../lib/aci';
 import { readLabFile, type LabFile } from '../../lib/lab/events';
-import { startLab, type Lab } from '../../lib/lab/lab';
+import { startLab, type Lab } from '../../lib/lab';
 import { validateSpecText, type SpecInput } from '../../provisioner/index';
 import { kubectlFor, type KubectlRunner } from '../support/kubectl';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createWorld, loadShippedScenario, shippedScenarioNames } from '../../lib/lab/model';
-import { provisionSpec } from '../../lib/lab/provision-spec';
+import { provisionSpec } from '../../lib/lab';
 import { validateSpecText } from '../../provisioner/index';
 
 const files = {
