@@ -11,11 +11,33 @@ export class KubeHttpError extends Error {
     readonly path: string,
     readonly statusCode: number,
     message: string,
+    /** The server's Status object, when it sent one (reason, details.causes: what a conflict or an invalid field was). */
+    readonly status?: KubeStatus,
   ) {
     super(message);
     this.name = 'KubeHttpError';
   }
 }
+
+const statusSchema = z.looseObject({
+  message: z.string().optional(),
+  reason: z.string().optional(),
+  details: z
+    .looseObject({
+      causes: z
+        .array(
+          z.looseObject({
+            type: z.string().optional(),
+            reason: z.string().optional(),
+            message: z.string().optional(),
+            field: z.string().optional(),
+          }),
+        )
+        .optional(),
+    })
+    .optional(),
+});
+export type KubeStatus = z.infer<typeof statusSchema>;
 
 /** An error in words an operator can act on: the message plus the network cause (ECONNREFUSED) or HTTP status. */
 export function describeError(err: unknown): string {
@@ -41,32 +63,70 @@ export interface GetOptions {
 }
 
 export async function getJson(kc: KubeConfig, path: string, opts: GetOptions = {}): Promise<unknown> {
+  return (await requestJson(kc, 'GET', path, opts)).body;
+}
+
+export interface RequestOptions extends GetOptions {
+  /** JSON body (sent as JSON; server-side apply accepts JSON as YAML). */
+  body?: unknown;
+  /** Default application/json; `application/apply-patch+yaml` for server-side apply, `application/merge-patch+json`. */
+  contentType?: string;
+}
+
+const METHODS: Record<string, HttpMethod> = {
+  GET: HttpMethod.GET,
+  POST: HttpMethod.POST,
+  PUT: HttpMethod.PUT,
+  PATCH: HttpMethod.PATCH,
+  DELETE: HttpMethod.DELETE,
+};
+
+/**
+ * One JSON request with the kubeconfig's auth and TLS; resolves with the status and parsed body for 2xx, throws
+ * KubeHttpError with the server's Status (never credentials) otherwise.
+ */
+export async function requestJson(
+  kc: KubeConfig,
+  method: keyof typeof METHODS,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<{ status: number; body: unknown }> {
   const { counter, signal, timeoutMs = 30_000 } = opts;
   const cluster = kc.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
-  const ctx = new RequestContext(cluster.server.replace(/\/+$/, '') + path, HttpMethod.GET);
+  const ctx = new RequestContext(cluster.server.replace(/\/+$/, '') + path, METHODS[method]!);
   ctx.setHeaderParam('Accept', 'application/json');
+  if (opts.body !== undefined) {
+    ctx.setHeaderParam('Content-Type', opts.contentType ?? 'application/json');
+    ctx.setBody(JSON.stringify(opts.body));
+  }
   ctx.setSignal(signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs));
   await kc.applySecurityAuthentication(ctx);
   if (counter) counter.requests++;
   const resp = await http.send(ctx).toPromise();
   const text = await resp.body.text();
   if (resp.httpStatusCode < 200 || resp.httpStatusCode >= 300) {
-    throw new KubeHttpError(path, resp.httpStatusCode, `GET ${path}: HTTP ${resp.httpStatusCode}${statusMessage(text)}`);
+    const status = parseStatus(text);
+    throw new KubeHttpError(
+      path,
+      resp.httpStatusCode,
+      `${method} ${path}: HTTP ${resp.httpStatusCode}${status?.message ? `: ${status.message.slice(0, 300)}` : ''}`,
+      status,
+    );
   }
   try {
-    return JSON.parse(text) as unknown;
+    return { status: resp.httpStatusCode, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
   } catch {
-    throw new KubeHttpError(path, resp.httpStatusCode, `GET ${path}: response is not JSON`);
+    throw new KubeHttpError(path, resp.httpStatusCode, `${method} ${path}: response is not JSON`);
   }
 }
 
-function statusMessage(text: string): string {
+function parseStatus(text: string): KubeStatus | undefined {
   try {
-    const parsed = z.object({ message: z.string() }).safeParse(JSON.parse(text));
-    return parsed.success ? `: ${parsed.data.message.slice(0, 300)}` : '';
+    const parsed = statusSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : undefined;
   } catch {
-    return '';
+    return undefined;
   }
 }
 
