@@ -24,3 +24,7 @@ export { SecretStore, SecretStoreError } from './state/secret-store';
 export { acquireLock, lockHolder, LockHeldError, type HeldLock, type LockInfo } from './state/lock';
 export { writeFileAtomic } from './state/atomic-file';
 export { resolveSecretRef, SecretRefError } from './secret-ref';
+export { startClusterJob, defaultStateDir, type ClusterJobOptions } from './cluster-job';
+export { resolveStateKey } from './state-key';
+export { verifyBgpStep, VERIFY_STEP, type VerifyContext } from './verify-bgp';
+export type { TenantSnapshot } from '../providers/aci/snapshot';

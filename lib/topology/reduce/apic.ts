@@ -33,6 +33,8 @@ export const KEPT_APIC_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   bgpCtxAfPol: ['maxEcmp'],
   l3extVirtualLIfP: ['addr', 'nodeDn'],
   bgpPeerP: ['addr'],
+  // The remote AS a leaf expects of its peers, and the fabric's AS (uni/fabric/bgpInstP-default/as): session causes.
+  bgpAsP: ['asn'],
 };
 
 /** The attributes of one object of `className` that akb keeps (a new object; the input is not changed). */

@@ -79,7 +79,8 @@ export const KUBE_REDUCERS: Readonly<Record<string, Reducer>> = {
   bgpconfigurations: object({
     spec: fields({ asNumber: scalar, serviceClusterIPs: cidrs, serviceExternalIPs: cidrs, serviceLoadBalancerIPs: cidrs }),
   }),
-  bgppeers: object({ spec: fields({ node: scalar, nodeSelector: scalar, peerIP: scalar, peerSelector: scalar }) }),
+  // asNumber: the BGP session causes name a peer whose AS is not the fabric's (lib/topology/ecmp/session-causes.ts).
+  bgppeers: object({ spec: fields({ node: scalar, nodeSelector: scalar, peerIP: scalar, peerSelector: scalar, asNumber: scalar }) }),
   ippools: object({ spec: fields({ cidr: scalar }) }),
   ciliumbgpclusterconfigs: object({
     spec: fields({

@@ -136,6 +136,25 @@ export class AciPayloadStep implements Step<Observed> {
     return build(planned[0]!);
   }
 
+  /**
+   * Settles records a killed run left pending (written before a POST whose answer never came): an object that
+   * exists with akb's annotation is akb's, one that does not exist was never created.
+   */
+  async wait(ctx: StepContext): Promise<void> {
+    if (ctx.mode !== 'apply') return;
+    const pending = this.objects.filter((o) => ctx.state.get(aciId(o.dn))?.status === 'pending');
+    if (pending.length === 0) return;
+    const { live } = await this.observe();
+    await ctx.state.update((d) => {
+      for (const o of pending) {
+        const found = live.get(dnKey(o.dn));
+        if (!found) delete d.resources[aciId(o.dn)];
+        else if (found.attrs.annotation === ANNOTATION)
+          d.resources[aciId(o.dn)] = { ...d.resources[aciId(o.dn)]!, status: 'applied', updatedAt: new Date().toISOString() };
+      }
+    });
+  }
+
   async act(o: Observed, _changes: readonly Change[], ctx: StepContext): Promise<void> {
     const planned = this.#plan(o, ctx);
     await this.a.beforeWrite(ctx);

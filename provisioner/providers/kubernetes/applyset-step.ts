@@ -1,5 +1,6 @@
 import { StepRefusedError, type Change, type FieldChange, type Step, type StepContext } from '../../apply/engine/step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
+import type { ClusterState } from '../../apply/state/cluster-state';
 import {
   AKB_TOOLING,
   APPLYSET_ANNOTATIONS,
@@ -58,7 +59,8 @@ export class ApplySetParentStep implements Step<Observed> {
   constructor(
     private readonly client: KubeClient,
     private readonly parent: ApplySetParent,
-    private readonly members: () => readonly ObjectRef[],
+    /** The plan's objects that are or will be members (objects akb found in the cluster never are). */
+    private readonly members: (state: ClusterState) => readonly ObjectRef[],
     private readonly timeoutMs = 120_000,
   ) {
     this.id = stepIdOf(parent.ref);
@@ -71,11 +73,11 @@ export class ApplySetParentStep implements Step<Observed> {
     return { ...(crd ? { crd } : {}), ...(info ? { parent: await this.client.get(this.parent.ref, info) } : {}) };
   }
 
-  #desired(live: KubeObject | undefined): KubeObject {
-    return parentManifest(this.parent, parentAnnotations(live, this.members(), true));
+  #desired(live: KubeObject | undefined, state: ClusterState): KubeObject {
+    return parentManifest(this.parent, parentAnnotations(live, this.members(state), true));
   }
 
-  diff(o: Observed): Change[] {
+  diff(o: Observed, ctx: StepContext): Change[] {
     checkTooling(o.parent, this.parent);
     const out: Change[] = [];
     if (!o.crd)
@@ -84,7 +86,7 @@ export class ApplySetParentStep implements Step<Observed> {
         target: `CustomResourceDefinition ${PARENT_CRD.metadata.name}`,
         note: "the type of akb's ApplySet parents",
       });
-    const want = this.#desired(o.parent).metadata;
+    const want = this.#desired(o.parent, ctx.state).metadata;
     const fields: FieldChange[] = [];
     for (const [kind, wanted, live] of [
       ['labels', want.labels ?? {}, o.parent?.metadata.labels ?? {}],
@@ -132,7 +134,7 @@ export class ApplySetParentStep implements Step<Observed> {
       { timeoutMs: this.timeoutMs },
     );
     await ctx.state.put(this.id, { provider: PROVIDER, origin: 'created', status: 'pending', job: ctx.job, data: record(this.parent.ref) });
-    await this.client.apply(this.#desired(o.parent), this.parent.ref, PARENT_INFO);
+    await this.client.apply(this.#desired(o.parent, ctx.state), this.parent.ref, PARENT_INFO);
     await ctx.state.put(this.id, { provider: PROVIDER, origin: 'created', status: 'applied', job: ctx.job, data: record(this.parent.ref) });
   }
 }

@@ -62,6 +62,8 @@ export class KubeDestroyStep implements Step<Observed> {
 
   async diff(o: Observed, ctx: StepContext): Promise<Change[]> {
     if (!o.live) return [];
+    // An object akb found and never changed: nothing to put back.
+    if (this.role === 'foreign' && this.record.applied.length === 0) return [];
     if (this.role === 'foreign')
       return [
         {
@@ -103,9 +105,11 @@ export class KubeDestroyStep implements Step<Observed> {
     if (o.live && !this.left.some((l) => l.startsWith(this.title))) throw new Error(`${this.title} is still there`);
   }
 
-  /** A record whose object is gone (deleted by someone, or never created by a killed run) is forgotten. */
+  /** A record whose object is gone (deleted by someone, or never created by a killed run), or that holds nothing akb did, is forgotten. */
   async wait(ctx: StepContext): Promise<void> {
-    if (ctx.mode === 'destroy' && !(await this.observe()).live) await ctx.state.remove(this.recordId);
+    if (ctx.mode !== 'destroy') return;
+    if ((this.role === 'foreign' && this.record.applied.length === 0) || !(await this.observe()).live)
+      await ctx.state.remove(this.recordId);
   }
 }
 

@@ -59,7 +59,15 @@ export class KubeObjectStep implements Step<Observed> {
     this.title = describeRef(this.ref);
   }
 
+  /** The last observation, for `wait` (one step object lives for one job). */
+  #seen?: Observed;
+
   async observe(ctx: StepContext): Promise<Observed> {
+    this.#seen = await this.#observe(ctx);
+    return this.#seen;
+  }
+
+  async #observe(ctx: StepContext): Promise<Observed> {
     const none: Observed = { member: false, leftToOthers: [], namespaceMissing: false };
     const info = await this.k.client.resourceInfo(this.ref);
     if (!info) return none;
@@ -148,6 +156,17 @@ export class KubeObjectStep implements Step<Observed> {
   }
 
   async wait(ctx: StepContext): Promise<void> {
+    // An object akb found and did not need to change is recorded as not akb's (not an ApplySet member), with nothing
+    // to put back: the ApplySet parent then stops listing its kind for it.
+    const seen = this.#seen;
+    if (ctx.mode === 'apply' && seen?.live && !seen.member && !ctx.state.get(this.id))
+      await ctx.state.put(this.id, {
+        provider: PROVIDER,
+        origin: 'existing',
+        status: 'applied',
+        job: ctx.job,
+        data: { ref: refData(this.ref), member: false, before: [], applied: [] },
+      });
     if (!this.opts.waitReady || !waitsFor(this.ref.kind)) return;
     const info = await this.k.client.resourceInfo(this.ref);
     if (!info) throw new StepRefusedError(`${this.ref.apiVersion} ${this.ref.kind} is not served`);

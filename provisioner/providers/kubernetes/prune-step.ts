@@ -71,7 +71,7 @@ export class KubePruneStep implements Step<Observed> {
     }
     const records = kubeRecords(ctx.state);
     const foreign = records
-      .filter((r) => !r.data.member && r.record.origin === 'existing' && !plannedIds.has(r.id))
+      .filter((r) => !r.data.member && r.record.origin === 'existing' && !plannedIds.has(r.id) && r.data.applied.length > 0)
       .map((r) => ({ id: r.id, ref: r.data.ref as ObjectRef }));
     const members = records.filter((r) => r.data.member && plannedIds.has(r.id)).map((r) => r.data.ref as ObjectRef);
     return { ...(parent ? { parent } : {}), stale, foreign, latest: parentAnnotations(undefined, members, false) };

@@ -1,5 +1,7 @@
 import type { Step, StepContext } from '../../apply/engine/step';
 import type { Manifest } from '../../plan/manifest';
+import type { ClusterState } from '../../apply/state/cluster-state';
+import { readKubeRecord } from './record';
 import { ApplySetParentStep } from './applyset-step';
 import { KubeObjectStep, type KubeContext } from './object-step';
 import { describeRef, refOf, stepIdOf, type ObjectRef } from './object-ref';
@@ -35,8 +37,10 @@ function crdKinds(manifests: readonly Manifest[]): Map<string, string> {
 export function kubeSteps(plan: KubeManifests, k: KubeContext): Step[] {
   const all = [...plan.cni, ...plan.akb];
   const refs = all.map(refOf);
-  const members = refs.filter((r) => !PATCH_ONLY.has(r.kind));
-  const parent = new ApplySetParentStep(k.client, k.applySet, () => members, k.timeoutMs);
+  const candidates = refs.filter((r) => !PATCH_ONLY.has(r.kind));
+  // Objects akb found in the cluster are recorded as non-members: the parent does not list their kinds for them.
+  const members = (state: ClusterState) => candidates.filter((r) => readKubeRecord(state.get(stepIdOf(r)))?.member !== false);
+  const parent = new ApplySetParentStep(k.client, k.applySet, members, k.timeoutMs);
   const namespaces = new Map(all.filter((m) => m.kind === 'Namespace').map((m) => [m.metadata.name, stepIdOf(refOf(m))]));
   const crds = crdKinds(all);
   const akbDeployment = plan.akb.find((m) => m.kind === 'Deployment');
