@@ -13,7 +13,8 @@ import { jobSnapshots, rollBack, type TenantSnapshot } from '../providers/aci/sn
 import { applySetParent } from '../providers/kubernetes/applyset';
 import { KubeClient } from '../providers/kubernetes/client';
 import { kubeDestroySteps } from '../providers/kubernetes/destroy-steps';
-import { kubeSteps, ROLLOUT_STEP } from '../providers/kubernetes/steps';
+import { KubeObjectStep } from '../providers/kubernetes/object-step';
+import { kubeSteps } from '../providers/kubernetes/steps';
 import type { Step } from './engine/step';
 import { JobInputError, startJob, type JobEnvironment, type JobHandle, type PlanSummary } from './job';
 import { resolveSecretRef, type Env } from './secret-ref';
@@ -161,13 +162,8 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
         applySet,
         ...(opts.waitTimeoutMs ? { timeoutMs: opts.waitTimeoutMs } : {}),
       });
-      const cniIds = kube
-        .filter(
-          (s) =>
-            s.id !== ROLLOUT_STEP &&
-            plan.manifests.cni.some((m) => s.id.endsWith(`/${m.kind}/${m.metadata.namespace ?? '-'}/${m.metadata.name}`)),
-        )
-        .map((s) => s.id);
+      // Verification waits for the fabric side and the CNI's objects, not for akb itself.
+      const cniIds = kube.filter((s) => s instanceof KubeObjectStep && plan.manifests.cni.includes(s.manifest)).map((s) => s.id);
       const verify = verifyBgpStep(
         {
           apic: c.apic,

@@ -125,6 +125,26 @@ describe('jobs', () => {
     }
   });
 
+  it('cancel() stops a running job (its waits end), and the next job resumes from the world', async () => {
+    const dir = join(root, 'cancel');
+    world.delete('waits');
+    let ready = false;
+    const waits: Step = {
+      ...step('waits'),
+      wait: (ctx) =>
+        ctx.poll('the thing to be ready', async () => (ready ? { done: true, value: undefined } : { done: false, status: 'not yet' }), {
+          intervalMs: 10,
+        }),
+    };
+    const job = startJob(def(dir, () => [waits]));
+    for await (const e of job.events) if (e.type === 'step-waiting') job.cancel();
+    expect(await job.done).toMatchObject({ outcome: 'cancelled' });
+    expect(world.get('waits')).toBe('v'); // it acted before it waited
+    ready = true;
+    const again = await startJob(def(dir, () => [waits])).done;
+    expect(again).toMatchObject({ outcome: 'succeeded', changes: 0 });
+  });
+
   it('another process can follow a running job until it finishes', async () => {
     const dir = join(root, 'follow');
     let release!: () => void;

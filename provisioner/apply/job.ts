@@ -108,7 +108,14 @@ export function startJob(def: JobDefinition): JobHandle {
   let journal: JournalWriter | undefined;
   let journalError: Error | undefined;
 
+  // The plan pass and the run both diff each step: a warning found twice is said once.
+  const warned = new Set<string>();
   const emit = (input: JobEventInput): void => {
+    if (input.type === 'warning') {
+      const key = `${input.step ?? ''}\u0000${input.message}`;
+      if (warned.has(key)) return;
+      warned.add(key);
+    }
     const event = redactor.value({ ...input, job: id, time: new Date().toISOString() }) as JobEvent;
     channel.push(event);
     journal?.append(event).catch((err: unknown) => (journalError ??= err instanceof Error ? err : new Error(String(err))));

@@ -48,8 +48,10 @@ export function aciDestroySteps(apic: ApicClient, state: ClusterState, left: str
       diff(o: Observed, ctx: StepContext): Change[] {
         if (!o.exists) return [];
         if (o.annotation !== ANNOTATION) {
-          ctx.warn(`${t.dn} is recorded as akb's but its annotation is now "${o.annotation}": left in place`);
-          left.push(`${t.dn} (annotation "${o.annotation}")`);
+          if (ctx.mode === 'destroy') {
+            ctx.warn(`${t.dn} is recorded as akb's but its annotation is now "${o.annotation}": left in place`);
+            left.push(`${t.dn} (annotation "${o.annotation}")`);
+          }
           return [];
         }
         return [
