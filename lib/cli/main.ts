@@ -3,7 +3,7 @@ import { registerLabCommands } from './lab-commands';
 import { registerGraphCommands } from './graph-commands';
 import { registerPlanCommands } from './plan-commands';
 import { registerCaptureCommands } from './capture-commands';
-import { registerApplyCommands } from './apply-commands';
+import { registerApplyCommands } from './apply/commands';
 
 /** Builds the `akb` command line. Each area registers its own subcommands. */
 export function buildProgram(): Command {

@@ -2,8 +2,19 @@
  * The apply engine's public API (for the CLI, the UI's server side and providers). Never imports from app/.
  * Steps: engine/step.ts. Jobs: job.ts (start), jobs.ts (list, read, follow). State: state/*.
  */
-export type { Step, StepContext, StepId, Change, ChangeAction, FieldChange, Progress, PollResult, PollOptions } from './engine/step';
-export { StepRefusedError, WaitTimeoutError, CancelledError } from './engine/step';
+export type {
+  Step,
+  StepContext,
+  StepId,
+  Change,
+  ChangeAction,
+  FieldChange,
+  Progress,
+  PollResult,
+  PollOptions,
+  StateStore,
+} from '../providers/step';
+export { StepRefusedError, WaitTimeoutError, CancelledError } from '../providers/step';
 export { jobEventSchema, changeSchema, type JobEvent, type JobEventInput, type JobCommand } from './engine/events';
 export { runSteps, type RunOptions, type RunResult, type StepResult } from './engine/runner';
 export { orderSteps, StepGraphError } from './engine/graph';
@@ -24,7 +35,4 @@ export { SecretStore, SecretStoreError } from './state/secret-store';
 export { acquireLock, lockHolder, LockHeldError, type HeldLock, type LockInfo } from './state/lock';
 export { writeFileAtomic } from './state/atomic-file';
 export { resolveSecretRef, SecretRefError } from './secret-ref';
-export { startClusterJob, defaultStateDir, type ClusterJobOptions } from './cluster-job';
 export { resolveStateKey } from './state-key';
-export { verifyBgpStep, VERIFY_STEP, type VerifyContext } from './verify-bgp';
-export type { TenantSnapshot } from '../providers/aci/snapshot';

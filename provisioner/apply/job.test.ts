@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobEvent } from './engine/events';
-import type { Step } from './engine/step';
+import type { Step } from '../providers/step';
 import { startJob, type JobDefinition } from './job';
 import { followJob, listJobs, readJobEvents } from './jobs';
 import { acquireLock } from './state/lock';

@@ -5,7 +5,7 @@ import { Channel } from './engine/channel';
 import type { JobCommand, JobEvent, JobEventInput } from './engine/events';
 import { Redactor } from './engine/redactor';
 import { runSteps, type RunResult } from './engine/runner';
-import type { Change, Step } from './engine/step';
+import type { Change, Step } from '../providers/step';
 import { removeStaleTemporaries } from './state/atomic-file';
 import { ClusterState } from './state/cluster-state';
 import { JournalWriter } from './state/journal';

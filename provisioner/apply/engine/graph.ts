@@ -1,4 +1,4 @@
-import type { StepId } from './step';
+import type { StepId } from '../../providers/step';
 
 /** The dependency graph of a job's steps: checked once (unique IDs, known dependencies, no cycle) and ordered. */
 

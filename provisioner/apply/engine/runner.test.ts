@@ -6,7 +6,7 @@ import { ClusterState } from '../state/cluster-state';
 import type { JobEventInput } from './events';
 import { orderSteps, StepGraphError } from './graph';
 import { runSteps, type RunOptions } from './runner';
-import { StepRefusedError, WaitTimeoutError, type Change, type Step } from './step';
+import { StepRefusedError, WaitTimeoutError, type Change, type Step } from '../../providers/step';
 
 /** The runner with in-memory steps: a "world" map the steps reconcile, and timings that show concurrency. */
 let dir: string;

@@ -12,7 +12,7 @@ import {
   type Step,
   type StepContext,
   type StepId,
-} from './step';
+} from '../../providers/step';
 
 /**
  * Runs a graph of steps with bounded concurrency: a step starts once every step it depends on has succeeded;

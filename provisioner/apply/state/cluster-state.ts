@@ -3,33 +3,18 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { compareStrings } from '../../../lib/shared/compare';
 import { writeFileAtomic } from './atomic-file';
+import { resourceRecordSchema, type ResourceRecord, type StateDraft, type StateStore } from '../../providers/step';
+
+export { resourceRecordSchema, type ResourceRecord, type StateDraft } from '../../providers/step';
 
 /**
- * What akb has done to the world for one cluster: `<state dir>/state.json`. One record per resource akb
- * created or changed, keyed by a stable resource ID (`aci:<dn>`, `k8s:<group>/<Kind>/<ns>/<name>`, machine IDs
- * from machine providers). Providers record an intent (`pending`) before they act and confirm it (`applied`)
- * after, so a process killed between the two leaves a record the next run resolves by looking at the world.
- * Every change is written atomically; providers keep their own typed fields under `data`.
+ * What akb has done to the world for one cluster: `<state dir>/state.json`, one record per resource akb created
+ * or changed (the record format is the providers' port, providers/step.ts). Every change is written atomically;
+ * providers keep their own typed fields under `data`.
  */
 
 export const STATE_FILE = 'state.json';
 const FORMAT = 'akb-state/v1';
-
-export const resourceRecordSchema = z.object({
-  provider: z.string().min(1),
-  /**
-   * created: akb made it (destroy deletes it). adopted: it pre-existed and `--adopt` took it over (destroy deletes
-   * it). existing: it pre-existed and akb changed only some of it (destroy puts back what akb changed).
-   */
-  origin: z.enum(['created', 'adopted', 'existing']),
-  /** pending: about to be acted on (a crash may or may not have let the action through). */
-  status: z.enum(['pending', 'applied']),
-  /** The job that last wrote the record. */
-  job: z.string(),
-  updatedAt: z.string(),
-  data: z.record(z.string(), z.unknown()).default({}),
-});
-export type ResourceRecord = z.infer<typeof resourceRecordSchema>;
 
 const stateSchema = z.object({
   format: z.literal(FORMAT),
@@ -48,13 +33,7 @@ export class StateError extends Error {
   }
 }
 
-/** A draft of the state, changed by `ClusterState.update` callers. */
-export interface StateDraft {
-  resources: Record<string, ResourceRecord>;
-  facts: Record<string, unknown>;
-}
-
-export class ClusterState {
+export class ClusterState implements StateStore {
   #data: ClusterStateData;
   #queue: Promise<void> = Promise.resolve();
 

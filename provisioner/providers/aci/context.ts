@@ -1,5 +1,5 @@
 import type { ApicClient } from '../../../lib/aci/client';
-import type { StepContext } from '../../apply/engine/step';
+import type { StepContext } from '../step';
 import type { AciContext } from './payload-step';
 import { SNAPSHOTS_FACT, takeSnapshot, type TenantSnapshot } from './snapshot';
 

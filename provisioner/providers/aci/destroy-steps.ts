@@ -1,7 +1,7 @@
 import type { ApicClient } from '../../../lib/aci/client';
 import { moEntry } from '../../../lib/aci/mo';
-import type { Change, Step, StepContext } from '../../apply/engine/step';
-import type { ClusterState } from '../../apply/state/cluster-state';
+import type { Change, Step, StepContext } from '../step';
+import type { StateStore } from '../step';
 import { dnKey } from './mo-tree';
 import { aciId, aciRecords, ANNOTATION } from './record';
 
@@ -24,7 +24,7 @@ interface Observed {
   exists: boolean;
 }
 
-export function aciDestroySteps(apic: ApicClient, state: ClusterState, left: string[]): Step[] {
+export function aciDestroySteps(apic: ApicClient, state: StateStore, left: string[]): Step[] {
   const records = aciRecords(state);
   const keys = new Set(records.map((r) => dnKey(r.dn)));
   const tops = records.filter((r) => {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { ApicClient } from '../../../lib/aci/client';
 import { ApicError } from '../../../lib/aci/errors';
 import type { WireMo } from '../../../lib/aci/mo';
-import { StepRefusedError, type Change, type FieldChange, type Step, type StepContext } from '../../apply/engine/step';
+import { StepRefusedError, type Change, type FieldChange, type Step, type StepContext } from '../step';
 import type { AciPayload, FlatMo } from '../../plan/aci/tree';
 import { fillSecrets } from '../../plan/secrets';
 import { dnKey, flattenWire, parentDn, type MoRecordLike } from './mo-tree';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClusterState, ResourceRecord } from '../../apply/state/cluster-state';
+import type { ResourceRecord, StateStore } from '../step';
 
 /** What the state records for an APIC object akb created or adopted: its class, its payload, digests of write-only values. */
 export const aciRecordSchema = z.object({
@@ -22,7 +22,7 @@ export function readAciRecord(r: ResourceRecord | undefined): AciRecord | undefi
   return parsed.success ? parsed.data : undefined;
 }
 
-export function aciRecords(state: ClusterState): Array<{ dn: string; record: ResourceRecord; data: AciRecord }> {
+export function aciRecords(state: StateStore): Array<{ dn: string; record: ResourceRecord; data: AciRecord }> {
   return state.entries('aci:').flatMap(([id, record]) => {
     const data = readAciRecord(record);
     return data ? [{ dn: id.slice(4), record, data }] : [];

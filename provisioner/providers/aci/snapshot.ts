@@ -1,8 +1,8 @@
 import type { ApicClient } from '../../../lib/aci/client';
 import type { WireMo } from '../../../lib/aci/mo';
 import { moEntry } from '../../../lib/aci/mo';
-import type { StepContext } from '../../apply/engine/step';
-import type { ClusterState } from '../../apply/state/cluster-state';
+import type { StepContext } from '../step';
+import type { StateStore } from '../step';
 import { aciId, ACI_PROVIDER, ANNOTATION } from './record';
 
 /**
@@ -123,6 +123,6 @@ export async function rollBack(apic: ApicClient, cluster: string, snapshots: rea
   }
 }
 
-export function jobSnapshots(state: ClusterState, job: string): TenantSnapshot[] {
+export function jobSnapshots(state: StateStore, job: string): TenantSnapshot[] {
   return (state.fact<TenantSnapshot[]>(SNAPSHOTS_FACT) ?? []).filter((s) => s.job === job);
 }

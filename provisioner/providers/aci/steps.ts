@@ -1,4 +1,4 @@
-import type { Step } from '../../apply/engine/step';
+import type { Step } from '../step';
 import type { AciPlan } from '../../plan/aci/index';
 import { AciPayloadStep, type AciContext } from './payload-step';
 

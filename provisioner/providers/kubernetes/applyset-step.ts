@@ -1,6 +1,6 @@
-import { StepRefusedError, type Change, type FieldChange, type Step, type StepContext } from '../../apply/engine/step';
+import { StepRefusedError, type Change, type FieldChange, type Step, type StepContext } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
-import type { ClusterState } from '../../apply/state/cluster-state';
+import type { StateStore } from '../step';
 import {
   AKB_TOOLING,
   APPLYSET_ANNOTATIONS,
@@ -60,7 +60,7 @@ export class ApplySetParentStep implements Step<Observed> {
     private readonly client: KubeClient,
     private readonly parent: ApplySetParent,
     /** The plan's objects that are or will be members (objects akb found in the cluster never are). */
-    private readonly members: (state: ClusterState) => readonly ObjectRef[],
+    private readonly members: (state: StateStore) => readonly ObjectRef[],
     private readonly timeoutMs = 120_000,
   ) {
     this.id = stepIdOf(parent.ref);
@@ -73,7 +73,7 @@ export class ApplySetParentStep implements Step<Observed> {
     return { ...(crd ? { crd } : {}), ...(info ? { parent: await this.client.get(this.parent.ref, info) } : {}) };
   }
 
-  #desired(live: KubeObject | undefined, state: ClusterState): KubeObject {
+  #desired(live: KubeObject | undefined, state: StateStore): KubeObject {
     return parentManifest(this.parent, parentAnnotations(live, this.members(state), true));
   }
 

@@ -1,4 +1,4 @@
-import type { StepContext } from '../../apply/engine/step';
+import type { StepContext } from '../step';
 import { APPLYSET_LABELS } from './applyset';
 import type { KubeClient } from './client';
 import { describeRef, type ObjectRef, type ResourceInfo } from './object-ref';

@@ -1,5 +1,5 @@
-import type { Change, Step, StepContext } from '../../apply/engine/step';
-import type { ClusterState } from '../../apply/state/cluster-state';
+import type { Change, Step, StepContext } from '../step';
+import type { StateStore } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 import { APPLYSET_LABELS, PARENT_INFO, type ApplySetParent } from './applyset';
 import { PARENT_CRD_ID } from './applyset-step';
@@ -116,7 +116,7 @@ export class KubeDestroyStep implements Step<Observed> {
 /** Destroy steps for every Kubernetes object the state records: contents before containers, the ApplySet last. */
 export function kubeDestroySteps(
   client: KubeClient,
-  state: ClusterState,
+  state: StateStore,
   applySet: ApplySetParent,
   left: string[],
   timeoutMs?: number,

@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { FieldChange } from '../../apply/engine/step';
+import type { FieldChange } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 
 /**

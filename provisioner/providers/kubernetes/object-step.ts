@@ -1,4 +1,4 @@
-import { StepRefusedError, type Change, type Step, type StepContext } from '../../apply/engine/step';
+import { StepRefusedError, type Change, type Step, type StepContext } from '../step';
 import type { Manifest } from '../../plan/manifest';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 import { APPLYSET_LABELS, type ApplySetParent } from './applyset';

@@ -1,4 +1,4 @@
-import type { Change, Step, StepContext } from '../../apply/engine/step';
+import type { Change, Step, StepContext } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 import { APPLYSET_ANNOTATIONS, APPLYSET_LABELS, PARENT_INFO, parentManifest, parseList, type ApplySetParent } from './applyset';
 import { parentAnnotations } from './applyset-step';

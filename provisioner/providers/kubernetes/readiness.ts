@@ -1,4 +1,4 @@
-import type { PollResult } from '../../apply/engine/step';
+import type { PollResult } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClusterState, ResourceRecord } from '../../apply/state/cluster-state';
+import type { ResourceRecord, StateStore } from '../step';
 import type { ObjectRef } from './object-ref';
 
 /**
@@ -34,7 +34,7 @@ export function readKubeRecord(r: ResourceRecord | undefined): KubeRecord | unde
   return parsed.success ? parsed.data : undefined;
 }
 
-export function kubeRecords(state: ClusterState): Array<{ id: string; record: ResourceRecord; data: KubeRecord }> {
+export function kubeRecords(state: StateStore): Array<{ id: string; record: ResourceRecord; data: KubeRecord }> {
   return state.entries('k8s:').flatMap(([id, record]) => {
     const data = readKubeRecord(record);
     return data ? [{ id, record, data }] : [];

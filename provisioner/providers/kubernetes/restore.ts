@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { StepContext } from '../../apply/engine/step';
+import type { StepContext } from '../step';
 import type { KubeObject } from '../../../lib/topology/bundle-types';
 import type { KubeClient } from './client';
 import { valueAt } from './object-diff';

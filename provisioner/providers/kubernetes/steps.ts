@@ -1,6 +1,6 @@
-import type { Step, StepContext } from '../../apply/engine/step';
+import type { Step, StepContext } from '../step';
 import type { Manifest } from '../../plan/manifest';
-import type { ClusterState } from '../../apply/state/cluster-state';
+import type { StateStore } from '../step';
 import { readKubeRecord } from './record';
 import { ApplySetParentStep } from './applyset-step';
 import { KubeObjectStep, type KubeContext } from './object-step';
@@ -39,7 +39,7 @@ export function kubeSteps(plan: KubeManifests, k: KubeContext): Step[] {
   const refs = all.map(refOf);
   const candidates = refs.filter((r) => !PATCH_ONLY.has(r.kind));
   // Objects akb found in the cluster are recorded as non-members: the parent does not list their kinds for them.
-  const members = (state: ClusterState) => candidates.filter((r) => readKubeRecord(state.get(stepIdOf(r)))?.member !== false);
+  const members = (state: StateStore) => candidates.filter((r) => readKubeRecord(state.get(stepIdOf(r)))?.member !== false);
   const parent = new ApplySetParentStep(k.client, k.applySet, members, k.timeoutMs);
   const namespaces = new Map(all.filter((m) => m.kind === 'Namespace').map((m) => [m.metadata.name, stepIdOf(refOf(m))]));
   const crds = crdKinds(all);

@@ -1,28 +1,29 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { ApicClient } from '../../lib/aci/client';
-import { loadKubeConfig } from '../../lib/k8s/kubeconfig';
-import { formatProblems } from '../spec/problems';
-import { validateSpecText } from '../spec/validate';
-import { buildPlan, type Plan } from '../plan/index';
-import { aciDestroySteps } from '../providers/aci/destroy-steps';
-import { aciSteps } from '../providers/aci/steps';
-import { createAciContext } from '../providers/aci/context';
-import { jobSnapshots, rollBack, type TenantSnapshot } from '../providers/aci/snapshot';
-import { applySetParent } from '../providers/kubernetes/applyset';
-import { KubeClient } from '../providers/kubernetes/client';
-import { kubeDestroySteps } from '../providers/kubernetes/destroy-steps';
-import { KubeObjectStep } from '../providers/kubernetes/object-step';
-import { kubeSteps } from '../providers/kubernetes/steps';
-import type { Step } from './engine/step';
-import { JobInputError, startJob, type JobEnvironment, type JobHandle, type PlanSummary } from './job';
-import { resolveSecretRef, type Env } from './secret-ref';
+import { ApicClient } from '../../aci/client';
+import { loadKubeConfig } from '../../k8s/kubeconfig';
+import { formatProblems } from '../../../provisioner/spec/problems';
+import { validateSpecText } from '../../../provisioner/spec/validate';
+import { buildPlan, type Plan } from '../../../provisioner/plan/index';
+import { aciDestroySteps } from '../../../provisioner/providers/aci/destroy-steps';
+import { aciSteps } from '../../../provisioner/providers/aci/steps';
+import { createAciContext } from '../../../provisioner/providers/aci/context';
+import { jobSnapshots, rollBack, type TenantSnapshot } from '../../../provisioner/providers/aci/snapshot';
+import { applySetParent } from '../../../provisioner/providers/kubernetes/applyset';
+import { KubeClient } from '../../../provisioner/providers/kubernetes/client';
+import { kubeDestroySteps } from '../../../provisioner/providers/kubernetes/destroy-steps';
+import { KubeObjectStep } from '../../../provisioner/providers/kubernetes/object-step';
+import { kubeSteps } from '../../../provisioner/providers/kubernetes/steps';
+import type { Step } from '../../../provisioner/providers/step';
+import { JobInputError, startJob, type JobEnvironment, type JobHandle, type PlanSummary } from '../../../provisioner/apply/job';
+import { resolveSecretRef, type Env } from '../../../provisioner/apply/secret-ref';
 import { verifyBgpStep } from './verify-bgp';
-import type { JobCommand } from './engine/events';
+import type { JobCommand } from '../../../provisioner/apply/engine/events';
 
 /**
  * apply, diff and destroy of one cluster from its spec: the programmatic API the CLI and the UI's server side use.
+ * It lives in the composition root (docs/architecture.md): it picks the clients and providers the engine drives.
  * It validates the spec, builds the plan, resolves the plan's secrets in memory (references read, generated ones
  * kept encrypted in the state directory), and runs the ACI, Kubernetes and verification steps as one job.
  */

@@ -2,17 +2,16 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { InvalidArgumentError, type Command } from 'commander';
+import { defaultStateDir, startClusterJob } from './cluster-job';
 import {
-  defaultStateDir,
   followJob,
   listJobs,
   resolveStateKey,
-  startClusterJob,
   type JobCommand,
   type JobEvent,
   type JobOutcome,
   type PlanSummary,
-} from '../../provisioner/apply/index';
+} from '../../../provisioner/apply/index';
 import { humanOutput } from './job-output';
 
 /**

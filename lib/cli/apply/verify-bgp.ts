@@ -1,13 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import type { ApicClient } from '../../lib/aci/client';
-import { wcard } from '../../lib/aci/filter';
-import { classQuery } from '../../lib/aci/query';
-import { captureBundle } from '../../lib/live/server/capture';
-import { buildGraph } from '../../lib/topology/build-graph';
-import type { Bundle } from '../../lib/topology/bundle-types';
-import { analyseBgp } from '../../lib/topology/ecmp/bgp-health';
-import { describeDown, downSessions, type DownSession } from '../../lib/topology/ecmp/session-causes';
-import { WaitTimeoutError, type Step, type StepContext } from './engine/step';
+import type { ApicClient } from '../../aci/client';
+import { wcard } from '../../aci/filter';
+import { classQuery } from '../../aci/query';
+import { captureBundle } from '../../live/server/capture';
+import { buildGraph } from '../../topology/build-graph';
+import type { Bundle } from '../../topology/bundle-types';
+import { analyseBgp } from '../../topology/ecmp/bgp-health';
+import { describeDown, downSessions, type DownSession } from '../../topology/ecmp/session-causes';
+import { WaitTimeoutError, type Step, type StepContext } from '../../../provisioner/providers/step';
 
 /**
  * `verify:bgp`: the job is done only when the fabric shows it. Reads the APIC and the cluster as the visualiser does

@@ -1,4 +1,4 @@
-import type { Change, JobEvent } from '../../provisioner/apply/index';
+import type { Change, JobEvent } from '../../../provisioner/apply/index';
 
 /**
  * Human output of a job: what would change (grouped by step), each step's outcome, what a step waits for with

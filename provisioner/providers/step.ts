@@ -1,6 +1,10 @@
-import type { ClusterState } from '../state/cluster-state';
+import { z } from 'zod';
 
 /**
+ * The port between the apply engine and its providers: what a step is, what it may ask of the job while it runs,
+ * and the state records it keeps. Pure types (and two error classes), so providers depend on this file, never on
+ * the engine.
+ *
  * A step of a provisioning job: one thing in the world (an APIC subtree, a Kubernetes object, a machine, a
  * check) reconciled the way Cluster API reconciles: observe what is there, compute what differs, act on that
  * difference only, wait for what the action started, and verify the result. Running a step again after a crash
@@ -45,12 +49,52 @@ export interface PollOptions {
 /** What a poll check reports: done, or what is still missing (shown as progress). */
 export type PollResult<T> = { done: true; value: T } | { done: false; status: string; progress?: Progress };
 
+/**
+ * One record of the cluster's state, keyed by a stable resource ID (`aci:<dn>`, `k8s:<group>/<Kind>/<ns>/<name>`,
+ * machine IDs). Providers record an intent (`pending`) before they act and confirm it (`applied`) after, so a
+ * process killed between the two leaves a record the next run resolves by looking at the world.
+ */
+export const resourceRecordSchema = z.object({
+  provider: z.string().min(1),
+  /**
+   * created: akb made it (destroy deletes it). adopted: it pre-existed and `--adopt` took it over (destroy deletes
+   * it). existing: it pre-existed and akb changed only some of it (destroy puts back what akb changed).
+   */
+  origin: z.enum(['created', 'adopted', 'existing']),
+  /** pending: about to be acted on (a crash may or may not have let the action through). */
+  status: z.enum(['pending', 'applied']),
+  /** The job that last wrote the record. */
+  job: z.string(),
+  updatedAt: z.string(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type ResourceRecord = z.infer<typeof resourceRecordSchema>;
+
+/** A draft of the state, changed by `StateStore.update` callers. */
+export interface StateDraft {
+  resources: Record<string, ResourceRecord>;
+  facts: Record<string, unknown>;
+}
+
+/** The cluster's state as steps see it: reads are immediate, every write is durable once its promise resolves. */
+export interface StateStore {
+  get(id: string): ResourceRecord | undefined;
+  /** Records whose ID starts with `prefix`, in ID order. */
+  entries(prefix?: string): Array<[string, ResourceRecord]>;
+  /** A small provider-level fact (the ACI snapshot taken before a job, …). */
+  fact<T>(name: string): T | undefined;
+  /** Applies `change` to a draft and persists the result; calls are serialised. */
+  update(change: (draft: StateDraft) => void): Promise<void>;
+  put(id: string, record: Omit<ResourceRecord, 'updatedAt'>): Promise<void>;
+  remove(...ids: string[]): Promise<void>;
+}
+
 export interface StepContext {
   readonly job: string;
   readonly mode: 'apply' | 'diff' | 'destroy';
   /** Aborted when the job is cancelled: long waits and requests must stop. */
   readonly signal: AbortSignal;
-  readonly state: ClusterState;
+  readonly state: StateStore;
   /** Reports what the step waits for (shown to the user, with progress). */
   waiting(what: string, progress?: Progress): void;
   /** A non-fatal problem worth the user's attention. */
