@@ -10,7 +10,7 @@ import { moEntry } from '../../aci/mo';
 import { nodeOfDn } from '../../aci/models/dn';
 import { normaliseIp } from '../../aci/models/attributes';
 import type { BgpHealth } from './bgp-health';
-import { cidrContains } from './expected';
+import { inCidr } from '../../net/ip';
 import { readEcmpInputs } from './inputs';
 
 export interface DownSession {
@@ -89,7 +89,7 @@ export function downSessions(
     const leaf = leafName(s.leaf);
     if (ready.get(s.node) === false) causes.push(`node ${node} is NotReady`);
     const onLeaf = peers.filter((p) => p.leaf === s.leaf);
-    const covering = ip ? onLeaf.filter((p) => cidrContains(p.prefix.includes('/') ? p.prefix : `${p.prefix}/32`, ip)) : [];
+    const covering = ip ? onLeaf.filter((p) => inCidr(ip, p.prefix.includes('/') ? p.prefix : `${p.prefix}/32`)) : [];
     if (ip && onLeaf.length > 0 && covering.length === 0)
       causes.push(`${node}'s address ${ip} is outside ${leaf}'s BGP peer prefixes (${onLeaf.map((p) => p.prefix).join(', ')})`);
     for (const p of covering) {
