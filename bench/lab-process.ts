@@ -1,7 +1,7 @@
 /** The parent's handle on lab-host.ts: the lab's connection file, its request counts, events, stop. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { readLabFile, type LabFile } from '../lib/lab';
+import { labControlRequest, readLabControl, readLabFile, type LabFile } from '../lib/lab';
 import type { HostMessage, ParentMessage } from './lab-host';
 import type { ScaleName } from './scales';
 
@@ -45,6 +45,7 @@ export async function startLabProcess(scale: ScaleName, labDir: string, heapMb: 
   );
   const ready = await nextMessage(child, 'ready');
   const file = await readLabFile(labDir);
+  const control = await readLabControl(labDir);
   const post = (m: ParentMessage) => child.send(m);
   return {
     file,
@@ -56,11 +57,7 @@ export async function startLabProcess(scale: ScaleName, labDir: string, heapMb: 
       return { kubernetes, apic };
     },
     async events(inputs) {
-      const res = await fetch(`${file.controlUrl}/events/batch`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ events: inputs }),
-      });
+      const res = await labControlRequest(control, '/events/batch', { body: { events: inputs } });
       if (!res.ok) throw new Error(`lab event batch of ${inputs.length} rejected (${res.status}): ${await res.text()}`);
       await res.arrayBuffer().catch(() => undefined);
     },

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { createLogger } from '../logging';
-import { DEFAULT_LAB_DIR, describeLabEvents, readLabFile } from './events';
+import { DEFAULT_LAB_DIR, describeLabEvents, labControlRequest, readLabControl } from './events';
 import { startLab } from './lab';
 
 const NUMERIC_FIELDS = new Set(['replicas', 'leaf', 'rack', 'as', 'link', 'id', 'vpcPeer']);
@@ -56,7 +56,9 @@ export function registerLabRuntimeCommands(lab: Command): void {
         console.log(
           `  vCenter         ${running.vcenterConnection.url}   (user ${running.vcenterConnection.user}, password in ${o.labDir}/vcenter-password, CA ${o.labDir}/vcenter-ca.pem)`,
         );
-      console.log(`  control         ${running.controlUrl}   (akb lab event <kind> ... --lab-dir ${o.labDir})`);
+      console.log(
+        `  control         ${running.controlUrl}   (akb lab event <kind> ... --lab-dir ${o.labDir}; token in ${o.labDir}/control-token)`,
+      );
       const m = running.machines;
       console.log(
         `  node network    ${m.gateway.socksUrl} = ${m.gateway.httpUrl}   (SOCKS5/HTTP CONNECT gateway${m.sshHosts.length > 0 ? `; SSH hosts ${m.sshHosts.map((h) => h.address).join(', ')}` : ''})`,
@@ -82,17 +84,13 @@ export function registerLabRuntimeCommands(lab: Command): void {
     )
     .action(async (kind: string, fields: string[], o: { labDir: string }) => {
       const body = parseEventArgs(kind, fields);
-      const file = await readLabFile(o.labDir);
+      const control = await readLabControl(o.labDir);
       let res: Response;
       try {
-        res = await fetch(`${file.controlUrl}/events`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-        });
+        res = await labControlRequest(control, '/events', { body });
       } catch (err) {
         throw new Error(
-          `the lab in ${o.labDir} is not answering at ${file.controlUrl} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); is "akb lab start" still running?`,
+          `the lab in ${o.labDir} is not answering at ${control.url} (${(err as Error).cause instanceof Error ? ((err as Error).cause as Error).message : (err as Error).message}); is "akb lab start" still running?`,
         );
       }
       const answer = (await res.json()) as EventResponse & Record<string, unknown>;

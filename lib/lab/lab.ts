@@ -9,6 +9,7 @@ import {
   parseLabEvent,
   parseLabEventBatch,
   startLabControl,
+  type LabControl,
   writeLabDir,
   type LabControlServer,
   type LabEvent,
@@ -94,6 +95,8 @@ export interface Lab {
   kubeconfigYaml(): string;
   /** `http://127.0.0.1:<port>`: POST /events, POST /events/batch, GET /truth. */
   controlUrl: string;
+  /** The control endpoint and the token it requires (`labControlRequest(lab.control, path, body)`). */
+  control: LabControl;
   /** The scenario's name (or the YAML path it was loaded from). */
   scenarioName: string;
   world(): LabWorld;
@@ -241,6 +244,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         ...(caPem ? { apicCaPem: caPem } : {}),
         ...(vcenterConnection ? { vcenter: vcenterConnection } : {}),
         controlUrl: control.url,
+        controlToken: control.token,
         ...fabric,
         nodeProxyUrl: machines.gateway.socksUrl,
         ...(machines.sshHosts.length > 0
@@ -258,6 +262,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       apicConnection,
       ...(vcenter && vcenterConnection ? { vcenter, vcenterConnection } : {}),
       controlUrl: control.url,
+      control: { url: control.url, token: control.token },
       scenarioName,
       kubeconfigYaml: () => k8s.kubeconfigYaml(),
       world: () => world,

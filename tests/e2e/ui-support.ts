@@ -1,30 +1,21 @@
 /** Helpers for the UI e2e specs: the running lab's control endpoint, its ground truth, the served graph. */
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { labControlRequest, readLabControl } from '../../lib/lab';
 import type { GroundTruth } from '../../lib/lab/model';
 import type { TopologyGraph } from '../../lib/topology/graph';
 
 const LAB_DIR = process.env.AKB_E2E_LAB_DIR ?? 'test-results/e2e-lab';
 
-async function controlUrl(): Promise<string> {
-  const lab = JSON.parse(await readFile(join(LAB_DIR, 'lab.json'), 'utf8')) as { controlUrl: string };
-  return lab.controlUrl;
-}
-
 /** Applies a lab event (scale a deployment, take a session down...) and waits for the lab to accept it. */
 export async function labEvent(event: Record<string, unknown>): Promise<void> {
-  const res = await fetch(`${await controlUrl()}/events`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(event),
-  });
+  const res = await labControlRequest(await readLabControl(LAB_DIR), '/events', { body: event });
   if (!res.ok) throw new Error(`lab event ${JSON.stringify(event)} failed: ${res.status} ${await res.text()}`);
 }
 
 /** What is really true in the lab right now (its answer key). */
 export async function labTruth(): Promise<GroundTruth> {
-  return (await (await fetch(`${await controlUrl()}/truth`)).json()) as GroundTruth;
+  return (await (await labControlRequest(await readLabControl(LAB_DIR), '/truth')).json()) as GroundTruth;
 }
 
 /** The graph the app serves right now. */

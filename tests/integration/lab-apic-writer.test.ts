@@ -3,8 +3,7 @@ import { ApicClient, ApicError, moQuery } from '../../lib/aci';
 import type { WireMo } from '../../lib/aci/mo';
 import { startLabApic, type LabApic } from '../../lib/lab/apic';
 import { apicFetch, attrsOf, labLogin } from '../../lib/lab/apic/test-support';
-import { labFaultControl } from '../../lib/lab/events';
-import { startLabControl, type LabControlServer } from '../../lib/lab/events';
+import { labControlRequest, labFaultControl, startLabControl, type LabControlServer } from '../../lib/lab/events';
 import { silentLogger } from '../../lib/logging';
 
 /**
@@ -280,27 +279,24 @@ describe('the configuration-write fault', () => {
   });
 
   it('is armed, listed and disarmed through the lab control API, with bad fields named', async () => {
-    const armed = await fetch(`${control.url}/faults/apic-config-write`, {
-      method: 'POST',
-      body: JSON.stringify({ nth: 1, code: '122', text: 'lab says no' }),
-    });
+    const armed = await labControlRequest(control, '/faults/apic-config-write', { body: { nth: 1, code: '122', text: 'lab says no' } });
     expect(armed.status).toBe(200);
-    expect(await (await fetch(`${control.url}/faults`)).json()).toEqual({
+    expect(await (await labControlRequest(control, '/faults')).json()).toEqual({
       'apic-config-write': { nth: 1, status: 400, code: '122', text: 'lab says no', remaining: 1 },
     });
     const res = await http('POST', `/api/mo/${T}/ctx-f4.json`, { fvCtx: { attributes: { name: 'f4' } } });
     expect(res.status).toBe(400);
     expect(attrsOf(res.body)[0]).toEqual({ code: '122', text: 'lab says no' });
-    const bad = await fetch(`${control.url}/faults/apic-config-write`, { method: 'POST', body: JSON.stringify({ nth: 0, code: 'x' }) });
+    const bad = await labControlRequest(control, '/faults/apic-config-write', { body: { nth: 0, code: 'x' } });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { issues: string[] }).issues).toEqual([
       expect.stringMatching(/^nth: /),
       expect.stringMatching(/^code: must be a numeric/),
     ]);
-    await fetch(`${control.url}/faults/apic-config-write`, { method: 'POST', body: '{}' });
-    await fetch(`${control.url}/faults/apic-config-write`, { method: 'DELETE' });
+    await labControlRequest(control, '/faults/apic-config-write', { body: {} });
+    await labControlRequest(control, '/faults/apic-config-write', { method: 'DELETE' });
     expect((await http('POST', `/api/mo/${T}/ctx-f5.json`, { fvCtx: { attributes: { name: 'f5' } } })).status).toBe(200);
-    expect((await fetch(`${control.url}/faults/nope`, { method: 'POST', body: '{}' })).status).toBe(404);
+    expect((await labControlRequest(control, '/faults/nope', { body: {} })).status).toBe(404);
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Lab } from '../../lib/lab';
+import { labControlRequest, type Lab } from '../../lib/lab';
 import { cleanup, kubeConfigOf, startTestLab } from './lab-runtime-support';
 import { CoreV1Api } from '@kubernetes/client-node';
 
@@ -16,11 +16,7 @@ beforeAll(async () => {
 afterAll(cleanup);
 
 async function postBatch(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${lab.controlUrl}/events/batch`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
+  const res = await labControlRequest(lab.control, '/events/batch', { body });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 

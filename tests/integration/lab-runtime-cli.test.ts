@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readLabFile } from '../../lib/lab';
+import { labControlRequest, readLabControl, readLabFile } from '../../lib/lab';
 import { waitFor } from '../support/wait';
 
 /**
@@ -71,8 +71,9 @@ describe('akb lab start / akb lab event', () => {
     };
     expect(result.event).toMatchObject({ kind: 'scale-deployment', replicas: 5 });
     expect(result.kubernetes.created).toBe(2);
-    const file = await readLabFile(labDir);
-    const truth = (await (await fetch(`${file.controlUrl}/truth`)).json()) as { services: { name: string; endpointNodes: string[] }[] };
+    const truth = (await (await labControlRequest(await readLabControl(labDir), '/truth')).json()) as {
+      services: { name: string; endpointNodes: string[] }[];
+    };
     expect(truth.services.find((s) => s.name === 'db')).toBeDefined();
   }, 20_000);
 

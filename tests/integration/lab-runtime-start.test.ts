@@ -62,6 +62,9 @@ describe('startLab', () => {
       expect((await readFile(file.apicPasswordFile, 'utf8')).trim()).toBe(lab.apicConnection.password);
       expect((await stat(file.apicPasswordFile)).mode & 0o777).toBe(0o600);
       expect((await stat(file.kubeconfig)).mode & 0o777).toBe(0o600);
+      expect(text).not.toContain(lab.control.token);
+      expect((await readFile(file.controlTokenFile, 'utf8')).trim()).toBe(lab.control.token);
+      expect((await stat(file.controlTokenFile)).mode & 0o777).toBe(0o600);
       expect(await readFile(file.apicCaFile!, 'utf8')).toBe(lab.apicConnection.caPem);
       // The kubeconfig is enough for akb's cluster client to verify the server and list it.
       const { KubeConfig } = await import('@kubernetes/client-node');

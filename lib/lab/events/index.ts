@@ -16,4 +16,5 @@ export {
 export { applyLabEvent } from './apply';
 export { startLabControl, type LabControlServer, type LabControlTarget } from './control-server';
 export { labFaultControl } from './faults';
+export { labControlRequest, readLabControl, type LabControl } from './control-client';
 export { writeLabDir, readLabFile, labFileSchema, DEFAULT_LAB_DIR, type LabFile, type LabDirContents } from './lab-dir';

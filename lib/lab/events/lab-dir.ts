@@ -6,7 +6,8 @@ import type { LabSpecFiles } from '../provision-spec';
 
 /**
  * `<labDir>/lab.json`: how other processes (the app, `akb lab event`, kubectl users) find a running lab. It names
- * files for the secrets (kubeconfig, APIC and vCenter passwords, mode 0600) instead of holding them.
+ * files for the secrets (kubeconfig, APIC and vCenter passwords, the control endpoint's token, all mode 0600) instead of holding
+ * them.
  */
 export const labFileSchema = z.object({
   scenario: z.string(),
@@ -22,6 +23,8 @@ export const labFileSchema = z.object({
   vcenterPasswordFile: z.string().min(1).optional(),
   vcenterCaFile: z.string().min(1).optional(),
   controlUrl: z.string().url(),
+  /** The control endpoint's token (see control-client.ts). */
+  controlTokenFile: z.string().min(1),
   tenant: z.string().min(1),
   vrf: z.string().min(1),
   l3out: z.string().min(1).optional(),
@@ -50,6 +53,7 @@ export interface LabDirContents {
   apicCaPem?: string;
   vcenter?: { url: string; user: string; password: string; caPem: string };
   controlUrl: string;
+  controlToken: string;
   tenant: string;
   vrf: string;
   l3out?: string;
@@ -72,6 +76,7 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
   };
   const kubeconfig = await secret('kubeconfig', c.kubeconfigYaml);
   const apicPasswordFile = await secret('apic-password', `${c.apicPassword}\n`);
+  const controlTokenFile = await secret('control-token', `${c.controlToken}\n`);
   let apicCaFile: string | undefined;
   if (c.apicCaPem) {
     apicCaFile = join(abs, 'apic-ca.pem');
@@ -119,6 +124,7 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
     ...(apicCaFile ? { apicCaFile } : {}),
     ...vcenter,
     controlUrl: c.controlUrl,
+    controlTokenFile,
     tenant: c.tenant,
     vrf: c.vrf,
     ...(c.l3out ? { l3out: c.l3out } : {}),

@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeObject } from '../../k8s/models/object';
 import { KubeApiError } from './errors';
 import { compareStrings } from '../../shared/compare';
+import { setMember } from './patch';
 
 /**
  * Server-side apply (WIRE.md B8), simplified: every map key is a field, every list is atomic (the rule for
@@ -40,19 +41,20 @@ export function leafPaths(value: unknown, prefix: Path = []): Path[] {
   });
 }
 
+/** Own members only, written as own properties: an applied `__proto__` field is data, never a prototype (see patch.ts). */
 function getPath(obj: unknown, path: Path): unknown {
   let node = obj;
-  for (const p of path) node = isObj(node) ? node[p] : undefined;
+  for (const p of path) node = isObj(node) && Object.hasOwn(node, p) ? node[p] : undefined;
   return node;
 }
 
 function setPath(obj: Obj, path: Path, value: unknown): void {
   let node = obj;
   for (const p of path.slice(0, -1)) {
-    if (!isObj(node[p])) node[p] = {};
+    if (!isObj(Object.hasOwn(node, p) ? node[p] : undefined)) setMember(node, p, {});
     node = node[p] as Obj;
   }
-  node[path[path.length - 1] as string] = structuredClone(value);
+  setMember(node, path[path.length - 1] as string, structuredClone(value));
 }
 
 function deletePath(obj: Obj, path: Path): void {
@@ -61,7 +63,7 @@ function deletePath(obj: Obj, path: Path): void {
   for (const p of path.slice(0, -1)) {
     if (!isObj(node)) return;
     parents.push(node);
-    node = node[p];
+    node = Object.hasOwn(node, p) ? node[p] : undefined;
   }
   if (!isObj(node)) return;
   delete node[path[path.length - 1] as string];

@@ -17,12 +17,26 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/**
+ * A JSON document's member: own properties only, so `__proto__` or `constructor` in a patch names a member of that
+ * name (as in the JSON text), never Object.prototype. Without this, `/__proto__/x` polluted every object.
+ */
+function member(node: unknown, key: string): unknown {
+  if (Array.isArray(node)) return /^(0|[1-9]\d*)$/.test(key) ? node[Number(key)] : undefined;
+  return isPlainObject(node) && Object.hasOwn(node, key) ? node[key] : undefined;
+}
+
+/** Sets an own data property, even one named `__proto__` (plain assignment would replace the prototype). */
+export function setMember(obj: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+}
+
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (!isPlainObject(patch)) return structuredClone(patch);
   const result: Record<string, unknown> = isPlainObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
     if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
+    else setMember(result, key, mergePatch(member(result, key), value));
   }
   return result;
 }
@@ -46,7 +60,7 @@ function pointer(path: string, index: number): string[] {
 function parentOf(doc: unknown, tokens: string[], index: number): { parent: Record<string, unknown> | unknown[]; key: string } {
   let node: unknown = doc;
   for (const t of tokens.slice(0, -1)) {
-    node = Array.isArray(node) ? node[Number(t)] : isPlainObject(node) ? node[t] : undefined;
+    node = member(node, t);
     if (node === undefined) throw errors.badRequest(`json patch operation ${index}: path /${tokens.join('/')} does not exist`);
   }
   if (!Array.isArray(node) && !isPlainObject(node))
@@ -57,7 +71,7 @@ function parentOf(doc: unknown, tokens: string[], index: number): { parent: Reco
 function read(doc: unknown, tokens: string[], index: number): unknown {
   let node: unknown = doc;
   for (const t of tokens) {
-    node = Array.isArray(node) ? node[Number(t)] : isPlainObject(node) ? node[t] : undefined;
+    node = member(node, t);
     if (node === undefined) throw errors.badRequest(`json patch operation ${index}: path /${tokens.join('/')} does not exist`);
   }
   return node;
@@ -81,8 +95,9 @@ function add(doc: unknown, tokens: string[], value: unknown, index: number, repl
     if (replace) parent[i] = structuredClone(value);
     else parent.splice(i, 0, structuredClone(value));
   } else {
-    if (replace && !(key in parent)) throw errors.badRequest(`json patch operation ${index}: replace of missing path /${tokens.join('/')}`);
-    parent[key] = structuredClone(value);
+    if (replace && !Object.hasOwn(parent, key))
+      throw errors.badRequest(`json patch operation ${index}: replace of missing path /${tokens.join('/')}`);
+    setMember(parent, key, structuredClone(value));
   }
   return doc;
 }

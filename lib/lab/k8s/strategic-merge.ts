@@ -6,6 +6,8 @@
  * the merge key comes from the field name (the `patchMergeKey` tags of k8s.io/api), not from the object's type;
  * every other list is replaced, as in a JSON merge patch.
  */
+import { setMember } from './patch';
+
 type Obj = Record<string, unknown>;
 
 const MERGE_KEYS: Record<string, readonly string[]> = {
@@ -77,8 +79,10 @@ export function strategicMergePatch(target: unknown, patch: unknown): unknown {
     }
     const key = Array.isArray(value) ? mergeKeyFor(field, value) : undefined;
     const order = patch[`$setElementOrder/${field}`];
-    if (Array.isArray(value) && key) result[field] = mergeList(result[field], value, key, Array.isArray(order) ? order : undefined);
-    else result[field] = strategicMergePatch(result[field], value);
+    // Own members only, set as own properties: a `__proto__` field is data, never the prototype (see patch.ts).
+    const current = Object.hasOwn(result, field) ? result[field] : undefined;
+    if (Array.isArray(value) && key) setMember(result, field, mergeList(current, value, key, Array.isArray(order) ? order : undefined));
+    else setMember(result, field, strategicMergePatch(current, value));
   }
   const retain = patch['$retainKeys'];
   if (Array.isArray(retain)) for (const k of Object.keys(result)) if (!retain.includes(k)) delete result[k];
