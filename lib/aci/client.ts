@@ -37,7 +37,7 @@ export class ApicClient {
     if (opts.tls.insecure) {
       this.log.warn({ controllers: opts.controllers }, 'APIC TLS certificate verification is DISABLED (tls.insecure)');
     }
-    const transport = createTransport(opts.tls, opts.requestTimeoutMs);
+    const transport = createTransport(opts.tls, opts.requestTimeoutMs, opts.maxResponseBytes);
     const requester = new ApicRequester(transport, new ControllerPool(opts.controllers, this.log), auth, this.log);
     holder.requester = requester;
     this.#r = requester;
@@ -78,6 +78,9 @@ export class ApicClient {
     const ordered: ApicQuery = orderBy ? { ...q, orderBy } : q;
     const out: WireMo[] = [];
     for (let page = 0; ; page++) {
+      // A controller that keeps answering full pages (or a totalCount it never reaches) must not page forever.
+      if (page >= this.options.maxPages)
+        throw new Error(`APIC query ${queryPath(q)} still not complete after ${this.options.maxPages} pages of ${pageSize}; giving up`);
       const path = queryPath(ordered, [
         ['page', String(page)],
         ['page-size', String(pageSize)],

@@ -35,6 +35,9 @@ export class ApicUnavailableError extends Error {
   }
 }
 
+/** The most of an error body that is read: APIC error envelopes are a few hundred bytes. */
+export const MAX_ERROR_BODY_CHARS = 16 * 1024;
+
 const errorEnvelopeSchema = z.object({
   imdata: z.array(z.object({ error: z.object({ attributes: z.object({ code: z.string(), text: z.string() }) }) })).min(1),
 });
@@ -44,9 +47,12 @@ const errorEnvelopeSchema = z.object({
  * bodies) keeps the HTTP status as the code and a short, tag-stripped excerpt as the text.
  */
 export function parseApicError(httpStatus: number, body: string, method: string, path: string): ApicError {
+  // Bounded before anything parses it: an error body is an explanation, never megabytes (a hostile or broken
+  // controller could otherwise make the regex below, or JSON.parse, hold the event loop).
+  const bounded = body.length > MAX_ERROR_BODY_CHARS ? body.slice(0, MAX_ERROR_BODY_CHARS) : body;
   let json: unknown;
   try {
-    json = JSON.parse(body);
+    json = JSON.parse(bounded);
   } catch {
     json = undefined;
   }
@@ -55,8 +61,9 @@ export function parseApicError(httpStatus: number, body: string, method: string,
     const attrs = parsed.data.imdata[0]!.error.attributes;
     return new ApicError(httpStatus, attrs.code, attrs.text, method, path);
   }
-  const excerpt = body
-    .replace(/<[^>]*>/g, ' ')
+  // `[^<>]*` cannot run past the next `<`, so stripping tags is linear even in a body of nothing but `<`.
+  const excerpt = bounded
+    .replace(/<[^<>]*>/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, 200);

@@ -26,6 +26,14 @@ export const apicClientOptionsSchema = z.object({
   requestTimeoutMs: z.number().int().positive().default(30_000),
   /** Page size of transparently paged class queries (acitoolkit pages with 10,000 after a too-big error). */
   pageSize: z.number().int().positive().default(10_000),
+  /** The largest response body read from a controller (default 64 MiB); a larger one fails the request. */
+  maxResponseBytes: z
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** The most pages one paged query follows (default 1,000: ten million objects at the default page size). */
+  maxPages: z.number().int().positive().default(1000),
   /** `refresh-timeout` of subscriptions, seconds. */
   subscriptionTimeoutSec: z.number().int().positive().default(600),
   reconnectMinBackoffMs: z.number().int().positive().default(250),

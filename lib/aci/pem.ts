@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /**
  * Accepts either PEM text or a path to a PEM file. Reading happens once, when the client is built, so a missing
- * file fails early; the error names the path and never the content.
+ * file fails early. The error repeats neither: a key pasted without its PEM armour must not end up in a log.
  */
 export function loadPem(value: string, what: string): string {
   if (value.includes('-----BEGIN ')) return value;
@@ -10,6 +10,6 @@ export function loadPem(value: string, what: string): string {
     return readFileSync(value, 'utf8');
   } catch (err) {
     const reason = err instanceof Error && 'code' in err ? String(err.code) : 'unreadable';
-    throw new Error(`${what}: "${value}" is neither PEM text nor a readable file (${reason})`);
+    throw new Error(`${what}: the value given is neither PEM text nor the path of a readable file (${reason})`);
   }
 }

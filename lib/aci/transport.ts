@@ -37,9 +37,14 @@ export interface Transport {
   close(): void;
 }
 
-const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/**
+ * The largest answer read from a controller by default: far below the heap (a body is held as bytes, as a string
+ * and parsed at once), and above the largest page or subscription answer of a 2,000-node fabric. Raise it with
+ * the client's `maxResponseBytes` if a fabric needs more.
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
-export function createTransport(tls: TlsOptions, timeoutMs: number): Transport {
+export function createTransport(tls: TlsOptions, timeoutMs: number, maxBodyBytes = DEFAULT_MAX_RESPONSE_BYTES): Transport {
   const ca = tls.ca ? loadPem(tls.ca, 'tls.ca') : undefined;
   const rejectUnauthorized = !tls.insecure;
   const httpsAgent = new https.Agent({ keepAlive: true, ca, rejectUnauthorized });
@@ -77,7 +82,7 @@ export function createTransport(tls: TlsOptions, timeoutMs: number): Transport {
           let size = 0;
           res.on('data', (c: Buffer) => {
             size += c.length;
-            if (size > MAX_BODY_BYTES) req.destroy(new TransportError(`response larger than ${MAX_BODY_BYTES} bytes`, 'ETOOBIG'));
+            if (size > maxBodyBytes) req.destroy(new TransportError(`response larger than ${maxBodyBytes} bytes`, 'ETOOBIG'));
             else chunks.push(c);
           });
           res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));

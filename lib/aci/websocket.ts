@@ -16,6 +16,8 @@ export interface SocketCredentials {
 }
 
 const WEBTOKEN_PATH = '/api/webtokenSession.json';
+/** The most of a refused upgrade's body that is read. */
+const MAX_REFUSAL_BYTES = 4096;
 
 const webtokenSchema = z.object({
   imdata: z.array(z.object({ webtokenSession: z.object({ attributes: z.object({ token: z.string().min(1) }) }) })).min(1),
@@ -56,17 +58,33 @@ export function openApicSocket(r: ApicRequester, baseUrl: string, creds: SocketC
     });
     ws.once('unexpected-response', (_req, res) => {
       const status = res.statusCode ?? 0;
+      // Only the start of a refusal is read (an error envelope is small): a body that goes on is cut off there.
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
+      let kept = 0;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        res.destroy();
         const text = redactText(Buffer.concat(chunks).toString('utf8').slice(0, 500), [creds.token]);
-        const err =
+        fail(
           status >= 400 && status < 600
             ? parseWsRefusal(status, text)
-            : new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO');
-        fail(err);
+            : new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO'),
+        );
+      };
+      res.on('data', (c: Buffer) => {
+        chunks.push(c.subarray(0, MAX_REFUSAL_BYTES - kept));
+        kept += Math.min(c.length, MAX_REFUSAL_BYTES - kept);
+        if (kept >= MAX_REFUSAL_BYTES) finish();
       });
-      res.on('error', () => fail(new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO')));
+      res.on('end', finish);
+      res.on('error', () => {
+        if (!done) {
+          done = true;
+          fail(new TransportError(`websocket upgrade answered HTTP ${status}`, 'EPROTO'));
+        }
+      });
     });
     ws.once('error', (e) => {
       const code = 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Command } from 'commander';
@@ -30,12 +30,20 @@ export class CaptureConfigError extends Error {
   }
 }
 
-async function readSetting(file: string, setting: string): Promise<string> {
+/**
+ * A setting's file. For a secret (a password or key file) the error never repeats what was given: a password pasted
+ * where its file's path belongs would otherwise be printed to the terminal and any log collecting it.
+ */
+async function readSetting(file: string, setting: string, opts: { secret?: boolean } = {}): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-    throw new CaptureConfigError(`${setting}: cannot read ${file} (${code})`);
+    throw new CaptureConfigError(
+      opts.secret
+        ? `${setting}: cannot read the file it names (${code}); give the path of a file that holds the secret, not the secret`
+        : `${setting}: cannot read ${file} (${code})`,
+    );
   }
 }
 
@@ -58,7 +66,9 @@ export async function labTarget(labDir: string): Promise<CaptureTarget> {
   }
   const dir = resolve(labDir);
   const file = resolve(dir, 'lab.json');
-  const password = (await readSetting(resolve(dir, lab.apicPasswordFile), `--lab-dir: apicPasswordFile in ${file}`)).trim();
+  const password = (
+    await readSetting(resolve(dir, lab.apicPasswordFile), `--lab-dir: apicPasswordFile in ${file}`, { secret: true })
+  ).trim();
   const ca = lab.apicCaFile ? await readSetting(resolve(dir, lab.apicCaFile), `--lab-dir: apicCaFile in ${file}`) : undefined;
   const kubeconfigPath = resolve(dir, lab.kubeconfig);
   return {
@@ -77,12 +87,17 @@ export async function configuredTarget(config: ServiceConfig, env: Env = process
   // loadServiceConfig has checked that user, one auth method, tenant and VRF are present.
   const user = config.apicUser!;
   const auth: ApicClientOptionsInput['auth'] = config.apicKeyFile
-    ? { type: 'certificate', user, certName: config.apicCertName!, privateKey: await readSetting(config.apicKeyFile, '--apic-key-file') }
+    ? {
+        type: 'certificate',
+        user,
+        certName: config.apicCertName!,
+        privateKey: await readSetting(config.apicKeyFile, '--apic-key-file', { secret: true }),
+      }
     : {
         type: 'password',
         user,
         password: config.apicPasswordFile
-          ? (await readSetting(config.apicPasswordFile, '--apic-password-file')).trim()
+          ? (await readSetting(config.apicPasswordFile, '--apic-password-file', { secret: true })).trim()
           : (env.AKB_APIC_PASSWORD ?? ''),
       };
   const ca = config.apicCaFile ? await readSetting(config.apicCaFile, '--apic-ca-file') : undefined;
@@ -117,6 +132,7 @@ export async function resolveCaptureTarget(flags: Partial<ServiceConfig>, env: E
 
 interface CaptureFlags extends Partial<ServiceConfig> {
   out?: string;
+  raw?: boolean;
   apicUrl?: string[];
 }
 
@@ -125,9 +141,13 @@ export function registerCaptureCommands(program: Command): void {
   const capture = program
     .command('capture')
     .description('write an akb-bundle/v1 snapshot of the configured APIC and cluster (bulk class queries: a fixed number of requests)')
-    .option('--out <file>', 'write the bundle to this file (default: standard output)');
+    .option('--out <file>', 'write the bundle to this file, mode 0600 (default: standard output)')
+    .option(
+      '--raw',
+      'keep every field as the APIC and the API server returned it (env values, command lines, annotations: may hold secrets); default: only what akb reads',
+    );
   addConnectionFlags(capture).action(async (o: CaptureFlags) => {
-    const { out, apicUrl, ...rest } = o;
+    const { out, raw, apicUrl, ...rest } = o;
     const flags: Partial<ServiceConfig> = { ...rest, ...(apicUrl ? { apicUrls: apicUrl } : {}) };
     let target: CaptureTarget;
     try {
@@ -138,12 +158,17 @@ export function registerCaptureCommands(program: Command): void {
       process.exitCode = 2;
       return;
     }
+    if (target.apic.tls?.insecure)
+      process.stderr.write(`akb capture: warning: APIC TLS certificate verification is DISABLED (--apic-insecure): ${target.describe}\n`);
     const apic = new ApicClient(target.apic);
     try {
-      const { bundle, requests } = await captureBundle({ apic, kubeConfig: target.kubeConfig, fabric: target.fabric });
+      const { bundle, requests } = await captureBundle({ apic, kubeConfig: target.kubeConfig, fabric: target.fabric, raw: raw === true });
       const text = `${JSON.stringify(bundle, null, 2)}\n`;
-      if (out) await writeFile(out, text);
-      else process.stdout.write(text);
+      if (out) {
+        // A capture describes the fabric and the cluster (and with --raw may hold credentials): owner only.
+        await writeFile(out, text, { mode: 0o600 });
+        await chmod(out, 0o600);
+      } else process.stdout.write(text);
       const objects = (section: Record<string, unknown[]>) => Object.values(section).reduce((n, items) => n + items.length, 0);
       process.stderr.write(
         `akb capture: ${target.describe}: ${requests.apic} APIC requests (${objects(bundle.apic)} objects), ` +

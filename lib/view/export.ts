@@ -6,11 +6,20 @@ export interface Column<Row> {
   value: (row: Row) => string | number | boolean | null;
 }
 
+/** A plain number as text (`-3`, `+1.5e3`): safe to leave as it is, a spreadsheet reads it as the number. */
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/**
+ * Characters a spreadsheet may start a formula with (OWASP CSV injection): `=`, `+`, `-`, `@`, tab and carriage
+ * return, and their full-width forms, which some spreadsheets fold to the ASCII ones.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
+
 function csvCell(v: string | number | boolean | null): string {
   const s = v === null ? '' : String(v);
-  // Quote anything a spreadsheet could misread; neutralise formula injection (=, +, -, @ at the start).
-  const safe = /^[=+\-@]/.test(s) && !/^-?\d/.test(s) ? `'${s}` : s;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  // Neutralise formula injection: a cell that could start a formula is prefixed with `'` unless it is a plain
+  // number (`-2+3+cmd|…` is not one); then quote anything a spreadsheet could misread.
+  const safe = typeof v !== 'number' && FORMULA_START.test(s) && !NUMBER.test(s) ? `'${s}` : s;
+  return /[",\r\n\t]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
 export function toCsv<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {

@@ -2,34 +2,15 @@
  * `akb capture` as a user runs it: a separate process against a lab on loopback, then `akb graph` of the file
  * it wrote, compared with the lab's ground truth. Also its exit codes and that no secret reaches the output.
  */
-import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fabricQueries } from '../../lib/aci/fabric-queries';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import { serveLab, truthMismatches, type ServedLab } from './roundtrip-support';
+import { cleanEnv, runAkb } from '../support/akb-cli';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-
-/** The environment without any akb/Kubernetes configuration of the machine running the tests. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const kept = Object.entries(process.env).filter(([k]) => !/^(AKB_|KUBECONFIG$|KUBERNETES_)/.test(k));
-  return { ...Object.fromEntries(kept), NODE_ENV: 'test', HOME: '/nonexistent', ...extra };
-}
-
-function akb(args: string[], env = cleanEnv()): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/akb.mjs', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const akb = (args: string[], env?: NodeJS.ProcessEnv) => runAkb(args, { env: env ?? cleanEnv() });
 
 /** Spawns processes or serves a 500-node lab: allow for a loaded 2-core machine. */
 const SLOW_TEST_MS = 90_000;

@@ -133,7 +133,9 @@ describe('resolveCaptureTarget', () => {
       vrf: 'v',
       kubeconfig,
     });
-    expect(msg).toMatch(/--apic-password-file: cannot read .*missing \(ENOENT\)/);
+    // The setting is named; what was given is not repeated (it may be the password itself, pasted as a path).
+    expect(msg).toMatch(/--apic-password-file: cannot read the file it names \(ENOENT\)/);
+    expect(msg).not.toContain(join(dir, 'missing'));
     const target = await resolveCaptureTarget(
       { apicUrls: ['https://127.0.0.1:1'], apicUser: 'admin', tenant: 't', vrf: 'v', kubeconfig },
       { AKB_APIC_PASSWORD: 's3cret-value' },

@@ -43,11 +43,14 @@ interface Connections {
   fabric: Bundle['fabric'];
 }
 
+/** A secret's file; the error names the setting, never the value given (it may be the secret itself, pasted). */
 function readSecretFile(path: string, what: string): string {
   try {
     return readFileSync(path, 'utf8').trim();
   } catch (err) {
-    throw new Error(`cannot read ${what} from ${path}: ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}`);
+    throw new Error(
+      `cannot read ${what}: the file it names is ${(err as NodeJS.ErrnoException).code ?? 'unreadable'}; give the path of a file that holds it`,
+    );
   }
 }
 
@@ -69,7 +72,7 @@ export function realConnections(config: ServiceConfig, env: Env): Connections {
             type: 'password',
             user: config.apicUser,
             password: config.apicPasswordFile
-              ? readSecretFile(config.apicPasswordFile, 'the APIC password')
+              ? readSecretFile(config.apicPasswordFile, 'the APIC password (--apic-password-file)')
               : (env.AKB_APIC_PASSWORD ?? ''),
           };
     apic = {
