@@ -6,7 +6,7 @@ import { runAkb } from '../support/akb-cli';
 import { kubectlFor, type KubectlRunner } from '../support/kubectl';
 import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { serveLab, type ServedLab } from './roundtrip-support';
-import { waitUntil } from './lab-runtime-support';
+import { waitFor } from '../support/wait';
 
 /**
  * Secrets in the support bundle and in memory, reproduced against the running service: the kube-router lab writes
@@ -42,9 +42,9 @@ beforeAll(async () => {
   await apic.post(dn, { l3extVirtualLIfP: { attributes: { dn, descr: SECRETS.apicDescription } } });
   await apic.close();
   live = await serveRuntime(served.lab);
-  await waitUntil('the corpus in the live bundle', () =>
-    live.runtime.service.bundle().k8s.pods?.some((p) => p.metadata.name === 'corpus-app'),
-  );
+  await waitFor(() => live.runtime.service.bundle().k8s.pods?.some((p) => p.metadata.name === 'corpus-app'), {
+    what: 'the corpus in the live bundle',
+  });
 }, 120_000);
 
 afterAll(async () => {
@@ -74,9 +74,9 @@ describe('the support bundle', () => {
     const annotated = async () =>
       (await kubectl('get', 'pod', '-n', 'corpus', 'corpus-app', '-o', 'jsonpath={.metadata.resourceVersion}')).trim();
     const rv = await annotated();
-    await waitUntil(
-      'the watched change',
+    await waitFor(
       () => live.runtime.service.bundle().k8s.pods?.find((p) => p.metadata.name === 'corpus-app')?.metadata.resourceVersion === rv,
+      { what: 'the watched change' },
     );
     const text = await (await fetch(`${url()}/api/v1/bundle`)).text();
     expect(survivors(text)).toEqual([]);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { safeEqual } from '../../crypto/safe-equal';
+import { safeEqual } from '../../node/safe-equal';
 import type { Logger } from '../../logging';
 import type { GroundTruth } from '../model';
 import { LabEventError, type LabEventBatchResult, type LabEventResult } from './schema';
