@@ -120,6 +120,14 @@ export function bootstrapScript(o: ScriptOptions): string {
     '  date -u +%Y-%m-%dT%H:%M:%SZ > "$SENTINEL"',
     '}',
     '',
+    // One run at a time: a second run (akb retrying after it lost the connection, or cloud-init and akb at once)
+    // waits for the first instead of running kubeadm twice.
+    'lock() {',
+    '  mkdir -p "$STATE"',
+    '  exec 9>"$STATE/.lock"',
+    '  if ! flock -w 900 9; then echo "akb: another bootstrap run still holds $STATE/.lock" >&2; exit 75; fi',
+    '}',
+    '',
     // Each phase runs in its own bash so that `set -e` holds inside it (an `if` would switch errexit off);
     // its stderr is kept to report the reason of a failure.
     'run_phase() {',
@@ -140,11 +148,11 @@ export function bootstrapScript(o: ScriptOptions): string {
     '',
     'case "${1:-}" in',
     '  __phase) "phase_$2" ;;',
-    '  all) for p in $PHASES; do run_phase "$p"; done; report succeeded ;;',
+    '  all) lock; for p in $PHASES; do run_phase "$p"; done; report succeeded ;;',
     '  status) for p in $PHASES; do if [ -f "$STATE/phases/$p.done" ]; then echo "done $p"; fi; done; if [ -f "$SENTINEL" ]; then echo succeeded; fi ;;',
     '  scrub) scrub ;;',
-    '  reset) kubeadm reset -f || true; rm -rf -- "$STATE" /etc/akb; rm -f -- /etc/kubernetes/manifests/haproxy.yaml /etc/kubernetes/manifests/keepalived.yaml ;;',
-    `  ${BOOTSTRAP_PHASES.join('|')}) run_phase "$1"; if [ "$1" = finish ]; then report succeeded; fi ;;`,
+    '  reset) lock; kubeadm reset -f || true; rm -rf -- "$STATE" /etc/akb; rm -f -- /etc/kubernetes/manifests/haproxy.yaml /etc/kubernetes/manifests/keepalived.yaml ;;',
+    `  ${BOOTSTRAP_PHASES.join('|')}) lock; run_phase "$1"; if [ "$1" = finish ]; then report succeeded; fi ;;`,
     '  *) echo "usage: $0 all|status|scrub|reset|<phase> (phases: $PHASES)" >&2; exit 2 ;;',
     'esac',
     '',

@@ -1,6 +1,5 @@
 import ssh2 from 'ssh2';
-import { NodeNetwork } from '../../lib/lab/network';
-import { startGatewayProxy, type GatewayProxy } from '../../lib/lab/network';
+import { NodeNetwork, startGatewayProxy, type GatewayProxy } from '../../lib/lab/network';
 import { NodeMimic } from '../../lib/lab/nodes';
 import { startSshHostTwin, type SshHostTwin } from '../../lib/lab/ssh';
 import { generateBootstrapSecrets, nodeBootstrap, type BootstrapSecrets } from '../../provisioner/bootstrap/index';
@@ -20,6 +19,10 @@ export interface MachinesLab {
   mimic: NodeMimic;
   twins: Map<string, SshHostTwin>;
   r: ResolvedSpec;
+  /** The spec document `r` was resolved from (a plain object, as a spec file would hold). */
+  doc: ReturnType<typeof workedExampleDoc>;
+  /** The OpenSSH private key the host twins accept. */
+  clientKey: string;
   secrets: BootstrapSecrets;
   provider: MachineProvider;
   ref(node: string): MachineRef;
@@ -64,6 +67,8 @@ export async function startMachinesLab(edit: (doc: ReturnType<typeof workedExamp
     mimic,
     twins,
     r: resolvedOf(doc),
+    doc,
+    clientKey: client.private,
     secrets: generateBootstrapSecrets(String((doc.cluster as { name: string }).name)),
     provider: createSshProvider({ auth: { privateKey: client.private }, proxyUrl: proxy.socksUrl }),
     ref: (name) => ({ cluster: lab.r.spec.cluster.name, node: lab.r.spec.cluster.nodes.find((n) => n.name === name)! }),

@@ -1,8 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { ClusterSource, listClusterResources, loadKubeConfig } from '../../lib/k8s';
 import { adminKubeconfig } from '../../provisioner/bootstrap/index';
 import { MachineError } from '../../provisioner/providers/machines';
 import { kubectlFor, type KubectlRunner } from '../support/kubectl';
@@ -38,6 +39,9 @@ interface NodeList {
   }>;
 }
 const ready = (n: NodeList['items'][number]) => n.status.conditions.find((c) => c.type === 'Ready');
+
+// Clusters are built and joined in these tests: generous timeouts for a loaded machine.
+vi.setConfig({ testTimeout: 120_000 });
 
 describe('a cluster built by the node mimic from akb’s artefacts', () => {
   it('the real kubectl, with akb’s kubeconfig through the SOCKS5 gateway to the VIP, lists 3 masters and the worker', async () => {
@@ -115,6 +119,37 @@ describe('a cluster built by the node mimic from akb’s artefacts', () => {
       await other.stop();
     }
   });
+
+  it.each(['socks', 'http'] as const)(
+    'akb’s own Kubernetes client lists and watches the new cluster through the %s gateway (proxy-url)',
+    async (kind) => {
+      const file = join(dir, `akb-${kind}.kubeconfig`);
+      await writeFile(file, adminKubeconfig(lab.r, lab.secrets, { proxyUrl: kind === 'socks' ? lab.proxy.socksUrl : lab.proxy.httpUrl }), {
+        mode: 0o600,
+      });
+      const kc = loadKubeConfig({ path: file });
+      const listing = await listClusterResources(kc);
+      expect((listing.k8s.nodes ?? []).map((n) => n.metadata.name).sort()).toEqual([
+        'nkt-master-1',
+        'nkt-master-2',
+        'nkt-master-3',
+        'nkt-worker-1',
+      ]);
+      const source = new ClusterSource({ kubeConfig: kc, resyncIntervalMs: 0 });
+      try {
+        void source.start();
+        await expect.poll(() => source.status().state, { timeout: 20_000 }).toBe('synced');
+        await kubectl('label', 'node', 'nkt-worker-1', `seen-through=${kind}`, '--overwrite');
+        await expect
+          .poll(() => (source.snapshot().nodes ?? []).find((n) => n.metadata.name === 'nkt-worker-1')?.metadata.labels?.['seen-through'], {
+            timeout: 20_000,
+          })
+          .toBe(kind);
+      } finally {
+        source.stop();
+      }
+    },
+  );
 
   it('a second run of every node changes nothing: phases are skipped, no node is added twice', async () => {
     const before = lab.twins.get('nkt-master-1')!.commands.length;

@@ -45,6 +45,8 @@ export interface NetnsHost {
   sshdLog(): string;
   /** Makes the kubeadm stub fail (as a preflight error would) until cleared. */
   failKubeadm(on: boolean): Promise<void>;
+  /** Makes kubeadm init/join take two seconds (to overlap two runs). */
+  slowKubeadm(on: boolean): Promise<void>;
 }
 
 export interface NetnsHosts {
@@ -61,6 +63,7 @@ echo "${name} $*" >> ${dir}/calls.log
 case "${name} $1 $2" in
   "kubeadm config validate") [ -f /etc/akb/kubeadm.yaml ] || { echo "open /etc/akb/kubeadm.yaml: no such file or directory" >&2; exit 1; } ;;
   "kubeadm init"*|"kubeadm join"*)
+    if [ -f ${dir}/slow-kubeadm ]; then sleep 2; fi
     if [ -f ${dir}/fail-kubeadm ]; then
       echo "error execution phase preflight: [preflight] Some fatal errors occurred:" >&2
       echo "	[ERROR Port-10250]: Port 10250 is in use" >&2
@@ -162,7 +165,7 @@ exec /usr/sbin/sshd -D -e -f ${dir}/sshd_config`;
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let log = '';
-      proc.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-4000)));
+      proc.stderr?.on('data', (d: Buffer) => (log = (log + d.toString()).slice(-1_000_000)));
       procs.push(proc);
       await waitForPort(address, 22, 10_000).catch((e: Error) => {
         throw new Error(`${e.message}\n${log}`);
@@ -182,6 +185,10 @@ exec /usr/sbin/sshd -D -e -f ${dir}/sshd_config`;
         failKubeadm: async (on) => {
           if (on) await writeFile(join(dir, 'fail-kubeadm'), '');
           else await rm(join(dir, 'fail-kubeadm'), { force: true });
+        },
+        slowKubeadm: async (on) => {
+          if (on) await writeFile(join(dir, 'slow-kubeadm'), '');
+          else await rm(join(dir, 'slow-kubeadm'), { force: true });
         },
       });
     }

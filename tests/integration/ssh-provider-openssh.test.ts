@@ -160,6 +160,31 @@ describe('SSH provider against OpenSSH in network namespaces', () => {
     }
   });
 
+  it('two runs at once (akb retrying while the first still runs) take turns: kubeadm runs once', async () => {
+    const host = lab.hosts[2]!;
+    const stranger = {
+      ...node('nkt-worker-1'),
+      name: 'twice',
+      placement: { type: 'bare-metal' as const, sshHost: host.address, sshUser: lab.user, sshPort: 22, hostKey: host.fingerprint },
+    };
+    const boot = nodeBootstrap(r, secrets, node('nkt-worker-1'));
+    const [a, b] = [provider(), provider()];
+    try {
+      await host.slowKubeadm(true);
+      await a.ensure({ cluster: 'c', node: stranger }, boot, context());
+      await Promise.all([a, b].map((p) => p.waitForBootstrap({ cluster: 'c', node: stranger }, boot, context(), { timeoutMs: 60_000 })));
+      expect(count(await host.calls(), 'kubeadm join')).toBe(1);
+      expect((await a.observe({ cluster: 'c', node: stranger }, context())).bootstrap.state).toBe('succeeded');
+      // Release the host for the tests that follow (a reset removes akb's state and files).
+      expect(await a.destroy({ cluster: 'c', node: stranger }, context())).toEqual({ node: 'twice', done: true });
+      expect((await a.observe({ cluster: 'c', node: stranger }, context())).bootstrap).toEqual({ state: 'not-started', phasesDone: [] });
+    } finally {
+      await host.slowKubeadm(false);
+      await a.close();
+      await b.close();
+    }
+  });
+
   it('refuses an unknown host key and a changed one before logging in', async () => {
     const host = lab.hosts[2]!;
     const stranger = {

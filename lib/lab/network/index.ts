@@ -1,3 +1,4 @@
-/** The lab's node network: where the nodes of a lab cluster are reachable, and the gateway proxy in front of it. */
+/** The lab's node network: addresses machines have on the node subnet, and the gateway proxy that reaches them. */
 export { NodeNetwork, type Endpoint } from './node-network';
 export { startGatewayProxy, type GatewayProxy } from './gateway-proxy';
+export { startTcpForwarder, type TcpForwarder } from './tcp-forwarder';

@@ -40,6 +40,8 @@ export class NodeMimic {
   /** cloud-init runs its per-instance modules once per instance-id. */
   private readonly bootedInstances = new Map<string, string>();
   private readonly env: NodeEnv;
+  /** akb's script takes a lock: runs on one machine take turns (a retry waits for the run it replaces). */
+  private readonly turns = new Map<string, Promise<unknown>>();
 
   constructor(
     readonly network: NodeNetwork,
@@ -101,7 +103,11 @@ export class NodeMimic {
   run(id: string, arg: string, hooks: PhaseHooks = {}): Promise<RunResult> {
     const m = this.machines.get(id);
     if (!m) return Promise.resolve({ code: 127, stdout: [], stderr: [`${BOOTSTRAP_SCRIPT}: No such file or directory`] });
-    return runBootstrap(m, arg, this.env, { reset: (x) => this.leave(x), ...hooks });
+    if (arg === 'status') return runBootstrap(m, arg, this.env, hooks);
+    const previous = this.turns.get(id) ?? Promise.resolve();
+    const mine = previous.catch(() => undefined).then(() => runBootstrap(m, arg, this.env, { reset: (x) => this.leave(x), ...hooks }));
+    this.turns.set(id, mine);
+    return mine;
   }
 
   /**
