@@ -1,6 +1,7 @@
 /**
- * The embedded lab: simulated Kubernetes and APIC servers on loopback, fed by one scenario world, kept consistent
- * by the sync, driven by events (API, CLI, demo driver) and by controllers reacting to what users apply.
+ * The embedded lab: simulated Kubernetes and APIC servers on loopback, seeded by one scenario world, kept consistent
+ * by the sync, driven by events (API, CLI, demo driver) and by controllers reacting to what users apply; its BGP
+ * sessions and routes follow the configuration on both servers (the twin).
  */
 export { startLab, type Lab, type LabSyncResult, type StartLabOptions, type LabFabric, type ApicConnection } from './lab';
 export {
@@ -23,3 +24,4 @@ export { startDemoDriver, nextDemoEvent, type DemoDriver, type DemoTarget } from
 export type { GroundTruth, LabWorld, Scenario } from './model';
 export { labTlsMaterial, type TlsMaterial } from './tls';
 export { provisionSpec, type LabSpecFiles, type ProvisionSpecDocument } from './provision-spec';
+export { LabTwin, annotatedWire, HOST_ANNOTATION, VLAN_ANNOTATION, type TwinCluster, type SessionsListener, type WireFacts } from './twin';

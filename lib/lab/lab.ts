@@ -21,9 +21,8 @@ import { provisionSpec } from './provision-spec';
 import { CALICO_OPERATOR_CRDS, KNOWN_CRDS, KubeStore, startLabK8s, type LabK8sServer } from './k8s';
 import {
   createWorld,
-  deriveApic,
+  deriveApicSeed,
   deriveKubernetes,
-  groundTruth,
   loadScenarioFile,
   loadShippedScenario,
   parseScenario,
@@ -32,9 +31,12 @@ import {
   type LabWorld,
   type Scenario,
 } from './model';
+import { computeServices } from './model/services';
+import { worldFacts } from './model/ground-truth';
 import { ApicSync, KubeSync } from './sync';
 import { startLabMachines, type LabMachines } from './machines';
 import { LAB_VCENTER, mimicGuest, startLabVcenter, vcenterSeedFor, type GuestRuntime, type LabVcenter } from './vcenter';
+import { LabTwin, worldWire } from './twin';
 
 export interface StartLabOptions {
   /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
@@ -100,7 +102,10 @@ export interface Lab {
   /** The scenario's name (or the YAML path it was loaded from). */
   scenarioName: string;
   world(): LabWorld;
+  /** Nodes and services from the world; sessions and routes as the twin derives them from both servers' configuration. */
   truth(): GroundTruth;
+  /** Follows the configuration on both servers; add a cluster whose API server starts later with `twin.addCluster`. */
+  twin: LabTwin;
   /** Validates and applies an event, then syncs both servers; rejects with LabEventError naming what is wrong. */
   event(ev: unknown): Promise<LabEventResult>;
   /** `{events: [...]}`: all validated, applied in order and synced once; one bad event rejects the batch unapplied. */
@@ -138,11 +143,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const kubeSync = new KubeSync(store);
   const apicSync = new ApicSync(tree);
   const controller = new LabControllers(store, kubeSync, () => world, logger);
+  // The world seeds both servers and is the wire; sessions and routes follow from the servers' configuration.
+  const wire = worldWire(() => world);
+  const twin = new LabTwin(tree, wire, logger);
+  twin.addCluster({ name: scenario.cluster.name, store, wire, services: () => computeServices(world) });
   const sync = (): LabSyncResult => {
     const kubernetes = controller.whileSyncing(() => kubeSync.apply(deriveKubernetes(world)));
-    const apic = apicSync.apply(deriveApic(world));
+    const written = apicSync.apply(deriveApicSeed(world));
     controller.reconcile();
-    return { kubernetes, apic };
+    const operational = twin.recompute();
+    return { kubernetes, apic: { upserted: written.upserted + operational.upserted, deleted: written.deleted + operational.deleted } };
   };
   sync();
   controller.start((next) => {
@@ -229,7 +239,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       logger.debug({ events: batch.length, generation: world.generation }, 'lab event batch applied');
       return { events: batch, generation: world.generation, ...written };
     };
-    const truth = (): GroundTruth => groundTruth(world);
+    const truth = (): GroundTruth => ({ ...worldFacts(world), sessions: twin.sessions(), routes: twin.routes() });
     const control: LabControlServer = await startLabControl({ event, events, truth, faults: labFaultControl(apic[0]!.faults) }, logger);
     started.push(control);
 
@@ -274,9 +284,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
         world = next;
         return sync();
       },
+      twin,
       stop: async () => {
         lab.demo?.stop();
         controller.stop();
+        twin.stop();
         for (const s of [...started].reverse()) await s.stop();
       },
     };
@@ -289,6 +301,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     return lab;
   } catch (err) {
     controller.stop();
+    twin.stop();
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     throw err;
   }

@@ -169,6 +169,9 @@ function concretise(w: LabWorld, s: Step): LabEventInput | null {
       );
       return svc ? { kind: s.kind, namespace: svc.namespace, name: svc.name, policy: s.flag ? 'Local' : 'Cluster' } : null;
     }
+    case 'set-node-network':
+      // Off the L3Out's VLAN and back: the node's sessions drop and return.
+      return node ? { kind: s.kind, node, vlan: s.flag ? sc.l3out.vlan + 1 : sc.l3out.vlan } : null;
   }
 }
 

@@ -1,15 +1,14 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApicClient, classQuery } from '../../lib/aci';
-import { readLabFile, type LabFile } from '../../lib/lab/events';
-import { startLab, type Lab } from '../../lib/lab';
+import type { ApicClient } from '../../lib/aci';
+import { classQuery } from '../../lib/aci';
+import type { LabFile } from '../../lib/lab/events';
+import type { Lab } from '../../lib/lab';
 import { validateSpecText, type SpecInput } from '../../provisioner/index';
-import { kubectlFor, type KubectlRunner } from '../support/kubectl';
+import type { KubectlRunner } from '../support/kubectl';
+import { akbCli, startLabFromDir, type LabFromDir } from './lab-dir-support';
 
 /**
  * The `unpeered` scenario: a fabric ready for an L3Out and a Calico cluster with no BGP peering at all, and the
@@ -17,40 +16,22 @@ import { kubectlFor, type KubectlRunner } from '../support/kubectl';
  * kubectl, and with `akb plan` itself.
  */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let lab: Lab;
 let dir: string;
 let file: LabFile;
 let apic: ApicClient;
 let kubectl: KubectlRunner;
 
-function akb(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [join(ROOT, 'bin/akb.mjs'), ...args], { cwd: ROOT }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-  });
-}
-
 const attrs = (mo: Record<string, { attributes: Record<string, string> }> | undefined) => Object.values(mo ?? {})[0]?.attributes ?? {};
 
+let env: LabFromDir;
+
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'akb-unpeered-'));
-  lab = await startLab({ scenario: 'unpeered', labDir: join(dir, 'lab') });
-  file = await readLabFile(join(dir, 'lab'));
-  apic = new ApicClient({
-    controllers: file.apicUrls,
-    auth: { type: 'password', user: file.apicUser, password: (await readFile(file.apicPasswordFile, 'utf8')).trim() },
-    tls: { ca: await readFile(file.apicCaFile!, 'utf8') },
-  });
-  kubectl = kubectlFor(file.kubeconfig, join(dir, 'home'));
+  env = await startLabFromDir('unpeered');
+  ({ lab, dir, file, apic, kubectl } = env);
 });
 
-afterAll(async () => {
-  await apic?.close();
-  await lab?.stop();
-  await rm(dir, { recursive: true, force: true });
-});
+afterAll(async () => env?.stop());
 
 describe('the unpeered scenario', () => {
   it('has a fabric ready for an L3Out: fabric AS, tenant, VRF, contract, physical domain with its VLAN pool, and no L3Out', async () => {
@@ -140,7 +121,7 @@ describe('provision-spec.yaml', () => {
 
   it('runs through akb plan with no editing', async () => {
     const out = join(dir, 'plan');
-    const r = await akb(['plan', file.provisionSpecFile!, '--out', out]);
+    const r = await akbCli(['plan', file.provisionSpecFile!, '--out', out]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(await readdir(join(out, 'kubernetes'))).toContain('10-cni.yaml');

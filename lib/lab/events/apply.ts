@@ -7,6 +7,7 @@ import {
   recoverNode,
   scaleDeployment,
   setExternalTrafficPolicy,
+  setNodeNetwork,
   setRackPeering,
   setSessionDown,
   uncordonNode,
@@ -70,6 +71,11 @@ function mutate(w: LabWorld, baseline: Scenario, ev: LabEvent): LabWorld {
       return addLeaf(w, { id: ev.id, name: ev.name ?? `leaf-${ev.id}`, ...(ev.rack !== undefined ? { rack: ev.rack } : {}) }, ev.vpcPeer);
     case 'set-traffic-policy':
       return setExternalTrafficPolicy(w, ev.namespace, ev.name, ev.policy);
+    case 'set-node-network':
+      return setNodeNetwork(w, ev.node, {
+        ...(ev.ip !== undefined ? { ip: ev.ip } : {}),
+        ...(ev.vlan !== undefined ? { vlan: ev.vlan } : {}),
+      });
   }
 }
 

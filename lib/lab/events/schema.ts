@@ -49,6 +49,18 @@ export const labEventSchema = z.discriminatedUnion('kind', [
     vpcPeer: leafId.optional(),
   }),
   z.object({ kind: z.literal('set-traffic-policy'), namespace, name, policy: z.enum(['Cluster', 'Local']) }),
+  /** The node's interface is re-addressed or moved to another VLAN (its port group's, or a re-tagged bare-metal NIC). */
+  z
+    .object({
+      kind: z.literal('set-node-network'),
+      node: name,
+      ip: z
+        .string()
+        .regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'must be a dotted-quad IPv4 address')
+        .optional(),
+      vlan: z.number().int().min(1).max(4094).optional(),
+    })
+    .refine((e) => e.ip !== undefined || e.vlan !== undefined, { message: 'give ip, vlan or both', path: ['ip'] }),
 ]);
 
 export type LabEvent = z.output<typeof labEventSchema>;

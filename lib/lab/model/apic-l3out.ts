@@ -1,9 +1,7 @@
 import { wireMo, type WireMo } from '../../aci/mo';
 import { cidrSize, hostAt, mustParseCidr } from '../../net/ip';
 import { LAB_EPOCH } from './apic-fabric';
-import type { SessionTruth } from './bgp';
-import { linkMembers, linkPathDn, nodeDn, sviVlan, vrfKey } from './fabric';
-import type { RouteTruth } from './routes';
+import { linkMembers, linkPathDn, nodeDn } from './fabric';
 import type { Scenario } from './schema';
 import { nodeLink, type LabWorld } from './world';
 
@@ -49,7 +47,7 @@ export function fabricBaseMos(s: Scenario): WireMo[] {
   ];
 }
 
-/** The floating L3Out as NKT configures it (NKT.md §2.3-2.4); nothing when the scenario only plans it (`deployed: false`). */
+/** The floating L3Out as NKT configures it (NKT.md §2.3-2.4), password included; nothing when the scenario only plans it (`deployed: false`). */
 export function l3outConfigMos(s: Scenario): WireMo[] {
   const l3 = s.l3out;
   if (!l3.deployed) return [];
@@ -195,6 +193,8 @@ export function l3outConfigMos(s: Scenario): WireMo[] {
         ctrl: 'as-override,dis-peer-as-check',
         ctrlExt: '',
         dn: peer,
+        // Write-only: kept in the MIT for the leaf's TCP-MD5, never answered on the wire (apic/query.ts toWire).
+        ...(l3.password ? { password: l3.password } : {}),
         peerCtrl: '',
         privateASctrl: '',
         sessionT: 'peer',
@@ -297,107 +297,6 @@ export function endpointMos(w: LabWorld): WireMo[] {
           modTs: LAB_EPOCH,
           status: '',
           dn: `${cep}/ip-[${node.ip}]/node-${leaf}`,
-        }),
-      );
-    }
-  }
-  return mos;
-}
-
-/** bgpPeer (the dynamic prefix peer) and one bgpPeerEntry per node that opened a session towards an anchor. */
-export function bgpMos(w: LabWorld, sessions: SessionTruth[]): WireMo[] {
-  const s = w.scenario;
-  const l3 = s.l3out;
-  const mos: WireMo[] = [];
-  const dom = (leaf: number): string => `${nodeDn(s, leaf)}/sys/bgp/inst/dom-${vrfKey(s)}`;
-  for (const a of l3.deployed ? l3.anchors : []) {
-    mos.push(
-      wireMo('bgpPeer', {
-        activePfxPeers: '0',
-        addr: l3.nodeSubnet,
-        adminSt: 'enabled',
-        asn: String(l3.peerAs),
-        ctrl: 'as-override,dis-peer-as-check',
-        dn: `${dom(a.leaf)}/peer-[${l3.nodeSubnet}]`,
-        holdIntvl: '180',
-        kaIntvl: '60',
-        modTs: LAB_EPOCH,
-        name: '',
-        password: '',
-        peerType: 'fabric-external',
-        status: '',
-        ttl: '1',
-      }),
-    );
-  }
-  const anchor = new Map(l3.anchors.map((a) => [a.leaf, a]));
-  for (const sess of sessions) {
-    if (sess.leaf === null) continue;
-    const up = sess.state === 'established';
-    const a = anchor.get(sess.leaf)!;
-    mos.push(
-      wireMo('bgpPeerEntry', {
-        addr: sess.nodeIp,
-        advCap: up ? 'as4,dynamic,dynamic-gr,dynamic-refresh,gr,ipv4-ucast,refresh,refresh-old' : '',
-        connAttempts: up ? '1' : '12',
-        connDrop: '0',
-        connEst: up ? '1' : '0',
-        connIf: up ? `vlan${sviVlan(s, sess.leaf)}` : 'unspecified',
-        dn: `${dom(sess.leaf)}/peer-[${l3.nodeSubnet}]/ent-[${sess.nodeIp}]`,
-        fd: up ? '59' : '4294967295',
-        flags: up ? 'cap-neg,gr-enabled,connected' : '',
-        holdIntvl: '180',
-        kaIntvl: '60',
-        lastFlapTs: LAB_EPOCH,
-        localIp: up ? a.ip : '0.0.0.0',
-        localPort: up ? '179' : 'unspecified',
-        modTs: LAB_EPOCH,
-        monPolDn: 'uni/fabric/monfab-default',
-        name: '',
-        operSt: sess.state,
-        passwdSet: l3.password ? 'enabled' : 'disabled',
-        peerIdx: '1',
-        prevOperSt: up ? 'openconfirm' : 'idle',
-        rcvCap: up ? 'as4,ipv4-ucast,refresh' : '',
-        remotePort: up ? '38211' : 'unspecified',
-        rtrId: up ? sess.nodeIp : '0.0.0.0',
-        shutStQual: sess.reason === 'admin-down' ? 'admin' : 'unspecified',
-        // The why of a down session lives in the ground truth; NX-OS does not spell it out on the entry.
-        stReason: 'none',
-        status: '',
-        type: 'ebgp',
-      }),
-    );
-  }
-  return mos;
-}
-
-/** uribv4Route and uribv4Nexthop per leaf route; eBGP next hops carry the cluster AS as tag, as VKACI expects. */
-export function routeMos(w: LabWorld, routes: RouteTruth[]): WireMo[] {
-  const s = w.scenario;
-  const vrf = vrfKey(s);
-  const owner = `bgp-${s.l3out.fabricAs}`;
-  const tag = String(s.cluster.cni.as);
-  const mos: WireMo[] = [];
-  for (const r of routes) {
-    const route = `${nodeDn(s, r.leaf)}/sys/uribv4/dom-${vrf}/db-rt/rt-[${r.prefix}]`;
-    mos.push(wireMo('uribv4Route', { dn: route, prefix: r.prefix, flags: '', status: '' }));
-    for (const nh of r.nextHops) {
-      const direct = nh.node !== null;
-      const iface = direct ? `vlan${sviVlan(s, r.leaf)}` : 'unspecified';
-      const nhVrf = direct ? vrf : 'overlay-1';
-      mos.push(
-        wireMo('uribv4Nexthop', {
-          addr: `${nh.addr}/32`,
-          dn: `${route}/nh-[${owner}]-[${nh.addr}/32]-[${iface}]-[${nhVrf}]`,
-          if: iface,
-          metric: '0',
-          owner,
-          pref: direct ? '20' : '200',
-          routeType: 'bgp',
-          status: '',
-          tag,
-          vrf: nhVrf,
         }),
       );
     }

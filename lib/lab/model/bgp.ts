@@ -3,15 +3,27 @@ import type { LabWorld, NodeState } from './world';
 /** NX-OS BGP FSM states as bgpPeerEntry.operSt spells them. */
 export type BgpState = 'idle' | 'connect' | 'active' | 'opensent' | 'openconfirm' | 'established';
 
+/** Why a session is in its state; `detail` says it in words naming the mismatch. */
 export type SessionReason =
   | 'ok'
+  /** The lab drops BGP between the two (the session-down event: a link-level cut). */
   | 'admin-down'
   | 'node-not-ready'
   | 'no-anchor-at-peer-ip'
   | 'anchor-not-in-node-rack'
   | 'node-as-mismatch'
   | 'fabric-as-mismatch'
-  | 'password-mismatch';
+  | 'password-mismatch'
+  /** The design expects the node to peer with a rack anchor, and nothing configures it to. */
+  | 'no-node-peer'
+  | 'node-peer-unreadable'
+  | 'svi-not-deployed'
+  | 'not-cabled'
+  | 'vlan-mismatch'
+  | 'outside-subnet'
+  | 'no-leaf-peer'
+  | 'leaf-peer-disabled'
+  | 'no-fabric-as';
 
 /** Ground truth of one configured BGP session between a node and a fabric address. */
 export interface SessionTruth {
@@ -23,6 +35,8 @@ export interface SessionTruth {
   leaf: number | null;
   state: BgpState;
   reason: SessionReason;
+  /** The reason in words, naming the mismatch (lab ground truth and control API only, never the APIC wire). */
+  detail: string;
 }
 
 export function sessionKey(leaf: number, node: string): string {
@@ -64,14 +78,32 @@ function sessionState(
   expectedFabricAs: number,
   nodePassword: string | undefined,
   down: Set<string>,
-): { state: BgpState; reason: SessionReason } {
+): { state: BgpState; reason: SessionReason; detail: string } {
   const l3 = w.scenario.l3out;
-  if (leaf === undefined) return { state: 'active', reason: 'no-anchor-at-peer-ip' };
-  if (!node.ready) return { state: 'idle', reason: 'node-not-ready' };
-  if (down.has(sessionKey(leaf, node.name))) return { state: 'idle', reason: 'admin-down' };
-  if (anchorRack !== node.rack) return { state: 'active', reason: 'anchor-not-in-node-rack' };
-  if ((nodePassword ?? '') !== (l3.password ?? '')) return { state: 'active', reason: 'password-mismatch' };
-  if (nodeAs !== l3.peerAs) return { state: 'idle', reason: 'node-as-mismatch' };
-  if (expectedFabricAs !== l3.fabricAs) return { state: 'idle', reason: 'fabric-as-mismatch' };
-  return { state: 'established', reason: 'ok' };
+  const at = `leaf ${leaf}`;
+  if (leaf === undefined) return { state: 'active', reason: 'no-anchor-at-peer-ip', detail: `no anchor leaf has the peer address` };
+  if (!node.ready) return { state: 'idle', reason: 'node-not-ready', detail: `node ${node.name} is NotReady` };
+  if (down.has(sessionKey(leaf, node.name)))
+    return { state: 'idle', reason: 'admin-down', detail: `the lab drops BGP between node ${node.name} and ${at} (session-down)` };
+  if (anchorRack !== node.rack)
+    return {
+      state: 'active',
+      reason: 'anchor-not-in-node-rack',
+      detail: `${at} is in rack ${anchorRack}, node ${node.name} in rack ${node.rack}`,
+    };
+  if ((nodePassword ?? '') !== (l3.password ?? ''))
+    return { state: 'active', reason: 'password-mismatch', detail: `TCP-MD5 mismatch between ${at} and ${node.ip}` };
+  if (nodeAs !== l3.peerAs)
+    return {
+      state: 'idle',
+      reason: 'node-as-mismatch',
+      detail: `${at} expects AS ${l3.peerAs} from ${node.ip}, the node is in AS ${nodeAs}`,
+    };
+  if (expectedFabricAs !== l3.fabricAs)
+    return {
+      state: 'idle',
+      reason: 'fabric-as-mismatch',
+      detail: `node ${node.name} expects AS ${expectedFabricAs} from ${at}, which is in AS ${l3.fabricAs}`,
+    };
+  return { state: 'established', reason: 'ok', detail: 'established' };
 }

@@ -1,24 +1,14 @@
 import type { WireMo } from '../../aci/mo';
 import { deriveFabricMos } from './apic-fabric';
-import { bgpMos, endpointMos, fabricBaseMos, l3outConfigMos, routeMos } from './apic-l3out';
-import { computeSessions } from './bgp';
-import { computeRoutes } from './routes';
-import { computeServices } from './services';
+import { endpointMos, fabricBaseMos, l3outConfigMos } from './apic-l3out';
 import type { LabWorld } from './world';
 
 /**
- * Everything the simulated APIC holds for this world, as a flat list of wire MOs (each with its `dn`;
- * the server builds the tree from the DNs). Pure: the same world always gives the same list.
+ * What the world puts into the simulated APIC, as a flat list of wire MOs (each with its `dn`; the server builds the
+ * tree from the DNs): the switches and their cabling, the fabric's and the L3Out's configuration, the learned
+ * endpoints. The BGP sessions and routes are not here: the twin (lib/lab/twin) derives them from the configuration
+ * on both servers. Pure: the same world always gives the same list.
  */
-export function deriveApic(w: LabWorld): WireMo[] {
-  const sessions = computeSessions(w);
-  const routes = computeRoutes(w, sessions, computeServices(w));
-  return [
-    ...deriveFabricMos(w.scenario),
-    ...fabricBaseMos(w.scenario),
-    ...l3outConfigMos(w.scenario),
-    ...endpointMos(w),
-    ...bgpMos(w, sessions),
-    ...routeMos(w, routes),
-  ];
+export function deriveApicSeed(w: LabWorld): WireMo[] {
+  return [...deriveFabricMos(w.scenario), ...fabricBaseMos(w.scenario), ...l3outConfigMos(w.scenario), ...endpointMos(w)];
 }

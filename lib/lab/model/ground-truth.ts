@@ -40,12 +40,10 @@ export interface GroundTruth {
   services: ServiceTruth[];
 }
 
-/** What is really true in this world: the answer key akb's correlation is compared against. */
-export function groundTruth(w: LabWorld): GroundTruth {
+/** The world's own facts (nodes and where they are cabled, services and their endpoints), whoever decides sessions. */
+export function worldFacts(w: LabWorld, services = computeServices(w)): Pick<GroundTruth, 'nodes' | 'services'> {
   const s = w.scenario;
   const hosts = new Map(s.hosts.map((h) => [h.name, h]));
-  const services = computeServices(w);
-  const sessions = computeSessions(w);
   return {
     nodes: w.nodes.map((n) => {
       const host = hosts.get(n.host)!;
@@ -63,8 +61,6 @@ export function groundTruth(w: LabWorld): GroundTruth {
         leafPorts: where ? linkMembers(where.link).map((m) => ({ leaf: m.leaf, port: m.port })) : [],
       };
     }),
-    sessions,
-    routes: computeRoutes(w, sessions, services),
     services: services.map((sv) => ({
       namespace: sv.spec.namespace,
       name: sv.spec.name,
@@ -75,4 +71,16 @@ export function groundTruth(w: LabWorld): GroundTruth {
       endpointNodes: [...new Set(sv.endpoints.filter((p) => p.ready).map((p) => p.node))].sort(),
     })),
   };
+}
+
+/**
+ * The scenario's declared truth: the sessions and routes its own description implies (model/bgp.ts, routes.ts).
+ * A running lab's truth comes from its twin instead, which derives them from the servers' configuration; for a
+ * shipped scenario the two agree (tests/integration/lab-twin-scenarios.test.ts).
+ */
+export function groundTruth(w: LabWorld): GroundTruth {
+  const services = computeServices(w);
+  const sessions = computeSessions(w);
+  const facts = worldFacts(w, services);
+  return { nodes: facts.nodes, sessions, routes: computeRoutes(w, sessions, services), services: facts.services };
 }

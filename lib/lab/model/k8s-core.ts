@@ -2,7 +2,7 @@ import type { KubeObject } from '../../k8s/models/object';
 import { LAB_EPOCH_K8S, meta } from './k8s-meta';
 import { secondaryAttachments } from './k8s-secondary';
 import type { WorkloadSpec } from './schema';
-import { allWorkloads, replicaSetHash, type LabWorld, type NodeState, type PodState } from './world';
+import { allWorkloads, cniWorkloads, replicaSetHash, type LabWorld, type NodeState, type PodState } from './world';
 
 function nodeObject(w: LabWorld, n: NodeState): KubeObject {
   const s = w.scenario;
@@ -253,4 +253,15 @@ export function deriveCoreResources(w: LabWorld): Record<string, KubeObject[]> {
   }
   out.nodefabricnetworkattachments = attachments.nfnas;
   return out;
+}
+
+/**
+ * Only what a node's BGP speaker reads (nodes, the CNI's DaemonSet), without the pods: for deriving sessions from a
+ * world's configuration without deriving the whole cluster.
+ */
+export function deriveBgpCoreResources(w: LabWorld): Record<string, KubeObject[]> {
+  return {
+    nodes: w.nodes.map((n) => nodeObject(w, n)),
+    daemonsets: cniWorkloads(w.scenario).map((wl) => workloadObjects(w, wl, []).workload),
+  };
 }

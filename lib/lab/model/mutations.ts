@@ -145,3 +145,20 @@ export function removeNode(w: LabWorld, name: string): LabWorld {
   reconcileWorkloads(next);
   return next;
 }
+
+/**
+ * Re-addresses a node's interface or moves it to another VLAN (a port-group change, a re-tagged NIC): what the
+ * fabric sees of the node changes, not anybody's configuration. Host-network pods follow the address.
+ */
+export function setNodeNetwork(w: LabWorld, name: string, change: { ip?: string; vlan?: number }): LabWorld {
+  const { ip, vlan } = change;
+  const owner = ip === undefined ? undefined : w.nodes.find((n) => n.name !== name && n.ip === ip);
+  if (owner) fail(`address ${ip} is already node ${owner.name}'s`);
+  const next = withNode(w, name, (n) => {
+    if (ip !== undefined) n.ip = ip;
+    if (vlan !== undefined) n.vlan = vlan;
+  });
+  // The scenario keeps its description (a node may well end up outside its subnet: that is the fault being shown).
+  if (ip !== undefined) next.pods = next.pods.map((p) => (p.node === name && p.hostNetwork ? { ...p, ip } : p));
+  return next;
+}

@@ -1,6 +1,7 @@
 import { compareIps, mustParseIp } from '../../net/ip';
 import { computeSessions, type SessionTruth } from './bgp';
 import { leafTep } from './fabric';
+import { advertisedPrefixes, type AdvertiseConfig } from './advertise';
 import { computeServices, loadBalancerPool, type ServiceState } from './services';
 import type { LabWorld, NodeState } from './world';
 
@@ -21,49 +22,93 @@ export interface RouteTruth {
   candidates: number;
 }
 
-/**
- * The prefixes a node advertises over its established sessions.
- * Calico: every node advertises the configured service CIDRs (Cluster policy); for Local policy services, nodes
- * with a ready endpoint add a /32 per service IP. kube-router and Cilium advertise per-service /32s from every
- * node (Cluster) or from nodes with a ready endpoint (Local); kube-router does not advertise cluster IPs.
- */
-export function nodeAdvertisements(w: LabWorld, node: NodeState, services: ServiceState[]): string[] {
+/** What a scenario's CNI advertises: the `advertise` flags of its cni block (kube-router never advertises cluster IPs). */
+export function scenarioAdvertise(w: LabWorld): AdvertiseConfig {
   const c = w.scenario.cluster;
-  const cni = c.cni;
-  const out = new Set<string>([node.podCidr]);
-  const aggregates = cni.kind === 'calico';
-  if (aggregates) {
-    if (cni.advertise.clusterIPs) out.add(c.serviceSubnet);
-    if (cni.advertise.externalIPs) out.add(c.externalSubnet);
-    if (cni.advertise.loadBalancerIPs) out.add(loadBalancerPool(w).cidr);
-  }
-  for (const svc of services) {
-    if (!svc.clusterIP || svc.clusterIP === 'None') continue;
-    const local = svc.spec.externalTrafficPolicy === 'Local' && (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer');
-    if (!local && aggregates) continue;
-    if (local && !svc.endpoints.some((p) => p.node === node.name && p.ready)) continue;
-    const ips: string[] = [];
-    if (cni.advertise.clusterIPs && cni.kind !== 'kube-router') ips.push(svc.clusterIP);
-    if (cni.advertise.externalIPs) ips.push(...svc.externalIPs);
-    if (cni.advertise.loadBalancerIPs && svc.loadBalancerIP) ips.push(svc.loadBalancerIP);
-    for (const ip of ips) out.add(`${ip}/32`);
-  }
-  return [...out];
+  const adv = c.cni.advertise;
+  const calico = c.cni.kind === 'calico';
+  return {
+    podCidr: true,
+    aggregates: calico
+      ? [
+          ...(adv.clusterIPs ? [c.serviceSubnet] : []),
+          ...(adv.externalIPs ? [c.externalSubnet] : []),
+          ...(adv.loadBalancerIPs ? [loadBalancerPool(w).cidr] : []),
+        ]
+      : [],
+    aggregating: calico,
+    clusterIPs: adv.clusterIPs && c.cni.kind !== 'kube-router',
+    externalIPs: adv.externalIPs,
+    loadBalancerIPs: adv.loadBalancerIPs,
+  };
+}
+
+/** The prefixes a node of the scenario advertises over its established sessions (see advertisedPrefixes). */
+export function nodeAdvertisements(w: LabWorld, node: NodeState, services: ServiceState[]): string[] {
+  return advertisedPrefixes(node.name, node.podCidr, scenarioAdvertise(w), services);
+}
+
+/** One path a leaf learned for a prefix over an established eBGP session. */
+export interface LearnedPath {
+  addr: string;
+  node: string;
+}
+
+export interface LeafRouting {
+  id: number;
+  tep: string;
 }
 
 /**
- * Routes per leaf. A leaf with established sessions uses the node next hops it learned itself (eBGP, distance 20,
- * beats iBGP 200); any other leaf in the VRF reaches the prefix through the TEPs of the anchors that learned it.
- * ECMP is cut to `maxPaths`. Which paths NX-OS keeps beyond the limit is not documented for this case; the lab
- * keeps the lowest next-hop addresses (the BGP best-path tie-break on lowest neighbour address).
+ * Routes per leaf, from what each anchor learned: `learned` is leaf → prefix → paths. A leaf with its own paths for
+ * a prefix uses them (eBGP, distance 20, beats iBGP 200), cut to `maxEcmp`; any other leaf in the VRF reaches the
+ * prefix through the TEPs of the anchors that learned it, cut to `maxEcmpIbgp`. Which paths NX-OS keeps beyond the
+ * limit is not documented for this case; the lab keeps the lowest next-hop addresses (the BGP best-path tie-break
+ * on lowest neighbour address).
  */
+export function installRoutes(
+  leaves: readonly LeafRouting[],
+  learned: ReadonlyMap<number, ReadonlyMap<string, readonly LearnedPath[]>>,
+  limits: { maxEcmp: number; maxEcmpIbgp: number },
+): RouteTruth[] {
+  const tepOf = new Map(leaves.map((l) => [l.id, l.tep]));
+  const anchorsWith = new Map<string, number[]>();
+  for (const [leaf, table] of learned)
+    for (const prefix of table.keys()) {
+      const list = anchorsWith.get(prefix);
+      if (list) list.push(leaf);
+      else anchorsWith.set(prefix, [leaf]);
+    }
+  const out: RouteTruth[] = [];
+  for (const leaf of leaves) {
+    const local = learned.get(leaf.id);
+    for (const [prefix, anchors] of anchorsWith) {
+      const direct = local?.get(prefix);
+      if (direct) {
+        const hops = [...direct].sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
+        out.push({
+          leaf: leaf.id,
+          prefix,
+          candidates: hops.length,
+          nextHops: hops.slice(0, limits.maxEcmp).map((h) => ({ addr: h.addr, node: h.node, viaLeaf: null })),
+        });
+      } else {
+        const teps = anchors
+          .map((a) => ({ addr: tepOf.get(a) ?? '', node: null, viaLeaf: a }))
+          .sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
+        out.push({ leaf: leaf.id, prefix, candidates: teps.length, nextHops: teps.slice(0, limits.maxEcmpIbgp) });
+      }
+    }
+  }
+  return out;
+}
+
+/** The scenario's declared routes: its sessions, its nodes' advertisements, its L3Out's maxPaths. */
 export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSessions(w), services = computeServices(w)): RouteTruth[] {
   const s = w.scenario;
-  const maxPaths = s.l3out.maxPaths;
   const nodes = new Map(w.nodes.map((n) => [n.name, n]));
   const adverts = new Map<string, string[]>();
-  /** leaf → prefix → node next hops */
-  const learned = new Map<number, Map<string, NodeState[]>>();
+  const learned = new Map<number, Map<string, LearnedPath[]>>();
   for (const sess of sessions) {
     if (sess.state !== 'established' || sess.leaf === null) continue;
     const node = nodes.get(sess.node)!;
@@ -73,33 +118,10 @@ export function computeRoutes(w: LabWorld, sessions: SessionTruth[] = computeSes
     if (!table) learned.set(sess.leaf, (table = new Map()));
     for (const p of prefixes) {
       const list = table.get(p);
-      if (list) list.push(node);
-      else table.set(p, [node]);
+      if (list) list.push({ addr: node.ip, node: node.name });
+      else table.set(p, [{ addr: node.ip, node: node.name }]);
     }
   }
-  const anchorsWith = new Map<string, number[]>();
-  for (const [leaf, table] of learned)
-    for (const prefix of table.keys()) anchorsWith.set(prefix, [...(anchorsWith.get(prefix) ?? []), leaf]);
-  const out: RouteTruth[] = [];
-  for (const leaf of s.fabric.leaves) {
-    const local = learned.get(leaf.id);
-    for (const [prefix, anchors] of anchorsWith) {
-      const direct = local?.get(prefix);
-      if (direct) {
-        const hops = [...direct].sort((a, b) => compareIps(mustParseIp(a.ip), mustParseIp(b.ip)));
-        out.push({
-          leaf: leaf.id,
-          prefix,
-          candidates: hops.length,
-          nextHops: hops.slice(0, maxPaths).map((n) => ({ addr: n.ip, node: n.name, viaLeaf: null })),
-        });
-      } else {
-        const teps = anchors
-          .map((a) => ({ addr: leafTep(s, a), node: null, viaLeaf: a }))
-          .sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
-        out.push({ leaf: leaf.id, prefix, candidates: teps.length, nextHops: teps.slice(0, maxPaths) });
-      }
-    }
-  }
-  return out;
+  const leaves = s.fabric.leaves.map((l) => ({ id: l.id, tep: leafTep(s, l.id) }));
+  return installRoutes(leaves, learned, { maxEcmp: s.l3out.maxPaths, maxEcmpIbgp: s.l3out.maxPaths });
 }

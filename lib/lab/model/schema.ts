@@ -88,6 +88,8 @@ export const nodeSchema = z.object({
   role: z.enum(['master', 'worker']),
   rack: z.number().int().min(1),
   ip: ipv4.optional(),
+  /** The VLAN of the node's interface; default the L3Out's. */
+  vlan: z.number().int().min(1).max(4094).optional(),
   mac: mac.optional(),
   /** The hosts entry the node runs on: a hypervisor for a VM, or the `baremetal` server itself. */
   host: z.string(),

@@ -8,6 +8,8 @@ export interface NodeState {
   role: 'master' | 'worker';
   rack: number;
   ip: string;
+  /** The VLAN its interface is on (its port group's, or the tagged VLAN of a bare-metal server). */
+  vlan: number;
   mac: string;
   podCidr: string;
   /** The hosts entry the node runs on (hypervisor, or the bare-metal server itself). */
@@ -88,6 +90,7 @@ function buildNodes(s: Scenario): NodeState[] {
       role: n.role,
       rack: n.rack,
       ip,
+      vlan: n.vlan ?? s.l3out.vlan,
       mac: n.mac ?? stableMac(oui, s.seed, 'node', n.name),
       podCidr: formatCidr(subnetOf(mustParseCidr(s.cluster.podSubnet), s.cluster.podBlockPrefix, i)),
       host: n.host,

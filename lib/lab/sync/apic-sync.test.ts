@@ -28,7 +28,7 @@ describe('ApicSync', () => {
     ]);
   });
 
-  it('recreates an MO that lost an attribute, rewriting the wanted children its delete took along', () => {
+  it('replaces an MO that lost an attribute, keeping what is below it', () => {
     const tree = new ApicTree();
     const sync = new ApicSync(tree);
     sync.apply([route({ flags: 'x', extra: 'gone-soon' }), hop('1.1.1.1')]);

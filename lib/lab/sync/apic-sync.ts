@@ -35,45 +35,59 @@ function sameAttrs(a: Record<string, string>, b: Record<string, string>): boolea
 }
 
 /**
- * Keeps an ApicTree in line with a derived MO list, in one atomic batch per sync so subscribers see each change
- * once. Only MOs the sync wrote are ever deleted: objects posted through the REST API by clients survive.
+ * Keeps an ApicTree in line with derived MO lists, in one atomic batch per call so subscribers see each change once.
+ * Only MOs the sync wrote are ever deleted: objects posted through the REST API by clients survive. What it owns is
+ * kept by scope, so a caller that knows what changed rewrites only those scopes (`applyScoped`); `apply` is the
+ * one-scope form. An MO whose derivation lost an attribute is replaced (not deleted and recreated: what others put
+ * below it stays).
  */
 export class ApicSync {
-  private owned = new Map<string, OwnedMo>();
+  private readonly scopes = new Map<string, Map<string, OwnedMo>>();
+  /** DN → the scope owning it. */
+  private readonly ownerOf = new Map<string, string>();
 
   constructor(private readonly tree: ApicTree) {}
 
   owns(dn: string): boolean {
-    return this.owned.has(dn);
+    return this.ownerOf.has(dn);
   }
 
   apply(derived: readonly WireMo[]): ApicSyncStats {
-    const wanted = flatten(derived);
+    return this.applyScoped(new Map([['', derived]]));
+  }
+
+  /** Makes each given scope hold exactly its MOs (an empty list empties it); other scopes are left as they are. */
+  applyScoped(byScope: ReadonlyMap<string, readonly WireMo[]>): ApicSyncStats {
     const ops: TreeOp[] = [];
-    let deleted = 0;
-    // An MO that lost an attribute or changed class must be recreated (upserts only merge attributes); the delete
-    // takes its subtree with it, so wanted descendants are rewritten below.
-    const recreated: string[] = [];
-    const deletedDns = new Set<string>();
-    for (const [dn, had] of this.owned) {
-      const want = wanted.get(dn);
-      const stale = !want || want.className !== had.className || Object.keys(had.attrs).some((k) => !(k in want.attrs));
-      if (!stale) continue;
-      ops.push({ op: 'delete', dn });
-      deletedDns.add(dn);
-      deleted++;
-      if (want) recreated.push(`${dn}/`);
-    }
     let upserted = 0;
-    for (const [dn, want] of wanted) {
-      const had = this.owned.get(dn);
-      const forced = deletedDns.has(dn) || (recreated.length > 0 && recreated.some((prefix) => dn.startsWith(prefix)));
-      if (had && !forced && sameAttrs(had.attrs, want.attrs)) continue;
-      ops.push({ op: 'upsert', dn, className: want.className, attrs: want.attrs });
-      upserted++;
+    let deleted = 0;
+    for (const [scope, derived] of byScope) {
+      const wanted = flatten(derived);
+      const owned = this.scopes.get(scope) ?? new Map<string, OwnedMo>();
+      for (const dn of owned.keys()) {
+        if (wanted.has(dn)) continue;
+        ops.push({ op: 'delete', dn });
+        this.ownerOf.delete(dn);
+        deleted++;
+      }
+      // An MO that changed class is deleted first, and with it its subtree: what is wanted below it is rewritten.
+      const reset = [...wanted]
+        .filter(([dn, want]) => owned.has(dn) && owned.get(dn)!.className !== want.className)
+        .map(([dn]) => `${dn}/`);
+      for (const [dn, want] of wanted) {
+        const had = owned.get(dn);
+        const under = reset.length > 0 && reset.some((prefix) => dn.startsWith(prefix));
+        if (had && !under && had.className === want.className && sameAttrs(had.attrs, want.attrs)) continue;
+        const lost = had !== undefined && Object.keys(had.attrs).some((k) => !(k in want.attrs));
+        if (had && had.className !== want.className) ops.push({ op: 'delete', dn });
+        ops.push({ op: 'upsert', dn, className: want.className, attrs: want.attrs, ...(lost ? { replace: true } : {}) });
+        this.ownerOf.set(dn, scope);
+        upserted++;
+      }
+      if (wanted.size > 0) this.scopes.set(scope, wanted);
+      else this.scopes.delete(scope);
     }
     if (ops.length > 0) this.tree.apply(ops);
-    this.owned = wanted;
     return { upserted, deleted };
   }
 }
