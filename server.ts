@@ -11,7 +11,7 @@ import { createLogger } from './lib/logging';
 function parseFlags(argv: string[]): Partial<ServiceConfig> {
   const cmd = addConnectionFlags(new Command('akb-server'))
     .option('--host <host>', 'address to listen on (AKB_HOST)')
-    .option('--port <port>', 'port to listen on (AKB_PORT)')
+    .option('--port <port>', 'port to listen on (AKB_PORT, else PORT)')
     .option('--dev', 'run Next.js in development mode')
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (AKB_LOG_LEVEL)')
     .option('--lab', 'run the embedded lab even if a cluster is configured (AKB_LAB)')

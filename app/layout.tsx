@@ -5,6 +5,14 @@ import './globals.css';
 export const metadata: Metadata = {
   title: 'akb — Kubernetes on ACI',
   description: 'Live topology of a Kubernetes cluster on a Cisco ACI fabric',
+  // Static files in public/: the SVG for current browsers, the ICO for those (and tools) that ask for /favicon.ico.
+  icons: {
+    icon: [
+      { url: '/favicon.svg', type: 'image/svg+xml' },
+      { url: '/favicon.ico', sizes: '32x32' },
+    ],
+    apple: '/apple-touch-icon.png',
+  },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {

@@ -32,14 +32,15 @@ test.afterEach(async () => {
   await stopGroup('SIGTERM');
 });
 
-test('`npm start` with no configuration serves the app on the embedded lab within 30 seconds', async ({ page }) => {
+test('`PORT=4567 npm start` with no other configuration serves the app on the embedded lab at 4567 within 30 seconds', async ({ page }) => {
   test.setTimeout(120_000);
-  const port = 3191;
+  const port = 4567;
   const labDir = mkdtempSync(join(tmpdir(), 'akb-npm-start-'));
   const started = Date.now();
-  // Only the port and lab directory differ from a fresh clone's defaults, so this run does not collide with others.
+  // PORT, as platforms set it; only it and the lab directory differ from a fresh clone's defaults.
+  const { AKB_PORT: _ignored, ...env } = process.env;
   child = spawn('npm', ['start', '--silent'], {
-    env: { ...process.env, AKB_PORT: String(port), AKB_LAB_DIR: labDir, AKB_LOG_LEVEL: 'warn' },
+    env: { ...env, PORT: String(port), AKB_LAB_DIR: labDir, AKB_LOG_LEVEL: 'warn' },
     stdio: 'ignore',
     detached: true,
   });
@@ -47,6 +48,21 @@ test('`npm start` with no configuration serves the app on the embedded lab withi
   await page.goto(`http://127.0.0.1:${port}/`);
   await expect(page.getByTestId('lab-banner')).toBeVisible();
   await expect(page.getByTestId('count-k8s-node')).toHaveText(/^[1-9]\d*$/);
+  // public/ is served: the icons the page links and the ICO browsers ask for by themselves.
+  const icons = await page
+    .locator('link[rel="icon"], link[rel="apple-touch-icon"]')
+    .evaluateAll((ls) => ls.map((l) => l.getAttribute('href')));
+  expect(icons.map((h) => h?.split('?')[0]).sort()).toEqual(['/apple-touch-icon.png', '/favicon.ico', '/favicon.svg']);
+  for (const [path, type] of [
+    ['/favicon.ico', /^image\/(x-icon|vnd\.microsoft\.icon)/],
+    ['/favicon.svg', /^image\/svg\+xml/],
+    ['/apple-touch-icon.png', /^image\/png/],
+    ['/robots.txt', /^text\/plain/],
+  ] as const) {
+    const res = await page.request.get(`http://127.0.0.1:${port}${path}`);
+    expect({ path, status: res.status() }).toEqual({ path, status: 200 });
+    expect(res.headers()['content-type']).toMatch(type);
+  }
 });
 
 test('SIGTERM closes sockets, stops the lab and exits 0', async ({ page }) => {

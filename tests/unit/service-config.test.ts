@@ -14,6 +14,13 @@ describe('service configuration', () => {
     expect(config.host).toBe('0.0.0.0');
   });
 
+  it('reads PORT when neither --port nor AKB_PORT is given, and names it when it is bad', () => {
+    expect(loadServiceConfig({}, { PORT: '4567' }).port).toBe(4567);
+    expect(loadServiceConfig({}, { PORT: '4567', AKB_PORT: '5000' }).port).toBe(5000);
+    expect(loadServiceConfig({ port: '4000' }, { PORT: '4567' }).port).toBe(4000);
+    expect(() => loadServiceConfig({}, { PORT: 'http' })).toThrow(/PORT: must be a number/);
+  });
+
   it('reports every bad value at once, naming where it came from', () => {
     let error: unknown;
     try {

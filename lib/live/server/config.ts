@@ -123,6 +123,11 @@ export function loadServiceConfig(flags: Partial<Record<keyof ServiceConfig, unk
         : value;
     origin[field] = name;
   }
+  // PORT is what Next.js, Heroku-style platforms and many PaaS set; AKB_PORT and --port still win.
+  if (raw.port === undefined && env.PORT) {
+    raw.port = env.PORT;
+    origin.port = 'PORT';
+  }
   for (const [field, value] of Object.entries(flags)) {
     if (value === undefined) continue;
     raw[field] = value;
