@@ -1,24 +1,30 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
-import { readBody } from '../../node/http-body';
+import { readBodyBytes } from '../../node/http-body';
 import { errors, KubeApiError } from './errors';
+import { decodeProtobufObject, isProtobuf, PROTOBUF_MEDIA_TYPE } from './protobuf';
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 /** A request body, or 413 RequestEntityTooLarge as the API server answers it. */
-export function readKubeBody(req: IncomingMessage): Promise<string> {
-  return readBody(
+export function readKubeBody(req: IncomingMessage): Promise<Buffer> {
+  return readBodyBytes(
     req,
     MAX_BODY_BYTES,
     () => new KubeApiError(413, 'RequestEntityTooLarge', `the request body is larger than ${MAX_BODY_BYTES} bytes`),
   );
 }
 
-/** JSON, or YAML when the body is declared YAML (apply bodies may be either: JSON is valid YAML). */
-export function parseBody(text: string, contentType: string): unknown {
-  // Protobuf/CBOR bodies (kubectl's typed clients) get 415; client-go then retries the request as JSON.
+/**
+ * JSON, YAML when the body is declared YAML (apply bodies may be either: JSON is valid YAML), or Kubernetes
+ * protobuf (kubectl's typed clients) when `protobuf` allows it; other media types (CBOR) get 415.
+ */
+export function parseBody(bytes: Buffer, contentType: string, opts: { protobuf?: boolean } = {}): unknown {
   const mediaType = contentType.split(';')[0]?.trim() ?? '';
-  if (mediaType && !/json|yaml/.test(mediaType)) throw errors.unsupportedMediaType(mediaType, ['application/json', 'application/yaml']);
+  if (opts.protobuf && isProtobuf(mediaType)) return decodeProtobufObject(bytes);
+  if (mediaType && !/json|yaml/.test(mediaType))
+    throw errors.unsupportedMediaType(mediaType, ['application/json', 'application/yaml', ...(opts.protobuf ? [PROTOBUF_MEDIA_TYPE] : [])]);
+  const text = bytes.toString('utf8');
   if (text.trim() === '') throw errors.badRequest('the request body is empty; an object is required');
   try {
     return /yaml/.test(contentType) ? parseYaml(text) : JSON.parse(text);

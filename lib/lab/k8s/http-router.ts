@@ -214,12 +214,12 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     return sendJson(res, 200, table ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, table) : obj);
   }
   if (req.method === 'POST' && name === undefined && !(def.namespaced && namespace === undefined)) {
-    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? ''));
+    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true }));
     checkNamespace(obj, namespace);
     return sendJson(res, 201, present(store.create(obj, write)));
   }
   if (req.method === 'PUT' && name !== undefined) {
-    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? ''));
+    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true }));
     checkNamespace(obj, namespace);
     if (obj.metadata.name !== name)
       throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
@@ -267,7 +267,8 @@ async function serveScale(ctx: RouterContext, route: ResourceRoute, req: Incomin
       'application/json-patch+json',
     ]);
   }
-  const body = parseBody(await readKubeBody(req), 'json');
+  // A typed client's PUT of an autoscaling/v1 Scale may be protobuf; patches are always JSON.
+  const body = parseBody(await readKubeBody(req), req.method === 'PUT' ? (req.headers['content-type'] ?? '') : 'json', { protobuf: true });
   const updated = ctx.store.update(applyScale(parent, body, req.method === 'PUT' ? undefined : contentType), { resource: def, namespace });
   return sendJson(res, 200, toScale(updated));
 }

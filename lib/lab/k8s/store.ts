@@ -92,11 +92,13 @@ function dropEmptyMeta(o: KubeObject): void {
 
 /**
  * A Secret's `stringData` is write-only: the apiserver merges it into `data` (base64, stringData winning) and never
- * stores it, so readers (a CNI reading its BGP password) only ever see `data`.
+ * stores it, so readers (a CNI reading its BGP password) only ever see `data`. A Secret without a type is Opaque.
  */
 function foldStringData(def: { group: string; plural: string }, obj: KubeObject): void {
   if (def.group !== '' || def.plural !== 'secrets') return;
-  const o = obj as KubeObject & { data?: Record<string, string>; stringData?: Record<string, string> };
+  const o = obj as KubeObject & { type?: string; data?: Record<string, string>; stringData?: Record<string, string> };
+  // The apiserver's defaulting: a Secret without a type is Opaque (`kubectl create secret generic` sends none).
+  if (!o.type) o.type = 'Opaque';
   if (o.stringData === undefined) return;
   const data = { ...(o.data ?? {}) };
   for (const [k, v] of Object.entries(o.stringData)) data[k] = Buffer.from(String(v), 'utf8').toString('base64');
