@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { silentLogger, type Logger } from '../logging';
 import { ApicTree, startLabApic, type LabApic, type LabApicRequestRecord } from './apic';
 import { startDemoDriver, type DemoDriver } from './demo';
-import { LabControllers } from './controllers';
+import { ClusterReporter, LabControllers } from './controllers';
 import {
   applyLabEvent,
   LabEventError,
@@ -159,6 +159,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     world = next;
     sync();
   });
+  // Events and container logs of what happens from now on (the seeded state is a cluster long up: no events yet).
+  const reporter = new ClusterReporter(store, twin, scenario.cluster.cni.kind, logger);
+  reporter.start();
 
   const started: { stop(): Promise<void> }[] = [];
   try {
@@ -287,6 +290,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       twin,
       stop: async () => {
         lab.demo?.stop();
+        reporter.stop();
         controller.stop();
         twin.stop();
         for (const s of [...started].reverse()) await s.stop();
@@ -300,6 +304,7 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     );
     return lab;
   } catch (err) {
+    reporter.stop();
     controller.stop();
     twin.stop();
     for (const s of started.reverse()) await s.stop().catch(() => undefined);

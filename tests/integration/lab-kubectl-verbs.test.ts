@@ -1,10 +1,12 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, EventsV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lib/lab';
 import { kubectlFor, type KubectlRunner } from '../support/kubectl';
+import { waitFor } from '../support/wait';
 
 /**
  * The first commands a person types against `npm start`'s lab (the demo scenario, TLS, the kubeconfig written in
@@ -67,5 +69,109 @@ describe('kubectl create and run against the lab (protobuf request bodies)', () 
       env: [{ name: 'MODE', value: 'x' }],
     });
     expect(pod.spec?.restartPolicy).toBe('Always');
+  });
+});
+
+/** `kubectl get … -A` output as rows of cells (columns are separated by two or more spaces). */
+const rows = (text: string): string[][] =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s{2,}/));
+
+describe('kubectl get events, logs and explain against the lab', () => {
+  it('get events -A shows a drain: the node cordoned, its pods killed, their replacements created and scheduled', async () => {
+    const owned = '{range .items[*]}{.metadata.name} {.metadata.ownerReferences[0].kind}{"\\n"}{end}';
+    const onWorker = (await kubectl('get', 'pods', '-A', '--field-selector=spec.nodeName=worker-3', '-o', `jsonpath=${owned}`))
+      .trim()
+      .split('\n')
+      .map((l) => l.split(' ') as [string, string]);
+    const out = await kubectl('drain', 'worker-3', '--ignore-daemonsets', '--delete-emptydir-data', '--timeout=60s');
+    expect(out).toContain('node/worker-3 drained');
+    const table = await waitFor(
+      async () => {
+        const text = await kubectl('get', 'events', '-A');
+        return text.includes('NodeNotSchedulable') && text.includes('Killing') && text.includes('SuccessfulCreate') ? text : undefined;
+      },
+      { what: 'the drain events', timeoutMs: 20_000, intervalMs: 500 },
+    );
+    const [header, ...events] = rows(table);
+    expect(header).toEqual(['NAMESPACE', 'LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+    expect(events).toContainEqual([
+      'default',
+      expect.stringMatching(/^\d+s$/),
+      'Normal',
+      'NodeNotSchedulable',
+      'node/worker-3',
+      'Node worker-3 status is now: NodeNotSchedulable',
+    ]);
+    const killed = events.filter((e) => e[3] === 'Killing').map((e) => e[4]);
+    // DaemonSet pods stay (--ignore-daemonsets); the ReplicaSets' pods are evicted and replaced elsewhere.
+    const moved = onWorker.filter(([, owner]) => owner === 'ReplicaSet').map(([name]) => `pod/${name}`);
+    expect(moved.length).toBeGreaterThan(0);
+    for (const pod of moved) expect(killed).toContain(pod);
+    expect(events.some((e) => e[3] === 'Scheduled' && /Successfully assigned .* to worker-/.test(e[5] ?? ''))).toBe(true);
+
+    // The same Events through events.k8s.io/v1, as client-node reads them.
+    const v1 = await kc.makeApiClient(EventsV1Api).listEventForAllNamespaces();
+    const cordoned = v1.items.find((e) => e.reason === 'NodeNotSchedulable' && e.regarding?.name === 'worker-3');
+    expect(cordoned).toMatchObject({
+      note: 'Node worker-3 status is now: NodeNotSchedulable',
+      reportingController: 'kubelet',
+      type: 'Normal',
+    });
+    await kubectl('uncordon', 'worker-3');
+  });
+
+  it('logs of a calico-node pod show BIRD dropping the session to leaf 101 after a session-down, and logs -f receives it coming back', async () => {
+    const session = lab.truth().sessions.find((s) => s.leaf === 101 && s.state === 'established' && s.node === 'worker-1');
+    expect(session).toBeDefined();
+    const pod = (
+      await kubectl(
+        'get',
+        'pods',
+        '-n',
+        'kube-system',
+        '-l',
+        'k8s-app=calico-node',
+        '--field-selector=spec.nodeName=worker-1',
+        '-o',
+        'name',
+      )
+    ).trim();
+    expect(pod).toMatch(/^pod\/calico-node-/);
+    const bird = `Node_${session!.peerIp.replace(/\./g, '_')}`;
+    expect(await kubectl('logs', '-n', 'kube-system', pod)).toContain(`bird: ${bird}: State changed to up`);
+
+    await lab.event({ kind: 'session-down', leaf: 101, node: 'worker-1' });
+    const logs = await waitFor(async () => {
+      const text = await kubectl('logs', '-n', 'kube-system', pod, '--tail=3');
+      return text.includes('State changed to down') ? text : undefined;
+    });
+    expect(logs.trim().split('\n')).toEqual([
+      `bird: ${bird}: Error: Hold timer expired`,
+      `bird: ${bird}: State changed to stop`,
+      `bird: ${bird}: State changed to down`,
+    ]);
+    const stamped = await kubectl('logs', '-n', 'kube-system', pod, '--timestamps', '--since=1h', '--tail=1');
+    expect(stamped).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{9}Z bird: ${bird}: State changed to down\\n$`));
+    const events = await kubectl('get', 'events', '-n', 'kube-system', '--field-selector', 'reason=BGPSessionDown');
+    expect(events).toContain(`BGP session with ${session!.peerIp} (leaf 101) is down`);
+
+    // logs -f: the stream stays open and receives the line BIRD writes when the session comes back.
+    const [bin, ...base] = await kubectl.argv();
+    const follow = spawn(bin, [...base, 'logs', '-f', '-n', 'kube-system', pod, '--tail=1'], { env: kubectl.env });
+    let streamed = '';
+    follow.stdout.on('data', (d: Buffer) => (streamed += d.toString()));
+    try {
+      await waitFor(() => streamed.includes('State changed to down'), { what: 'the followed log to start', timeoutMs: 20_000 });
+      await lab.event({ kind: 'session-up', leaf: 101, node: 'worker-1' });
+      await waitFor(() => streamed.includes(`bird: ${bird}: State changed to up`), {
+        what: 'the session-up line on logs -f',
+        timeoutMs: 20_000,
+      });
+    } finally {
+      follow.kill();
+    }
   });
 });

@@ -3,3 +3,4 @@ export { LabControllers } from './lab-controllers';
 export { UserWorkloadReconciler, MANAGED_BY_ANNOTATION } from './user-workloads';
 export { UserEndpointSliceReconciler } from './endpoint-slices';
 export { worldMutationFor } from './world-feedback';
+export { ClusterReporter } from './cluster-reporter';

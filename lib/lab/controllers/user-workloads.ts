@@ -22,6 +22,11 @@ function suffix(length: number, ...parts: string[]): string {
   return out;
 }
 
+/** The pod-template-hash a user Deployment's pods carry (what its ReplicaSet would be named after). */
+export function podTemplateHash(deployment: KubeObject): string {
+  return suffix(10, String(deployment.metadata.uid), JSON.stringify(record(deployment.spec).template ?? {}));
+}
+
 interface Workload {
   obj: KubeObject;
   daemon: boolean;
@@ -141,7 +146,7 @@ export class UserWorkloadReconciler {
     const hostNetwork = wl.podSpec.hostNetwork === true;
     const nodeName = node.metadata.name;
     const used = usedIps.get(nodeName) ?? new Set<string>();
-    const templateHash = suffix(10, String(obj.metadata.uid), JSON.stringify(record(obj.spec).template ?? {}));
+    const templateHash = podTemplateHash(obj);
     let name: string;
     let attempt = 0;
     do

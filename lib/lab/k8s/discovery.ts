@@ -7,6 +7,8 @@ import { groupVersion, type ResourceDef } from './resources';
  * as plain application/json and fall back to legacy discovery, as they do against older apiservers.
  */
 const VERBS = ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'];
+/** The built-in resources `kubectl get all` lists (their discovery category `all`). */
+const ALL_CATEGORY = new Set(['/pods', '/services', 'apps/deployments', 'apps/daemonsets', 'apps/replicasets']);
 
 /** What `/version` reports; kubectl's dispatcher here picks its 1.32 binary from it. */
 export const SERVER_VERSION = {
@@ -47,7 +49,7 @@ function resourceEntries(d: ResourceDef): unknown[] {
     kind: d.kind,
     verbs: VERBS,
     ...(d.shortNames.length ? { shortNames: d.shortNames } : {}),
-    ...(d.custom ? { categories: ['all'] } : {}),
+    ...(d.custom || ALL_CATEGORY.has(`${d.group}/${d.plural}`) ? { categories: ['all'] } : {}),
   };
   const status = {
     name: `${d.plural}/status`,
@@ -65,7 +67,12 @@ function resourceEntries(d: ResourceDef): unknown[] {
     kind: 'Scale',
     verbs: ['get', 'patch', 'update'],
   };
-  return [main, ...(d.statusSubresource ? [status] : []), ...(hasScale(d) ? [scale] : [])];
+  const pods = d.group === '' && d.plural === 'pods';
+  const podSubresources = [
+    { name: 'pods/log', singularName: '', namespaced: true, kind: 'Pod', verbs: ['get'] },
+    { name: 'pods/eviction', singularName: '', namespaced: true, group: 'policy', version: 'v1', kind: 'Eviction', verbs: ['create'] },
+  ];
+  return [main, ...(d.statusSubresource ? [status] : []), ...(hasScale(d) ? [scale] : []), ...(pods ? podSubresources : [])];
 }
 
 export function apiResourceList(registry: ResourceRegistry, group: string, version: string): unknown | undefined {

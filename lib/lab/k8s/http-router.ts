@@ -14,6 +14,8 @@ import type { KubeStore } from './store';
 import { toTable, wantsTable, type IncludeObject } from './table';
 import { parseObjectBody } from './validate';
 import { serveWatch } from './watch';
+import { fromEventsV1, toEventsV1 } from './event-versions';
+import { parseLogQuery, servePodLog } from './pod-log-endpoint';
 
 export interface RouterContext {
   store: KubeStore;
@@ -99,7 +101,13 @@ function resolveRoute(ctx: RouterContext, parts: string[]): ResourceRoute | unde
   const def = ctx.store.registry.find(group, version, plural);
   if (!def || (namespace !== undefined && !def.namespaced)) return undefined;
   if (def.namespaced && name !== undefined && namespace === undefined) return undefined;
-  if (subresource !== undefined && !(subresource === 'status' && def.statusSubresource) && !(subresource === 'scale' && hasScale(def)))
+  const podSubresource = def.group === '' && def.plural === 'pods' && (subresource === 'log' || subresource === 'eviction');
+  if (
+    subresource !== undefined &&
+    !(subresource === 'status' && def.statusSubresource) &&
+    !(subresource === 'scale' && hasScale(def)) &&
+    !podSubresource
+  )
     return undefined;
   return { def, version, namespace, name, subresource };
 }
@@ -145,6 +153,11 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
     if (!route) throw errors.noResource(`${req.method} ${path}`);
     const verb = req.method === 'GET' ? 'get' : (req.method ?? '').toLowerCase();
     if (access === 'read' && verb !== 'get') throw errors.forbidden(verb, route.def.group, route.def.plural, route.name);
+    if (route.subresource === 'log') {
+      if (req.method !== 'GET') throw errors.methodNotAllowed(req.method ?? '');
+      const target = { namespace: route.namespace ?? 'default', name: route.name as string };
+      return servePodLog(ctx.store, target, parseLogQuery(url.searchParams), res, ctx.trackWatch);
+    }
     await serveResource(ctx, route, parseQuery(url.searchParams), req, res);
   } catch (err) {
     sendError(res, err);
@@ -152,14 +165,23 @@ export async function handleRequest(ctx: RouterContext, req: IncomingMessage, re
 }
 
 function presenter(route: ResourceRoute): (obj: KubeObject) => KubeObject {
+  if (isEventsView(route.def)) return toEventsV1;
   const apiVersion = groupVersion(route.def.group, route.version);
   return (obj) => ({ ...obj, apiVersion, kind: route.def.kind });
 }
 
+/** events.k8s.io/v1 Events are the core v1 Events seen through the newer API: stored once, converted each way. */
+function isEventsView(def: ResourceDef): boolean {
+  return def.group === 'events.k8s.io' && def.plural === 'events';
+}
+
 async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const { store } = ctx;
-  const { def, namespace, name } = route;
+  const { namespace, name } = route;
+  const view = isEventsView(route.def);
+  const def = view ? store.resource('events') : route.def;
   const present = presenter(route);
+  const incoming = (obj: KubeObject): KubeObject => (view ? fromEventsV1(obj) : obj);
   const table: IncludeObject | undefined = wantsTable(req.headers.accept) ? (q.includeObject ?? 'Metadata') : undefined;
   const write = {
     resource: def,
@@ -169,6 +191,7 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
   };
 
   if (route.subresource === 'scale') return serveScale(ctx, route, req, res);
+  if (route.subresource === 'eviction') return serveEviction(ctx, route, q, req, res);
   if (req.method === 'GET' && name === undefined) {
     // Parsed before any streaming starts, so a bad selector is a 400 response rather than a watch event.
     const byLabel = parseLabelSelector(q.labelSelector);
@@ -206,26 +229,26 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     };
     if (table) return sendJson(res, 200, toTable(def, list.items, meta, table));
     // Like the apiserver, built-in list items carry no kind/apiVersion; custom resources keep theirs.
-    const items = list.items.map((o) => (def.custom ? present(o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(o)));
-    return sendJson(res, 200, { kind: def.listKind, apiVersion: groupVersion(def.group, route.version), metadata: meta, items });
+    const items = list.items.map((o) => (def.custom ? present(o) : (({ apiVersion: _a, kind: _k, ...rest }) => rest)(present(o))));
+    return sendJson(res, 200, { kind: def.listKind, apiVersion: groupVersion(route.def.group, route.version), metadata: meta, items });
   }
   if (req.method === 'GET') {
-    const obj = present(store.get(def, name as string, namespace));
-    return sendJson(res, 200, table ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, table) : obj);
+    const obj = store.get(def, name as string, namespace);
+    return sendJson(res, 200, table ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, table) : present(obj));
   }
   if (req.method === 'POST' && name === undefined && !(def.namespaced && namespace === undefined)) {
-    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true }));
+    const obj = incoming(parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })));
     checkNamespace(obj, namespace);
     return sendJson(res, 201, present(store.create(obj, write)));
   }
   if (req.method === 'PUT' && name !== undefined) {
-    const obj = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true }));
+    const obj = incoming(parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })));
     checkNamespace(obj, namespace);
     if (obj.metadata.name !== name)
       throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
     return sendJson(res, 200, present(store.update(obj, write)));
   }
-  if (req.method === 'PATCH' && name !== undefined) {
+  if (req.method === 'PATCH' && name !== undefined && !view) {
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
     if (!(PATCH_TYPES as readonly string[]).includes(contentType)) throw errors.unsupportedMediaType(contentType, [...PATCH_TYPES]);
     const type = contentType as PatchType;
@@ -243,6 +266,21 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     return sendJson(res, 200, present(store.delete(def, name, namespace, { dryRun: q.dryRun === 'All' })));
   }
   throw errors.methodNotAllowed(req.method ?? '');
+}
+
+/**
+ * `POST pods/<name>/eviction` (policy/v1 Eviction, JSON or protobuf), what `kubectl drain` uses: with no
+ * PodDisruptionBudget to respect, the pod is deleted and the answer is a Success Status, as the apiserver's.
+ */
+async function serveEviction(ctx: RouterContext, route: ResourceRoute, q: Query, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (req.method !== 'POST') throw errors.methodNotAllowed(req.method ?? '');
+  const body = parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true }));
+  if (body.kind !== undefined && body.kind !== 'Eviction')
+    throw errors.badRequest(`an eviction body must be a policy/v1 Eviction, not ${body.kind}`);
+  if (body.metadata.name !== undefined && body.metadata.name !== route.name)
+    throw errors.badRequest(`name in URL does not match name in Eviction object`);
+  ctx.store.delete(route.def, route.name as string, route.namespace, { dryRun: q.dryRun === 'All' });
+  return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
 }
 
 function checkNamespace(obj: KubeObject, namespace: string | undefined): void {

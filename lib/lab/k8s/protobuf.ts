@@ -27,6 +27,8 @@ const GROUP_PACKAGES: Record<string, string> = {
   policy: 'policy',
   autoscaling: 'autoscaling',
 };
+/** The proto package segment → its API group (for OpenAPI's x-kubernetes-group-version-kind). */
+export const GROUP_OF_PACKAGE: Record<string, string> = Object.fromEntries(Object.entries(GROUP_PACKAGES).map(([g, p]) => [p, g]));
 const PROTO_FILES = [
   ...new Set(Object.values(GROUP_PACKAGES).map((p) => `k8s.io/api/${p}/v1/generated.proto`)),
   'k8s.io/apimachinery/pkg/runtime/generated.proto',
@@ -37,7 +39,8 @@ function schemas(): protobuf.Root {
   if (root) return root;
   const r = new protobuf.Root();
   r.resolvePath = (_origin, target) => join(PROTO_DIR, target);
-  r.loadSync(PROTO_FILES, { keepCase: true });
+  // Comments are the field documentation (OpenAPI descriptions, `kubectl explain`).
+  r.loadSync(PROTO_FILES, { keepCase: true, alternateCommentMode: true });
   r.resolveAll();
   root = r;
   return r;
@@ -48,7 +51,7 @@ export function isProtobuf(contentType: string): boolean {
 }
 
 /** The message type of `apiVersion`/`kind`, or undefined when the lab has no schema for it. */
-function messageType(apiVersion: string, kind: string): protobuf.Type | undefined {
+export function builtinMessageType(apiVersion: string, kind: string): protobuf.Type | undefined {
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
   const pkg = kind === 'DeleteOptions' ? META : GROUP_PACKAGES[group] && `k8s.io.api.${GROUP_PACKAGES[group]}.${version}`;
   if (!pkg || !/^[A-Za-z0-9]+$/.test(kind)) return undefined;
@@ -70,7 +73,7 @@ export function decodeProtobufObject(body: Buffer): Record<string, unknown> {
   const apiVersion = envelope.typeMeta?.apiVersion ?? '';
   const kind = envelope.typeMeta?.kind ?? '';
   if (envelope.contentEncoding) throw errors.badRequest(`protobuf content encoding "${envelope.contentEncoding}" is not supported`);
-  const type = messageType(apiVersion, kind);
+  const type = builtinMessageType(apiVersion, kind);
   if (!type)
     throw errors.unsupportedMediaType(`${PROTOBUF_MEDIA_TYPE} (${apiVersion}, Kind=${kind})`, [
       'application/json',
@@ -192,7 +195,7 @@ function toJson(type: protobuf.Type, message: protobuf.Message): unknown {
 
 /** Encodes an object as client-go would (for tests of the decoder; the lab itself answers in JSON). */
 export function encodeProtobufObject(apiVersion: string, kind: string, message: Record<string, unknown>): Buffer {
-  const type = messageType(apiVersion, kind);
+  const type = builtinMessageType(apiVersion, kind);
   if (!type) throw new Error(`no protobuf schema for ${apiVersion} ${kind}`);
   const unknownType = schemas().lookupType('k8s.io.apimachinery.pkg.runtime.Unknown');
   const raw = type.encode(type.fromObject(message)).finish();

@@ -51,6 +51,9 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
   def('', 'v1', 'secrets', 'Secret', true),
   def('', 'v1', 'configmaps', 'ConfigMap', true, ['cm']),
   def('', 'v1', 'serviceaccounts', 'ServiceAccount', true, ['sa']),
+  def('', 'v1', 'events', 'Event', true, ['ev']),
+  // The same Event objects through the newer API (a view: see event-versions.ts).
+  def('events.k8s.io', 'v1', 'events', 'Event', true, ['ev']),
   def('discovery.k8s.io', 'v1', 'endpointslices', 'EndpointSlice', true),
   def('apps', 'v1', 'deployments', 'Deployment', true, ['deploy'], true),
   def('apps', 'v1', 'daemonsets', 'DaemonSet', true, ['ds'], true),

@@ -85,6 +85,18 @@ const FIELD_LABELS: Record<string, readonly string[]> = {
   secrets: ['type'],
   namespaces: ['status.phase'],
   replicasets: ['status.replicas'],
+  events: [
+    'involvedObject.kind',
+    'involvedObject.namespace',
+    'involvedObject.name',
+    'involvedObject.uid',
+    'involvedObject.apiVersion',
+    'involvedObject.resourceVersion',
+    'involvedObject.fieldPath',
+    'reason',
+    'reportingComponent',
+    'type',
+  ],
 };
 
 function fieldValue(obj: KubeObject, path: string): string {

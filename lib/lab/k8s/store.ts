@@ -5,6 +5,7 @@ import { serverSideApply } from './apply';
 import { decodeContinue, encodeContinue } from './continue-token';
 import { errors, KubeApiError } from './errors';
 import { jsonPatch, mergePatch, type PatchType } from './patch';
+import { PodLogs } from './pod-logs';
 import { ResourceRegistry } from './registry';
 import { strategicMergePatch } from './strategic-merge';
 import { crdManifest, groupVersion, KNOWN_CRDS, resourceFromCrd, type ResourceDef } from './resources';
@@ -113,6 +114,8 @@ function withoutMetaAndStatus(o: KubeObject): unknown {
 
 export class KubeStore {
   readonly registry = new ResourceRegistry();
+  /** What the pods' containers wrote to stdout, served by `pods/<name>/log`. */
+  readonly logs = new PodLogs();
   /**
    * Fault injection: while `loseWatchEvents` is set, open watch streams are not sent the changes made (the history
    * still records them, so a watch that resumes later replays them). Models a watch that silently missed events.

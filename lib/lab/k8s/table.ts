@@ -2,8 +2,8 @@ import type { KubeObject } from '../../k8s/models/object';
 import type { ResourceDef } from './resources';
 
 /**
- * `meta.k8s.io/v1` Table responses (WIRE.md B6.3) with the columns kubectl users know for pods, nodes and
- * services; everything else gets NAME and AGE. Cells are computed server-side, as the apiserver's printers do.
+ * `meta.k8s.io/v1` Table responses (WIRE.md B6.3) with the columns kubectl users know for pods, nodes,
+ * services and events; everything else gets NAME and AGE. Cells are computed server-side, as the apiserver's printers do.
  */
 export interface TableColumn {
   name: string;
@@ -122,6 +122,41 @@ function serviceCells(svc: KubeObject): unknown[] {
   ];
 }
 
+/**
+ * kubectl's event columns (the apiserver's printEvent); `-o wide` shows the priority-1 ones. An Event may come in
+ * its core/v1 or its events.k8s.io/v1 form (the same object through either API).
+ */
+function eventCells(e: KubeObject): unknown[] {
+  const either = (core: string, v1: string): unknown => get(e, core) ?? get(e, v1);
+  const involved = (either('involvedObject', 'regarding') ?? {}) as Obj;
+  const first = either('firstTimestamp', 'deprecatedFirstTimestamp') || get(e, 'eventTime');
+  let last = either('lastTimestamp', 'deprecatedLastTimestamp') || first;
+  let count = Number(either('count', 'deprecatedCount') ?? 0) || 1;
+  if (get(e, 'series')) {
+    last = get(e, 'series', 'lastObservedTime');
+    count = Number(get(e, 'series', 'count') ?? count);
+  }
+  const firstSeen = age(first);
+  const lastSeen = count > 1 ? `${age(last)} (x${count} over ${firstSeen})` : age(last);
+  const kind = str(involved.kind, '').toLowerCase();
+  const target = involved.name ? `${kind}/${String(involved.name)}` : kind;
+  const source = (either('source', 'deprecatedSource') ?? {}) as Obj;
+  const component = str(source.component, '') || str(either('reportingComponent', 'reportingController'), '');
+  const host = str(source.host, '') || str(get(e, 'reportingInstance'), '');
+  return [
+    lastSeen,
+    str(get(e, 'type'), ''),
+    str(get(e, 'reason'), ''),
+    target,
+    str(involved.fieldPath, ''),
+    host ? `${component}, ${host}` : component,
+    str(either('message', 'note'), '').trim(),
+    firstSeen,
+    count,
+    e.metadata.name,
+  ];
+}
+
 const PRINTERS: Record<string, { columns: TableColumn[]; cells: (o: KubeObject) => unknown[] }> = {
   '/pods': {
     columns: [
@@ -164,6 +199,24 @@ const PRINTERS: Record<string, { columns: TableColumn[]; cells: (o: KubeObject) 
     ],
     cells: serviceCells,
   },
+};
+PRINTERS['/events'] = {
+  columns: [
+    col('Last Seen', 'The time at which the most recent occurrence of this event was recorded.'),
+    col('Type', 'Type of this event (Normal, Warning), new types could be added in the future.'),
+    col(
+      'Reason',
+      "This should be a short, machine understandable string that gives the reason for the transition into the object's current status.",
+    ),
+    col('Object', 'The object that this event is about.'),
+    col('Subobject', 'The field of the object the event is about (fieldPath).', 1),
+    col('Source', 'The component reporting this event.', 1),
+    col('Message', 'A human-readable description of the status of this operation.'),
+    col('First Seen', 'The time at which the event was first recorded.', 1),
+    { ...col('Count', 'The number of times this event has occurred.', 1), type: 'integer' },
+    col('Name', 'Name must be unique within a namespace.', 1, 'name'),
+  ],
+  cells: eventCells,
 };
 const DEFAULT_PRINTER = {
   columns: [col('Name', 'Name must be unique within a namespace.', 0, 'name'), col('Age', 'Time since creation')],
