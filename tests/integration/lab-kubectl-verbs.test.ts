@@ -174,4 +174,32 @@ describe('kubectl get events, logs and explain against the lab', () => {
       follow.kill();
     }
   });
+
+  it('explain pods.spec.containers reads the served OpenAPI v3: the field, its type, its documentation and sub-fields', async () => {
+    const out = await kubectl('explain', 'pods.spec.containers');
+    expect(out).toMatch(/^KIND:\s+Pod\nVERSION:\s+v1\n/);
+    expect(out).toContain('FIELD: containers <[]Container>');
+    expect(out).toContain('List of containers belonging to the pod.');
+    for (const field of ['image\t<string>', 'ports\t<[]ContainerPort>', 'resources\t<ResourceRequirements>', 'livenessProbe\t<Probe>'])
+      expect(out).toContain(field);
+    expect(await kubectl('explain', 'deployments.spec.replicas')).toContain('FIELD: replicas <integer>');
+  });
+
+  it('validates fields strictly, as kubectl asks by default: a misspelt field is refused naming it, nothing is created', async () => {
+    const manifest = JSON.stringify({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'typo', namespace: 't1' },
+      spec: { containers: [{ name: 'c', image: 'busybox', imagePullPolicyy: 'Always' }] },
+    });
+    const [bin, ...base] = await kubectl.argv();
+    const create = spawn(bin, [...base, 'create', '-f', '-'], { env: kubectl.env });
+    let stderr = '';
+    create.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    create.stdin.end(manifest);
+    const code = await new Promise<number | null>((resolve) => create.on('close', resolve));
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('strict decoding error: unknown field "spec.containers[0].imagePullPolicyy"');
+    await expect(kc.makeApiClient(CoreV1Api).readNamespacedPod({ name: 'typo', namespace: 't1' })).rejects.toMatchObject({ code: 404 });
+  });
 });

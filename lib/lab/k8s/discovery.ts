@@ -49,7 +49,7 @@ function resourceEntries(d: ResourceDef): unknown[] {
     kind: d.kind,
     verbs: VERBS,
     ...(d.shortNames.length ? { shortNames: d.shortNames } : {}),
-    ...(d.custom || ALL_CATEGORY.has(`${d.group}/${d.plural}`) ? { categories: ['all'] } : {}),
+    ...(d.categories?.length ? { categories: d.categories } : ALL_CATEGORY.has(`${d.group}/${d.plural}`) ? { categories: ['all'] } : {}),
   };
   const status = {
     name: `${d.plural}/status`,

@@ -15,6 +15,7 @@ import { toTable, wantsTable, type IncludeObject } from './table';
 import { parseObjectBody } from './validate';
 import { serveWatch } from './watch';
 import { fromEventsV1, toEventsV1 } from './event-versions';
+import { validateFields } from './field-validation';
 import { parseLogQuery, servePodLog } from './pod-log-endpoint';
 
 export interface RouterContext {
@@ -58,6 +59,7 @@ const querySchema = z.object({
   force: z.enum(['true', 'false']).optional(),
   includeObject: z.enum(['None', 'Metadata', 'Object']).optional(),
   dryRun: z.string().optional(),
+  fieldValidation: z.enum(['Strict', 'Warn', 'Ignore']).optional(),
 });
 type Query = z.infer<typeof querySchema>;
 
@@ -237,12 +239,26 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
     return sendJson(res, 200, table ? toTable(def, [obj], { resourceVersion: obj.metadata.resourceVersion }, table) : present(obj));
   }
   if (req.method === 'POST' && name === undefined && !(def.namespaced && namespace === undefined)) {
-    const obj = incoming(parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })));
+    const obj = incoming(
+      checkFields(
+        res,
+        route,
+        q,
+        parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })),
+      ),
+    );
     checkNamespace(obj, namespace);
     return sendJson(res, 201, present(store.create(obj, write)));
   }
   if (req.method === 'PUT' && name !== undefined) {
-    const obj = incoming(parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })));
+    const obj = incoming(
+      checkFields(
+        res,
+        route,
+        q,
+        parseObjectBody(parseBody(await readKubeBody(req), req.headers['content-type'] ?? '', { protobuf: true })),
+      ),
+    );
     checkNamespace(obj, namespace);
     if (obj.metadata.name !== name)
       throw errors.badRequest(`the name of the object (${String(obj.metadata.name)}) does not match the name on the URL (${name})`);
@@ -258,7 +274,7 @@ async function serveResource(ctx: RouterContext, route: ResourceRoute, q: Query,
       ]);
     }
     const body = parseBody(await readKubeBody(req), type === 'application/apply-patch+yaml' ? 'yaml' : 'json');
-    if (type === 'application/apply-patch+yaml') checkNamespace(parseObjectBody(body), namespace);
+    if (type === 'application/apply-patch+yaml') checkNamespace(checkFields(res, route, q, parseObjectBody(body)), namespace);
     const result = store.patch(def, name, body, type, { ...write, fieldManager: q.fieldManager, force: q.force === 'true' });
     return sendJson(res, result.created ? 201 : 200, present(result.object));
   }
@@ -281,6 +297,17 @@ async function serveEviction(ctx: RouterContext, route: ResourceRoute, q: Query,
     throw errors.badRequest(`name in URL does not match name in Eviction object`);
   ctx.store.delete(route.def, route.name as string, route.namespace, { dryRun: q.dryRun === 'All' });
   return sendJson(res, 201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
+
+/** Field validation of a body (Strict: 400; Warn, the apiserver's default: `Warning` headers kubectl prints). */
+function checkFields(res: ServerResponse, route: ResourceRoute, q: Query, obj: KubeObject): KubeObject {
+  const warnings = validateFields(obj, groupVersion(route.def.group, route.version), route.def.kind, q.fieldValidation ?? 'Warn');
+  if (warnings.length)
+    res.setHeader(
+      'Warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
+  return obj;
 }
 
 function checkNamespace(obj: KubeObject, namespace: string | undefined): void {

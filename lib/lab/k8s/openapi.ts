@@ -2,12 +2,15 @@ import { createHash } from 'node:crypto';
 import type { ResourceRegistry } from './registry';
 import type { ResourceDef } from './resources';
 import { SERVER_VERSION } from './discovery';
+import { builtinSchemas } from './openapi-schemas';
+import { groupVersion } from './resources';
 
 /**
- * Minimal OpenAPI v3 documents: only what kubectl's query-parameter verifier reads (WIRE.md B6.4). Each object
- * path has a PATCH operation tagged with `x-kubernetes-group-version-kind` that lists the `fieldValidation`
- * parameter, so `kubectl apply`/`create` with the default `--validate=strict` leave validation to the server
- * instead of downloading OpenAPI v2 schemas. There are no schemas: `kubectl explain` has nothing to show.
+ * OpenAPI v3 documents per group-version (WIRE.md B6.4). Each object path has a PATCH operation tagged with
+ * `x-kubernetes-group-version-kind` that lists the `fieldValidation` parameter, so `kubectl apply`/`create` with
+ * the default `--validate=strict` leave validation to the server instead of downloading OpenAPI v2. The
+ * components are the kinds' schemas: built-in ones from Kubernetes' own definitions (openapi-schemas.ts), custom
+ * resources from their CRD's `openAPIV3Schema`; `kubectl explain` reads them.
  */
 function gvPath(group: string, version: string): string {
   return group ? `apis/${group}/${version}` : `api/${version}`;
@@ -22,7 +25,41 @@ function gvDocument(registry: ResourceRegistry, group: string, version: string):
       patch: patchOperation(def, version, [query('dryRun'), query('fieldManager'), query('fieldValidation'), query('force')]),
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths, components: { schemas: {} } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion },
+    paths,
+    components: { schemas: { ...builtinsAt(registry, group, version), ...customSchemas(registry, group, version) } },
+  };
+}
+
+/** Built-in schemas never change while the server runs: computed once per group-version. */
+const builtinCache = new Map<string, Record<string, unknown>>();
+function builtinsAt(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> {
+  const key = gvPath(group, version);
+  let schemas = builtinCache.get(key);
+  if (!schemas) {
+    const kinds = registry
+      .resourcesAt(group, version)
+      .filter((d) => !d.custom)
+      .map((d) => ({ apiVersion: groupVersion(d.group, version), kind: d.kind }));
+    schemas = builtinSchemas(kinds);
+    builtinCache.set(key, schemas);
+  }
+  return schemas;
+}
+
+/** A custom resource's schema as its CRD declares it, named as the apiserver names them (reversed group). */
+function customSchemas(registry: ResourceRegistry, group: string, version: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of registry.resourcesAt(group, version).filter((d) => d.custom)) {
+    const name = `${group.split('.').reverse().join('.')}.${version}.${def.kind}`;
+    out[name] = {
+      ...(def.schemas?.[version] ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }),
+      'x-kubernetes-group-version-kind': [{ group, kind: def.kind, version }],
+    };
+  }
+  return out;
 }
 
 function patchOperation(def: ResourceDef, version: string, parameters: unknown[]): unknown {

@@ -16,6 +16,10 @@ export interface ResourceDef {
   statusSubresource: boolean;
   /** True for resources defined by a CustomResourceDefinition object in the store. */
   custom: boolean;
+  /** A custom resource's discovery categories (`all` puts it in `kubectl get all`), from its CRD. */
+  categories?: string[];
+  /** A custom resource's `openAPIV3Schema` per served version (what OpenAPI and `kubectl explain` show). */
+  schemas?: Record<string, unknown>;
 }
 
 function def(
@@ -188,6 +192,7 @@ const crdSpecSchema = z.object({
     kind: z.string().regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a CamelCase kind'),
     listKind: z.string().optional(),
     shortNames: z.array(z.string()).optional(),
+    categories: z.array(z.string()).optional(),
   }),
   versions: z
     .array(
@@ -196,6 +201,7 @@ const crdSpecSchema = z.object({
         served: z.boolean(),
         storage: z.boolean(),
         subresources: z.looseObject({ status: z.looseObject({}).optional() }).optional(),
+        schema: z.looseObject({ openAPIV3Schema: z.looseObject({}).optional() }).optional(),
       }),
     )
     .min(1, 'at least one version is required'),
@@ -231,6 +237,8 @@ export function resourceFromCrd(crd: KubeObject): ResourceDef | CrdProblem[] {
     shortNames: spec.names.shortNames ?? [],
     statusSubresource: served.some((v) => v.subresources?.status !== undefined),
     custom: true,
+    ...(spec.names.categories ? { categories: spec.names.categories } : {}),
+    schemas: Object.fromEntries(served.flatMap((v) => (v.schema?.openAPIV3Schema ? [[v.name, v.schema.openAPIV3Schema]] : []))),
   };
 }
 

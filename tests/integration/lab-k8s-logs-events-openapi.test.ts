@@ -126,3 +126,32 @@ describe('Events through v1 and events.k8s.io/v1', () => {
     expect((list.body.items as unknown[]).length).toBe(1);
   });
 });
+
+describe('OpenAPI v3', () => {
+  it('serves the kinds schemas per group-version: built-ins from Kubernetes definitions, custom resources from their CRD', async () => {
+    const index = await kubeFetch(server, 'GET', '/openapi/v3');
+    const paths = index.body.paths as Record<string, { serverRelativeURL: string }>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['api/v1', 'apis/apps/v1', 'apis/events.k8s.io/v1', 'apis/crd.projectcalico.org/v1']),
+    );
+    const core = await kubeFetch(server, 'GET', paths['api/v1']!.serverRelativeURL);
+    const schemas = (core.body.components as { schemas: Record<string, Record<string, unknown>> }).schemas;
+    expect(schemas['io.k8s.api.core.v1.Pod']).toMatchObject({
+      type: 'object',
+      'x-kubernetes-group-version-kind': [{ group: '', kind: 'Pod', version: 'v1' }],
+      properties: { spec: { allOf: [{ $ref: '#/components/schemas/io.k8s.api.core.v1.PodSpec' }] } },
+    });
+    const container = schemas['io.k8s.api.core.v1.Container']!.properties as Record<string, Record<string, unknown>>;
+    expect(container.image).toMatchObject({ type: 'string', description: expect.stringContaining('Container image name.') });
+    // Embedded Go structs are flattened, as JSON has them: a Probe's handler fields sit on the Probe.
+    expect(Object.keys(schemas['io.k8s.api.core.v1.Probe']!.properties as object)).toEqual(
+      expect.arrayContaining(['httpGet', 'exec', 'periodSeconds']),
+    );
+    expect(schemas['io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta']).toBeDefined();
+
+    const calico = await kubeFetch(server, 'GET', paths['apis/crd.projectcalico.org/v1']!.serverRelativeURL);
+    expect((calico.body.components as { schemas: Record<string, unknown> }).schemas['org.projectcalico.crd.v1.BGPPeer']).toMatchObject({
+      'x-kubernetes-group-version-kind': [{ group: 'crd.projectcalico.org', kind: 'BGPPeer', version: 'v1' }],
+    });
+  });
+});
