@@ -33,6 +33,10 @@ export function fabricQueries(scope: FabricScope): FabricQuery[] {
     q('fabricNode'),
     q('topSystem'),
     q('fabricPathEp'),
+    // vPC pairs as configured (explicit protection groups with their member leaves) and as the leaves run them
+    // (vPC domains): a pair is known before any host is cabled across it.
+    q('fabricExplicitGEp', { rspSubtree: 'children', rspSubtreeClass: ['fabricNodePEp'] }),
+    q('vpcDom'),
     // Endpoints of the VRF's tenant (floating-L3Out endpoints live under uni/tn-T/ctx-V), each with its
     // IPs and path relations, in one request.
     q('fvCEp', {

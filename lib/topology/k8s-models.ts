@@ -59,9 +59,12 @@ export const nodeSchema = z.object({
 });
 export type K8sNode = z.output<typeof nodeSchema>;
 
+const container = z.object({ name: z.string().optional(), args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
 export const podSchema = z.object({
   metadata: objectMeta,
-  spec: z.object({ nodeName: z.string().optional(), hostNetwork: z.boolean().optional() }).optional(),
+  spec: z
+    .object({ nodeName: z.string().optional(), hostNetwork: z.boolean().optional(), containers: z.array(container).optional() })
+    .optional(),
   status: z
     .object({
       podIP: ip.optional(),
@@ -141,7 +144,6 @@ const labelSelector = z.object({
 });
 export type LabelSelector = z.output<typeof labelSelector>;
 
-const container = z.object({ name: z.string().optional(), args: z.array(z.string()).optional(), command: z.array(z.string()).optional() });
 export const daemonSetSchema = z.object({
   metadata: objectMeta,
   spec: z

@@ -11,7 +11,7 @@ export interface GraphIndex {
   /** Edges touching a node id, in graph order. */
   edgesOf: ReadonlyMap<string, readonly GraphEdge[]>;
   edge: ReadonlyMap<string, GraphEdge>;
-  /** Leaf id → the other leaf of its vPC pair (from `protpaths-A-B` link paths). */
+  /** Leaf id → the other leaf of its vPC pair (the leaf's `vpcPeer`, from the APIC; else `protpaths-A-B` link paths). */
   vpcPeer: ReadonlyMap<string, string>;
   /** Leaves that have at least one BGP session with the cluster (the floating L3Out anchors). */
   anchors: ReadonlySet<string>;
@@ -44,6 +44,11 @@ export function indexGraph(graph: TopologyGraph): GraphIndex {
         vpcPeer.set(b, a);
       }
     }
+  }
+  // What the APIC says the pairs are wins over what the cabling implies.
+  for (const n of graph.nodes) {
+    const peer = n.data.vpcPeer;
+    if (n.kind === 'leaf' && typeof peer === 'string') vpcPeer.set(n.id, peer);
   }
   const problemsOf = new Map<string, TopologyGraph['problems']>();
   for (const p of graph.problems) problemsOf.set(p.subject, [...(problemsOf.get(p.subject) ?? []), p]);

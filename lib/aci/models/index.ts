@@ -6,4 +6,5 @@ export * from './endpoint';
 export * from './neighbour';
 export * from './bgp';
 export * from './routes';
+export * from './vpc';
 export * from './registry';

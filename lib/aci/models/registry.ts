@@ -5,6 +5,7 @@ import { parseArpAdjEp, parseFvCEp } from './endpoint';
 import { parseCdpIf, parseLldpIf } from './neighbour';
 import { parseBgpPeer, parseBgpPeerEntry } from './bgp';
 import { parseUribNexthop, parseUribRoute } from './routes';
+import { parseFabricExplicitGEp, parseVpcDom } from './vpc';
 
 type ClassParser<T> = (body: MoBody, path: (string | number)[], issues: MoIssue[]) => T | null;
 
@@ -23,6 +24,8 @@ export const APIC_CLASS_PARSERS = {
   uribv6Route: parseUribRoute,
   uribv4Nexthop: parseUribNexthop,
   uribv6Nexthop: parseUribNexthop,
+  fabricExplicitGEp: parseFabricExplicitGEp,
+  vpcDom: parseVpcDom,
 } satisfies Record<string, ClassParser<unknown>>;
 
 export type KnownApicClass = keyof typeof APIC_CLASS_PARSERS;

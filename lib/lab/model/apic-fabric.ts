@@ -267,6 +267,41 @@ function cablingMos(s: Scenario): WireMo[] {
   return out;
 }
 
+/**
+ * The scenario's vPC pairs as an APIC has them, cabled or not: the explicit protection group of each pair
+ * (`uni/fabric/protpol/expgep-vpc-A-B`, logical pair id = its position from 1, one fabricNodePEp per leaf) and on
+ * each member the operational vPC domain of that id with its peer's TEP.
+ */
+function vpcMos(s: Scenario): WireMo[] {
+  if (s.fabric.vpcPairs.length === 0) return [];
+  const out: WireMo[] = [
+    wireMo('fabricProtPol', { dn: 'uni/fabric/protpol', name: 'default', pairT: 'explicit', annotation: '', nameAlias: '' }),
+  ];
+  s.fabric.vpcPairs.forEach(([a, b], i) => {
+    const id = String(i + 1);
+    const group = `uni/fabric/protpol/expgep-vpc-${a}-${b}`;
+    out.push(wireMo('fabricExplicitGEp', { dn: group, name: `vpc-${a}-${b}`, id, virtualIp: '0.0.0.0', annotation: '', nameAlias: '' }));
+    for (const [leaf, peer, role] of [
+      [a, b, 'primary'],
+      [b, a, 'secondary'],
+    ] as const) {
+      out.push(wireMo('fabricNodePEp', { dn: `${group}/nodep-${leaf}`, id: String(leaf), podId: String(s.fabric.pod), annotation: '' }));
+      out.push(
+        wireMo('vpcDom', {
+          dn: `${nodeDn(s, leaf)}/sys/vpc/inst/dom-${id}`,
+          id,
+          name: `vpc-${a}-${b}`,
+          peerIp: leafTep(s, peer),
+          peerSt: 'up',
+          operRole: role,
+          modTs: LAB_EPOCH,
+        }),
+      );
+    }
+  });
+  return out;
+}
+
 export function deriveFabricMos(s: Scenario): WireMo[] {
-  return [...fabricNodeMos(s), ...cablingMos(s)];
+  return [...fabricNodeMos(s), ...cablingMos(s), ...vpcMos(s)];
 }

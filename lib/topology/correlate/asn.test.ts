@@ -40,6 +40,21 @@ describe('detectClusterAsn', () => {
     expect(detect({ daemonsets: [kubeRouterDs(['--cluster-asn', '65001'])] })).toEqual({ asn: 65001, source: 'kube-router' });
   });
 
+  it("reads kube-router --cluster-asn from running pods' args with no DaemonSet, every pod counted once", () => {
+    const pod = (name: string, args: string[]): KubeObject => ({
+      metadata: { name, namespace: 'kube-system' },
+      spec: { nodeName: name, containers: [{ name: 'kube-router', args }] },
+    });
+    const pods = ['n1', 'n2', 'n3'].map((n) => pod(`kube-router-${n}`, ['--run-router=true', '--cluster-asn=64520']));
+    expect(detect({ pods })).toEqual({ asn: 64520, source: 'kube-router' });
+    const odd = detectClusterAsn(asnObjectsOf({ pods: [...pods, pod('kube-router-n4', ['--cluster-asn', '64521'])] }));
+    expect(odd.asn).toBeNull();
+    expect(odd.candidates.map((c) => c.where)).toEqual([
+      'kube-router pod kube-system/kube-router-n1 --cluster-asn (and 2 more of the kube-router pods)',
+      'kube-router pod kube-system/kube-router-n4 --cluster-asn',
+    ]);
+  });
+
   it('reads the kube-router.io/node.asn node annotation', () => {
     const r = detect({ nodes: [node('a', { 'kube-router.io/node.asn': '64600' }), node('b')] });
     expect(r).toEqual({ asn: 64600, source: 'kube-router' });

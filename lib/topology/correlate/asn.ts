@@ -3,6 +3,7 @@ import type { AsnSource } from '../graph';
 import {
   K8S_SCHEMAS,
   type K8sNode,
+  type K8sPod,
   type bgpConfigurationSchema,
   type ciliumBgpClusterConfigSchema,
   type daemonSetSchema,
@@ -32,6 +33,8 @@ export interface AsnClaim {
   raw: unknown;
   source: Exclude<AsnSource, null>;
   from: string;
+  /** Claims of one group saying the same value count once (every kube-router pod repeats its DaemonSet's flag). */
+  group?: string;
 }
 
 /** `--cluster-asn=N` or `--cluster-asn N` anywhere in a container's command line. */
@@ -46,7 +49,7 @@ export function clusterAsnArg(args: readonly string[]): string | null {
 
 /**
  * The AS claims one Kubernetes object makes (by bundle key): few objects make any, most make none. Calico's `default`
- * BGPConfiguration (`spec.asNumber`, plain or asdot), kube-router's `--cluster-asn` DaemonSet argument and per-node
+ * BGPConfiguration (`spec.asNumber`, plain or asdot), kube-router's `--cluster-asn` (DaemonSet or running pod) and per-node
  * annotation, Cilium's CiliumBGPClusterConfig `spec.bgpInstances[].localASN` (same field in v2alpha1 and v2).
  */
 export const asnClaims = {
@@ -54,6 +57,21 @@ export const asnClaims = {
     c.metadata.name === 'default' && c.spec?.asNumber !== undefined
       ? [{ raw: c.spec.asNumber, source: 'calico', from: 'Calico BGPConfiguration default' }]
       : [],
+  // Static pods, or a cluster where akb may list pods but not DaemonSets: the running kube-router's own flags.
+  pods: (pod: K8sPod): AsnClaim[] =>
+    (pod.spec?.containers ?? []).flatMap((container) => {
+      const v = clusterAsnArg([...(container.command ?? []), ...(container.args ?? [])]);
+      return v === null
+        ? []
+        : [
+            {
+              raw: v,
+              source: 'kube-router' as const,
+              from: `kube-router pod ${pod.metadata.namespace ?? ''}/${pod.metadata.name} --cluster-asn`,
+              group: 'kube-router pods',
+            },
+          ];
+    }),
   daemonsets: (ds: z.output<typeof daemonSetSchema>): AsnClaim[] =>
     (ds.spec?.template?.spec?.containers ?? []).flatMap((container) => {
       const v = clusterAsnArg([...(container.command ?? []), ...(container.args ?? [])]);
@@ -109,10 +127,27 @@ const SOURCE_ORDER: Exclude<AsnSource, null>[] = ['calico', 'kube-router', 'cili
 export function decideClusterAsn(claims: readonly AsnClaim[]): ClusterAsn {
   const candidates: ClusterAsn['candidates'] = [];
   const invalid: ClusterAsn['invalid'] = [];
-  const ordered = [...claims].sort(
+  const sorted = [...claims].sort(
     (a, b) => SOURCE_ORDER.indexOf(a.source) - SOURCE_ORDER.indexOf(b.source) || compareStrings(a.from, b.from),
   );
-  for (const { raw, source, from } of ordered) {
+  const firstOfGroup = new Map<string, { claim: AsnClaim; more: number }>();
+  const ordered: AsnClaim[] = [];
+  for (const claim of sorted) {
+    const key = claim.group === undefined ? undefined : `${claim.group}|${JSON.stringify(claim.raw)}`;
+    const seen = key === undefined ? undefined : firstOfGroup.get(key);
+    if (seen) seen.more++;
+    else {
+      if (key !== undefined) firstOfGroup.set(key, { claim, more: 0 });
+      ordered.push(claim);
+    }
+  }
+  const where = (c: AsnClaim): string => {
+    const more = c.group === undefined ? 0 : (firstOfGroup.get(`${c.group}|${JSON.stringify(c.raw)}`)?.more ?? 0);
+    return more > 0 ? `${c.from} (and ${more} more of the ${c.group})` : c.from;
+  };
+  for (const claim of ordered) {
+    const { raw, source } = claim;
+    const from = where(claim);
     const asn = parseAsn(raw);
     if (asn === null) invalid.push({ value: raw, where: from });
     else candidates.push({ asn, source, where: from });
@@ -143,6 +178,7 @@ export function decideClusterAsn(claims: readonly AsnClaim[]): ClusterAsn {
 export interface AsnObjects {
   bgpconfigurations: readonly z.output<typeof bgpConfigurationSchema>[];
   daemonsets: readonly z.output<typeof daemonSetSchema>[];
+  pods: readonly K8sPod[];
   nodes: readonly K8sNode[];
   ciliumbgpclusterconfigs: readonly z.output<typeof ciliumBgpClusterConfigSchema>[];
 }
@@ -151,6 +187,7 @@ function claimsOf(o: AsnObjects): AsnClaim[] {
   return [
     ...o.bgpconfigurations.flatMap(asnClaims.bgpconfigurations),
     ...o.daemonsets.flatMap(asnClaims.daemonsets),
+    ...o.pods.flatMap(asnClaims.pods),
     ...o.nodes.flatMap(asnClaims.nodes),
     ...o.ciliumbgpclusterconfigs.flatMap(asnClaims.ciliumbgpclusterconfigs),
   ];
@@ -171,6 +208,7 @@ export function asnObjectsOf(k8s: Readonly<Record<string, readonly unknown[] | u
   return {
     bgpconfigurations: read('bgpconfigurations'),
     daemonsets: read('daemonsets'),
+    pods: read('pods'),
     nodes: read('nodes'),
     ciliumbgpclusterconfigs: read('ciliumbgpclusterconfigs'),
   };
@@ -201,6 +239,6 @@ export function decideAsn(claims: readonly AsnClaim[], sink: GraphSink): { asn: 
 }
 
 export function detectAsn(ctx: Context): { asn: number | null; asnSource: AsnSource } {
-  const keys = ['bgpconfigurations', 'daemonsets', 'nodes', 'ciliumbgpclusterconfigs'] as const;
+  const keys = ['bgpconfigurations', 'daemonsets', 'pods', 'nodes', 'ciliumbgpclusterconfigs'] as const;
   return decideAsn(claimsOf(Object.fromEntries(keys.map((k) => [k, ctx.inputs.k8s(k)])) as unknown as AsnObjects), ctx.g);
 }

@@ -10,11 +10,13 @@ import {
   type ArpAdjEp,
   type BgpPeerEntry,
   type CdpIf,
+  type FabricExplicitGEp,
   type FabricNode,
   type FabricPathEp,
   type FvCEp,
   type LldpIf,
   type MoIssue,
+  type VpcDom,
 } from '../../aci/models';
 import type { KubeObject } from '../../k8s/models/object';
 import { K8S_SCHEMAS, type K8sEndpointSlice, type K8sNfna, type K8sNode, type K8sPod, type K8sService } from '../k8s-models';
@@ -22,6 +24,7 @@ import { asnClaims, type AsnClaim } from '../correlate/asn';
 import { cepIpsInVrf, isLocalArp } from '../correlate/endpoints';
 import { cdpPath, lldpPath, portKey } from '../correlate/ports';
 import { hopsOf, type RouteHop } from '../correlate/routes';
+import { vpcPeers } from '../correlate/vpc';
 import { sameJson } from './same-json';
 
 export type UnitKind = 'switch' | 'node' | 'pod' | 'asn' | 'bgp' | 'service' | 'slice' | 'route' | 'nfna' | 'podnet' | 'invalid';
@@ -45,6 +48,8 @@ export const CORRELATED_APIC = [
   'uribv6Nexthop',
   'uribv4Route',
   'uribv6Route',
+  'fabricExplicitGEp',
+  'vpcDom',
 ] as const;
 type CorrelatedClass = (typeof CORRELATED_APIC)[number];
 const isCorrelated = (cls: string): cls is CorrelatedClass => (CORRELATED_APIC as readonly string[]).includes(cls);
@@ -83,6 +88,9 @@ export class InputState {
   readonly arps = new Map<string, ArpAdjEp>();
   readonly arpsByMac = new Map<string, Set<string>>();
   readonly bgpEntries = new Map<string, BgpPeerEntry>();
+  /** vPC protection groups and vPC domains by DN (few objects: the pairs are recomputed on read). */
+  private readonly vpcGroups = new Map<string, FabricExplicitGEp>();
+  private readonly vpcDoms = new Map<string, VpcDom>();
   /** `class|dn` of a URIB object → the hops it carries. */
   private readonly uribHops = new Map<string, RouteHop[]>();
   /** Route unit key → URIB object → its hops for that route. */
@@ -134,6 +142,10 @@ export class InputState {
         if (model) this.bgpEntries.set(dn, model as BgpPeerEntry);
         else this.bgpEntries.delete(dn);
         return this.invalidate.unit('bgp', dn);
+      case 'fabricExplicitGEp':
+        return this.vpcChange(this.vpcGroups, dn, model as FabricExplicitGEp | null, (g) => g.nodeIds);
+      case 'vpcDom':
+        return this.vpcChange(this.vpcDoms, dn, model as VpcDom | null, (d) => (d.nodeId === null ? [] : [d.nodeId]));
     }
     if (URIB.has(cls)) this.urib(`${cls}|${dn}`, model as Parameters<typeof hopsOf>[0] | null);
   }
@@ -152,6 +164,7 @@ export class InputState {
         this.put(this.nodes, key, parsed as K8sNode | null);
         return this.invalidate.unit('node', key);
       case 'pods':
+        this.claims('pods', key, parsed ? asnClaims.pods(parsed as K8sPod) : []);
         return this.pod(key, parsed as K8sPod | null);
       case 'services':
         this.put(this.services, key, parsed as K8sService | null);
@@ -169,6 +182,24 @@ export class InputState {
         return this.claims(resource, key, parsed ? extract(parsed as never) : []);
       }
     }
+  }
+
+  /** The vPC peer of leaf `id`, as the batch correlator decides it (correlate/vpc.ts). */
+  vpcPeer(id: number): number | undefined {
+    return vpcPeers([...this.vpcGroups.values()], [...this.vpcDoms.values()]).get(id);
+  }
+
+  /** A pair changed: every leaf it names, and their peers before and after, is drawn again. */
+  private vpcChange<T>(map: Map<string, T>, dn: string, model: T | null, ids: (m: T) => number[]): void {
+    const touched = new Set<number>();
+    const before = map.get(dn);
+    for (const id of before ? ids(before) : []) touched.add(id);
+    for (const id of model ? ids(model) : []) touched.add(id);
+    const peersBefore = [...touched].map((id) => this.vpcPeer(id));
+    if (model) map.set(dn, model);
+    else map.delete(dn);
+    const peersAfter = [...touched].map((id) => this.vpcPeer(id));
+    for (const id of [...touched, ...peersBefore, ...peersAfter]) if (id !== undefined) this.invalidate.unit('switch', String(id));
   }
 
   /** The readable fabricNode record of a node id: the lowest DN when there are several. */

@@ -67,7 +67,7 @@ function dnsToModels<T>(dns: ReadonlySet<string> | undefined, byDn: ReadonlyMap<
 
 export function runSwitch(w: UnitWorld, id: number, referenced: boolean, sink: UnitSink): UnitEffects {
   const fn = w.inputs.fabricNode(id);
-  if ((fn && isSwitch(fn)) || referenced) sink.addNode(switchNode(id, fn));
+  if ((fn && isSwitch(fn)) || referenced) sink.addNode(switchNode(id, fn, w.inputs.vpcPeer(id)));
   const claims = new Map<string, string>();
   // The lower node id owns a TEP two switches carry; ranks compare as strings, so pad the id.
   if (fn && isSwitch(fn) && fn.address) claims.set(fn.address, String(id).padStart(6, '0'));

@@ -35,6 +35,9 @@ export const KEPT_APIC_ATTRIBUTES: Readonly<Record<string, readonly string[]>> =
   bgpPeerP: ['addr'],
   // The remote AS a leaf expects of its peers, and the fabric's AS (uni/fabric/bgpInstP-default/as): session causes.
   bgpAsP: ['asn'],
+  fabricExplicitGEp: ['name', 'id'],
+  fabricNodePEp: ['id'],
+  vpcDom: ['id', 'peerIp', 'peerSt'],
 };
 
 /** The attributes of one object of `className` that akb keeps (a new object; the input is not changed). */

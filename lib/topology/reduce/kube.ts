@@ -9,7 +9,7 @@
  * scenario and fixture fails until you do.
  */
 import { container, KUBE_ROUTER_FLAGS } from './command-line';
-import { each, fields, pick, record, scalar, stringMap, type Reducer } from './mask';
+import { each, fields, isPlainObject, pick, record, scalar, stringMap, type Reducer } from './mask';
 
 /** Annotations the correlator reads, per resource. */
 export const KEPT_ANNOTATIONS: Readonly<Record<string, readonly string[]>> = {
@@ -41,6 +41,17 @@ const cidrs = each(fields({ cidr: scalar }));
 const ipList = each(fields({ ip: scalar }));
 const ref = fields({ kind: scalar, name: scalar, namespace: scalar });
 
+/** A pod's spec: where it runs, and only the containers whose command line has a kube-router flag (AS detection). */
+const podSpec: Reducer = (value) => {
+  const base = fields({ nodeName: scalar, hostNetwork: scalar })(value);
+  if (!isPlainObject(value) || !isPlainObject(base) || !Array.isArray(value.containers)) return base;
+  const kept = value.containers.map(container(KUBE_ROUTER_FLAGS)).filter((c) => {
+    const o = c as { command?: unknown; args?: unknown };
+    return (Array.isArray(o.command) && o.command.length > 0) || (Array.isArray(o.args) && o.args.length > 0);
+  });
+  return kept.length ? { ...base, containers: kept } : base;
+};
+
 export const KUBE_REDUCERS: Readonly<Record<string, Reducer>> = {
   nodes: object(
     {
@@ -54,7 +65,7 @@ export const KUBE_REDUCERS: Readonly<Record<string, Reducer>> = {
   ),
   pods: object(
     {
-      spec: fields({ nodeName: scalar, hostNetwork: scalar }),
+      spec: podSpec,
       status: fields({ podIP: scalar, podIPs: ipList, hostIP: scalar, hostIPs: ipList, phase: scalar }),
     },
     KEPT_ANNOTATIONS.pods,

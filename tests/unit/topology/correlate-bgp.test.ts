@@ -29,6 +29,22 @@ describe('correlate: BGP, ASN and routes', () => {
     expect(graphOf(name).cluster).toEqual({ asn, asnSource: source });
   });
 
+  it("reads kube-router's AS from its running pods' args when the input has no DaemonSet (static pods, no RBAC on DaemonSets)", () => {
+    const b = loadFixture('ucs-cdp');
+    const ds = b.k8s.daemonsets!.find((d) => JSON.stringify(d).includes('--cluster-asn'))!;
+    const containers = (ds.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers;
+    const pods = (b.k8s.nodes ?? []).map((n) => ({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: `kube-router-${n.metadata.name}`, namespace: 'kube-system' },
+      spec: { nodeName: n.metadata.name, hostNetwork: true, containers },
+    }));
+    b.k8s = { ...b.k8s, daemonsets: [], pods: [...(b.k8s.pods ?? []), ...pods] };
+    const g = correlate(b);
+    expect(g.cluster).toEqual({ asn: 64520, asnSource: 'kube-router' });
+    expect(g.problems.map((p) => p.code)).not.toContain('asn-not-detected');
+  });
+
   it('reports an ambiguous ASN, and a missing one', () => {
     expect(graphOf('asn-ambiguous').problems.map((p) => p.code)).toContain('asn-ambiguous');
     const b = loadFixture('asn-ambiguous');
