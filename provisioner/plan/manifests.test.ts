@@ -78,7 +78,9 @@ describe('Kubernetes manifests and node data', () => {
       'Secret',
       'Service',
       'Deployment',
+      'PodDisruptionBudget',
       'Ingress',
+      'NetworkPolicy',
     ]);
     const deployment = docs.find((d) => d.kind === 'Deployment') as unknown as {
       spec: { template: { spec: { containers: Array<{ image: string; readinessProbe: { httpGet: { path: string } } }> } } };

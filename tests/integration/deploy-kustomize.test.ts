@@ -32,6 +32,12 @@ interface PodSpec {
   containers: Container[];
   volumes: { name: string; secret?: { secretName: string }; emptyDir?: object }[];
 }
+interface NetworkPolicySpec {
+  podSelector: { matchLabels: Record<string, string> };
+  policyTypes: string[];
+  ingress: unknown[];
+  egress: { to: { ipBlock?: { cidr: string } }[]; ports: { protocol: string; port: number | string }[] }[];
+}
 interface Rule {
   apiGroups: string[];
   resources: string[];
@@ -63,6 +69,8 @@ describe('kubectl kustomize deploy/overlays/example', () => {
       'Deployment',
       'Ingress',
       'Namespace',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
       'Secret',
       'Secret',
       'Service',
@@ -153,6 +161,34 @@ describe('kubectl kustomize deploy/overlays/example', () => {
     expect(template.metadata.labels).toMatchObject(svc.spec.selector);
     const ingress = one('Ingress') as KubeObject & { spec: { rules: { http: { paths: { backend: { service: { name: string } } }[] } }[] } };
     expect(ingress.spec.rules[0]?.http.paths[0]?.backend.service.name).toBe(svc.metadata.name);
+  });
+
+  it("limits akb's traffic with the site's NetworkPolicy: ingress from the ingress namespace, egress to DNS, the API and the APICs", () => {
+    const np = one('NetworkPolicy') as KubeObject & { spec: NetworkPolicySpec };
+    const template = (one('Deployment').spec as { template: { metadata: { labels: Record<string, string> } } }).template;
+    expect(template.metadata.labels).toMatchObject(np.spec.podSelector.matchLabels);
+    expect(np.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(np.spec.ingress).toEqual([
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+        ports: [{ protocol: 'TCP', port: 'http' }],
+      },
+    ]);
+    const [dns, api, apic] = np.spec.egress;
+    // kustomize's label transformer must not have touched the DNS pod selector (it rewrites matchLabels there).
+    expect(dns?.to).toEqual([
+      {
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchExpressions: [{ key: 'k8s-app', operator: 'In', values: ['kube-dns'] }] },
+      },
+    ]);
+    expect(dns?.ports.map((p) => `${p.protocol}/${p.port}`)).toEqual(['UDP/53', 'TCP/53']);
+    expect(api?.to.map((t) => t.ipBlock?.cidr)).toEqual(['10.96.0.1/32', '192.0.2.10/32']);
+    expect(api?.ports.map((p) => p.port)).toEqual([443, 6443]);
+    expect(apic?.to.map((t) => t.ipBlock?.cidr)).toEqual(['192.0.2.11/32', '192.0.2.12/32', '192.0.2.13/32']);
+    expect(np.spec.egress).toHaveLength(3);
+    const pdb = one('PodDisruptionBudget') as KubeObject & { spec: { maxUnavailable: number; selector: { matchLabels: object } } };
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: np.spec.podSelector.matchLabels } });
   });
 
   it('the base renders on its own too', async () => {

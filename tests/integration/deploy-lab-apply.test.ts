@@ -36,6 +36,8 @@ describe('kubectl apply --server-side -k deploy/overlays/example', () => {
       'service/akb serverside-applied',
       'deployment.apps/akb serverside-applied',
       'ingress.networking.k8s.io/akb serverside-applied',
+      'networkpolicy.networking.k8s.io/akb serverside-applied',
+      'poddisruptionbudget.policy/akb serverside-applied',
     ]) {
       expect(out).toContain(line);
     }

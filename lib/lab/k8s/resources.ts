@@ -68,6 +68,8 @@ export const BUILTIN_RESOURCES: readonly ResourceDef[] = [
   def('rbac.authorization.k8s.io', 'v1', 'clusterrolebindings', 'ClusterRoleBinding', false),
   def('networking.k8s.io', 'v1', 'ingresses', 'Ingress', true, ['ing'], true),
   def('coordination.k8s.io', 'v1', 'leases', 'Lease', true),
+  def('networking.k8s.io', 'v1', 'networkpolicies', 'NetworkPolicy', true, ['netpol']),
+  def('policy', 'v1', 'poddisruptionbudgets', 'PodDisruptionBudget', true, ['pdb'], true),
   def('apiextensions.k8s.io', 'v1', 'customresourcedefinitions', 'CustomResourceDefinition', false, ['crd', 'crds'], true),
 ];
 
