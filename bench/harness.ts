@@ -1,64 +1,42 @@
 /**
- * The live service assembled as tests assemble it (tests/integration/live-invariant.test.ts): a runtime, an
- * HTTP server on an ephemeral loopback port carrying /ws, and a websocket GraphClient. The runtime is configured
- * from the lab's connection file exactly as for a real APIC and cluster (kubeconfig, APIC URLs, password file, CA).
+ * The live service as it is deployed: the akb server in a process of its own (server-host.ts), configured from the
+ * lab's connection file exactly as for a real APIC and cluster, and a websocket GraphClient here, in the measuring
+ * process, as a browser would hold it.
  */
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import WebSocket from 'ws';
 import { ApicClient } from '../lib/aci/client';
 import type { LabFile } from '../lib/lab';
 import { captureBundle, type CaptureResult } from '../lib/live/server/capture';
-import { loadServiceConfig } from '../lib/live/server/config';
 import { GraphClient, type SocketFactory } from '../lib/live/client/graph-client';
-import { startRuntime, type Runtime } from '../lib/live/server/runtime';
-import { silentLogger } from '../lib/logging';
 import { buildGraph } from '../lib/topology/build-graph';
 import type { TopologyGraph } from '../lib/topology/graph';
+import { startServerProcess, type ServerProcess } from './server-process';
 
 export interface LiveHarness {
-  runtime: Runtime;
+  server: ServerProcess;
   client: GraphClient;
   stop(): Promise<void>;
 }
 
-export async function startLiveHarness(lab: LabFile, coalesceMs: number | undefined): Promise<LiveHarness> {
-  const config = loadServiceConfig(
-    {
-      lab: false,
-      kubeconfig: lab.kubeconfig,
-      apicUrls: lab.apicUrls,
-      apicUser: lab.apicUser,
-      apicPasswordFile: lab.apicPasswordFile,
-      ...(lab.apicCaFile ? { apicCaFile: lab.apicCaFile } : {}),
-      tenant: lab.tenant,
-      vrf: lab.vrf,
-      ...(lab.l3out ? { l3out: lab.l3out } : {}),
-    },
-    {},
-  );
-  const runtime = await startRuntime(config, silentLogger, {}, coalesceMs === undefined ? {} : { coalesceMs });
-  const server: Server = createServer((req, res) => {
-    if (!runtime.handleHttp(req, res)) res.writeHead(404).end();
+export async function startLiveHarness(
+  lab: LabFile,
+  opts: { coalesceMs?: number; heapMb: number; correlation?: 'incremental' | 'full' },
+): Promise<LiveHarness> {
+  const server = await startServerProcess(lab, opts.heapMb, {
+    ...(opts.coalesceMs === undefined ? {} : { coalesceMs: opts.coalesceMs }),
+    ...(opts.correlation ? { correlation: opts.correlation } : {}),
   });
-  server.on('upgrade', (req, socket, head) => {
-    if (!runtime.hub.handleUpgrade(req, socket, head)) socket.destroy();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const factory: SocketFactory = (url) => new WebSocket(url) as unknown as ReturnType<SocketFactory>;
-  const port = (server.address() as AddressInfo).port;
-  const client = new GraphClient({ url: `ws://127.0.0.1:${port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
+  const client = new GraphClient({ url: `ws://127.0.0.1:${server.port}/ws`, socketFactory: factory, reconnectMinMs: 50 });
   client.start();
   return {
-    runtime,
+    server,
     client,
     async stop() {
       client.stop();
-      await runtime.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.stop();
     },
   };
 }
@@ -102,8 +80,7 @@ export async function checkInvariant(
     if (Date.now() - started > timeoutMs) {
       // Where it went wrong: the client against the service's own graph (patches), the service's graph against
       // a correlation of the bundle it holds (publishing), and that against a fresh capture (the live sources).
-      const published = harness.runtime.service.graph();
-      const held = buildGraph(harness.runtime.service.bundle());
+      const { published, held } = await harness.server.graphs();
       return {
         held: false,
         ms: Date.now() - started,

@@ -44,6 +44,7 @@ export const scaleResultSchema = z.object({
     durationSec: z.number(),
     eventsSent: z.number().int(),
     achievedRatePerSec: ms,
+    valid: z.boolean(),
     ticksWithoutFreeTarget: z.number().int(),
     byKind: z.record(z.string(), z.number()),
     latencyMs: latency,
@@ -56,6 +57,14 @@ export const scaleResultSchema = z.object({
     invariantHeld: z.boolean(),
     invariantCheckMs: z.number(),
     invariantDifferences: z.array(z.string()),
+  }),
+  /** The akb server process on its own during the storm. */
+  akbServer: z.object({
+    eventLoopDelayMs: z.object({ p50: ms, p99: ms, max: ms, mean: ms }),
+    settleMs: latency,
+    longestSliceMs: ms,
+    rssMb: z.number(),
+    peakRssMb: z.number(),
   }),
   browser: z.object({
     status: z.enum(['measured', 'no graph view', 'failed', 'skipped']),

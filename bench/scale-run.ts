@@ -22,6 +22,8 @@ export interface ScaleRunOptions {
   coalesceMs?: number;
   workDir: string;
   labHeapMb: number;
+  /** `full`: the reference service that recomputes the whole graph on every change (for comparison). */
+  correlation?: 'incremental' | 'full';
   progress: (message: string) => void;
 }
 
@@ -76,10 +78,16 @@ export async function runScale(scale: Scale, opts: ScaleRunOptions): Promise<Sca
     const pods = capture.bundle.k8s.pods?.length ?? 0;
 
     opts.progress(`${scale.name}: initial sync`);
-    const sync = await measureInitialSync(lab, scenario.cluster.nodes.length, opts.coalesceMs, limits.syncMs);
+    const server = {
+      heapMb: opts.labHeapMb,
+      ...(opts.coalesceMs === undefined ? {} : { coalesceMs: opts.coalesceMs }),
+      ...(opts.correlation ? { correlation: opts.correlation } : {}),
+    };
+    const sync = await measureInitialSync(lab, scenario.cluster.nodes.length, server, limits.syncMs);
     harness = sync.harness;
 
     opts.progress(`${scale.name}: event storm (${opts.stormRatePerSec}/s for ${opts.stormSeconds} s)`);
+    await harness.server.measure('start');
     const storm = await runStorm(lab, scenario, harness, capturer, {
       ratePerSec: opts.stormRatePerSec,
       durationSec: opts.stormSeconds,
@@ -87,6 +95,7 @@ export async function runScale(scale: Scale, opts: ScaleRunOptions): Promise<Sca
       drainTimeoutMs: limits.drainMs,
       invariantTimeoutMs: limits.drainMs,
     });
+    const akbServer = await harness.server.measure('stop');
     await stopLab();
 
     opts.progress(`${scale.name}: browser${opts.browser ? '' : ' skipped'}`);
@@ -106,6 +115,7 @@ export async function runScale(scale: Scale, opts: ScaleRunOptions): Promise<Sca
       correlation,
       initialSync: sync.result,
       storm,
+      akbServer,
       browser,
       peakRssMb: peakRssMb(),
       totalMs: Math.round(performance.now() - started),

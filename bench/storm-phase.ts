@@ -29,8 +29,10 @@ export interface StormResult {
   eventsSent: number;
   /** Ticks with no event sent because every candidate target still had a change in flight. */
   ticksWithoutFreeTarget: number;
-  /** Events per second actually sent (below target when applying events to the lab is the bottleneck). */
+  /** Events per second the lab actually applied (below target when applying events to the lab is the bottleneck). */
   achievedRatePerSec: number | null;
+  /** The run is valid only when the lab delivered at least 90% of the planned rate: otherwise there was no storm. */
+  valid: boolean;
   byKind: Record<string, number>;
   latencyMs: LatencySummary;
   /** Events whose change the client never showed within the drain timeout. */
@@ -47,6 +49,9 @@ export interface StormResult {
   /** When it did not hold: the first ids that differ between the client's graph and a fresh capture's. */
   invariantDifferences: string[];
 }
+
+/** The share of the planned rate the lab must deliver for the storm to count. */
+export const VALID_SHARE = 0.9;
 
 interface Pending {
   event: PlannedEvent;
@@ -137,7 +142,9 @@ export async function runStorm(
     }
     while (sending) await sending;
     if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+    // Until the last batch was applied: what the lab delivered, not what was planned.
     const elapsedSec = (performance.now() - started) / 1000;
+    const achieved = elapsedSec > 0 ? sentEvents.length / elapsedSec : 0;
     await waitFor(() => pending.length === 0, { what: 'every event to reach the client', timeoutMs: opts.drainTimeoutMs }).catch(
       () => undefined,
     );
@@ -147,7 +154,8 @@ export async function runStorm(
       durationSec: opts.durationSec,
       eventsSent: sentEvents.length,
       ticksWithoutFreeTarget: noTarget,
-      achievedRatePerSec: elapsedSec > 0 ? round(sentEvents.length / elapsedSec) : null,
+      achievedRatePerSec: elapsedSec > 0 ? round(achieved) : null,
+      valid: achieved >= VALID_SHARE * opts.ratePerSec,
       byKind: countKinds(sentEvents),
       latencyMs: summarize(latencies),
       unresolved: pending.length,

@@ -22,19 +22,22 @@ export interface SyncResult {
 export async function measureInitialSync(
   lab: LabProcess,
   nodes: number,
-  coalesceMs: number | undefined,
+  server: { coalesceMs?: number; heapMb: number; correlation?: 'incremental' | 'full' },
   timeoutMs: number,
 ): Promise<{ result: SyncResult; harness: LiveHarness }> {
   await lab.counts(true);
   const t0 = performance.now();
-  const harness = await startLiveHarness(lab.file, coalesceMs);
-  await waitFor(() => harness.runtime.service.ready() && harness.client.getState().graph !== null, {
+  const harness = await startLiveHarness(lab.file, server);
+  // The client first: asking the server process is a round trip, the client's graph is here.
+  const status = await waitFor(async () => (harness.client.getState().graph !== null ? await harness.server.status() : null), {
     what: 'the first complete graph',
-    timeoutMs: timeoutMs,
+    timeoutMs,
+    intervalMs: 50,
+    until: (s) => s?.ready === true,
   });
   const wallMs = performance.now() - t0;
   const { apic: apicRequests, kubernetes } = await lab.counts();
-  const counts: Record<string, number> = { ...harness.runtime.apic?.counts };
+  const counts: Record<string, number> = { ...status!.apicCounts };
   const apicClientCounts = Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
   return {
     result: {

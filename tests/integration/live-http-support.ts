@@ -34,6 +34,10 @@ export class ScriptedSource implements LiveSource {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+  /** Scripted data is a whole bundle at a time: it feeds the full-recompute service only. */
+  onInputs(): () => void {
+    return () => undefined;
+  }
   async start(): Promise<void> {}
   async stop(): Promise<void> {}
   /** The test's data is always complete: a resync only re-announces it. */

@@ -18,6 +18,8 @@ import type { Logger } from '../../logging';
 import { silentLogger } from '../../logging';
 import type { Bundle } from '../../topology/bundle-types';
 import { reduceApicAttributes } from '../../topology/reduce';
+import type { InputChange } from '../../topology/incremental';
+import { ApicObjects, type ApicObjectChange } from './apic-objects';
 import type { LiveSource } from './service';
 import { sourceStatus, type SourceStatus } from '../../shared/source-status';
 
@@ -64,6 +66,9 @@ export class ApicLiveSource implements LiveSource {
   private resyncTimer: NodeJS.Timeout | undefined;
   private resyncing: Promise<void> | null = null;
   private readonly listeners = new Set<() => void>();
+  private readonly inputListeners = new Set<(changes: readonly InputChange[]) => void>();
+  /** The same objects with children nested, as the incremental graph takes them: what changed per top-level object. */
+  private readonly mirror = new ApicObjects();
   private current: SourceStatus = sourceStatus('starting');
   private lastEventAt: string | undefined;
   private readonly logger: Logger;
@@ -130,6 +135,7 @@ export class ApicLiveSource implements LiveSource {
         if (!sameObjects(state.objects, fresh)) {
           this.logger.warn({ className }, 'APIC safety resync found objects that differed from the pushed events');
           state.objects = fresh;
+          this.emitInputs(this.mirror.replace(className, fresh));
           changed = true;
         }
       } catch (err) {
@@ -147,6 +153,7 @@ export class ApicLiveSource implements LiveSource {
     this.inFlight.clear();
     await Promise.all([...this.classes.values()].map((s) => s.subscription?.close()));
     this.listeners.clear();
+    this.inputListeners.clear();
   }
 
   status(): SourceStatus {
@@ -156,6 +163,11 @@ export class ApicLiveSource implements LiveSource {
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onInputs(listener: (changes: readonly InputChange[]) => void): () => void {
+    this.inputListeners.add(listener);
+    return () => this.inputListeners.delete(listener);
   }
 
   fill(bundle: Bundle): void {
@@ -196,6 +208,7 @@ export class ApicLiveSource implements LiveSource {
       const [, body] = moEntry(mo);
       if (body.attributes.dn) state.objects.set(body.attributes.dn, reduceApicAttributes(className, body.attributes));
     }
+    this.emitInputs(this.mirror.replace(className, state.objects));
     state.synced = true;
     this.updateSynced();
     this.emit();
@@ -207,7 +220,14 @@ export class ApicLiveSource implements LiveSource {
     this.lastEventAt = new Date().toISOString();
     applyEvent(className, state.objects, event);
     this.inFlight.get(className)?.push(event);
+    this.emitInputs(this.mirror.put(className, event.dn, state.objects.get(event.dn) ?? null));
     this.emit();
+  }
+
+  private emitInputs(changes: readonly ApicObjectChange[]): void {
+    if (changes.length === 0 || this.inputListeners.size === 0) return;
+    const inputs: InputChange[] = changes.map((c) => ({ source: 'apic', cls: c.cls, dn: c.dn, mo: c.mo }));
+    for (const listener of this.inputListeners) listener(inputs);
   }
 
   private updateSynced(): void {

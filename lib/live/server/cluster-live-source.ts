@@ -1,4 +1,6 @@
 import type { ClusterSource } from '../../k8s/cluster-source';
+import { objectKey } from '../../k8s/snapshot';
+import type { InputChange } from '../../topology/incremental';
 import type { Bundle } from '../../topology/bundle-types';
 import type { LiveSource } from './service';
 import type { SourceStatus } from '../../shared/source-status';
@@ -30,6 +32,12 @@ export class ClusterLiveSource implements LiveSource {
 
   fill(bundle: Bundle): void {
     Object.assign(bundle.k8s, this.cluster.snapshot());
+  }
+
+  onInputs(listener: (changes: readonly InputChange[]) => void): () => void {
+    return this.cluster.onChange((c) =>
+      listener([{ source: 'k8s', resource: c.resource, key: objectKey(c.object), object: c.type === 'delete' ? null : c.object }]),
+    );
   }
 
   onChange(listener: () => void): () => void {

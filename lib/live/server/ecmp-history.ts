@@ -49,16 +49,33 @@ export class EcmpHistory {
    * been read, when the cluster syncs first) is not a "change".
    */
   record(graph: TopologyGraph, bundle: Bundle, at: Date = new Date()): ChurnEvent[] {
+    const delta = this.observe(graph, bundle, at);
+    this.absorb(delta);
+    return delta.events;
+  }
+
+  /**
+   * What one snapshot changed against the previous one (which it then replaces), without recording it: the
+   * analysis worker observes, and the service's history absorbs what it posts back.
+   */
+  observe(graph: TopologyGraph, bundle: Bundle, at: Date = new Date()): HistoryDelta {
     const stamp = at.toISOString();
     const sets = pathSets(graph);
     const signals = churnSignals(bundle, graph);
     const prev = this.previous;
     this.previous = { sets, signals };
-    if (!prev || (prev.sets.size === 0 && prev.signals.sessions.size === 0)) return [];
-    this.recordSessions(prev.signals.sessions, signals.sessions, stamp);
-    const events = diffPathSets(prev.sets, sets, prev.signals, signals, stamp);
-    for (const e of events) this.push(this.churn, `${e.leaf}|${e.prefix}`, e, this.opts.maxEventsPerKey, this.opts.maxKeys);
-    return events;
+    if (!prev || (prev.sets.size === 0 && prev.signals.sessions.size === 0)) return { events: [], transitions: [] };
+    return {
+      events: diffPathSets(prev.sets, sets, prev.signals, signals, stamp),
+      transitions: sessionChanges(prev.signals.sessions, signals.sessions, stamp),
+    };
+  }
+
+  /** Records what `observe` found (here or in another thread). */
+  absorb(delta: HistoryDelta): void {
+    for (const t of delta.transitions)
+      this.push(this.transitions, `${t.node}|${t.leaf}`, t, this.opts.maxTransitionsPerSession, this.opts.maxKeys);
+    for (const e of delta.events) this.push(this.churn, `${e.leaf}|${e.prefix}`, e, this.opts.maxEventsPerKey, this.opts.maxKeys);
   }
 
   /** Churn events matching the query, oldest first. */
@@ -98,16 +115,6 @@ export class EcmpHistory {
     return out;
   }
 
-  private recordSessions(before: Map<string, string>, after: Map<string, string>, at: string): void {
-    for (const key of new Set([...before.keys(), ...after.keys()])) {
-      const from = before.get(key) ?? null;
-      const to = after.get(key) ?? null;
-      if (from === to) continue;
-      const [node, leaf] = key.split('|') as [string, string];
-      this.push(this.transitions, key, { at, node, leaf, from, to }, this.opts.maxTransitionsPerSession, this.opts.maxKeys);
-    }
-  }
-
   private push<T>(map: Map<string, T[]>, key: string, item: T, perKey: number, maxKeys: number): void {
     const list = map.get(key) ?? [];
     map.delete(key);
@@ -116,4 +123,22 @@ export class EcmpHistory {
     map.set(key, list);
     while (map.size > maxKeys) map.delete(map.keys().next().value!);
   }
+}
+
+/** One snapshot's churn events and session state changes. */
+export interface HistoryDelta {
+  events: ChurnEvent[];
+  transitions: SessionTransition[];
+}
+
+function sessionChanges(before: Map<string, string>, after: Map<string, string>, at: string): SessionTransition[] {
+  const out: SessionTransition[] = [];
+  for (const key of new Set([...before.keys(), ...after.keys()])) {
+    const from = before.get(key) ?? null;
+    const to = after.get(key) ?? null;
+    if (from === to) continue;
+    const [node, leaf] = key.split('|') as [string, string];
+    out.push({ at, node, leaf, from, to });
+  }
+  return out;
 }

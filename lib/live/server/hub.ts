@@ -34,7 +34,9 @@ export class LiveHub {
   private readonly logger: Logger;
   private readonly maxBuffered: number;
   private readonly heartbeat: NodeJS.Timeout;
-  private graph: TopologyGraph | null = null;
+  /** The published graph, materialised only when a client needs the whole of it (a snapshot), and its revision. */
+  private graph: (() => TopologyGraph) | null = null;
+  private revision = 0;
   private sources: Record<string, SourceStatus> = {};
 
   constructor(private readonly opts: HubOptions) {
@@ -56,10 +58,14 @@ export class LiveHub {
     return true;
   }
 
-  /** Publishes a new graph; `patch` takes the previous published graph to this one. */
-  publish(graph: TopologyGraph, patch: GraphPatch | null): void {
+  /**
+   * Publishes a new graph; `patch` takes the previous published graph to this one. The graph may be given as a
+   * function: on a large fabric only a client that needs a snapshot pays for building the whole graph.
+   */
+  publish(graph: TopologyGraph | (() => TopologyGraph), patch: GraphPatch | null): void {
     const previous = this.graph;
-    this.graph = graph;
+    this.graph = typeof graph === 'function' ? graph : () => graph;
+    this.revision = patch?.revision ?? (typeof graph === 'function' ? graph().revision : graph.revision);
     for (const client of this.clients) {
       if (!previous || !patch || client.needsSnapshot) {
         this.sendSnapshot(client);
@@ -97,7 +103,7 @@ export class LiveHub {
       const parsed = parseClientMessage(String(data));
       if (!parsed.ok) return this.send(client, { type: 'error', message: parsed.error });
       if (parsed.message.type === 'resync') this.sendSnapshot(client);
-      else this.send(client, { type: 'heartbeat', at: new Date().toISOString(), revision: this.graph?.revision ?? 0 });
+      else this.send(client, { type: 'heartbeat', at: new Date().toISOString(), revision: this.revision });
     });
     this.send(client, { type: 'hello', protocol: PROTOCOL_VERSION, lab: this.opts.lab });
     this.send(client, { type: 'status', sources: this.sources });
@@ -111,7 +117,8 @@ export class LiveHub {
       return;
     }
     client.needsSnapshot = false;
-    this.send(client, { type: 'snapshot', revision: this.graph.revision, graph: this.graph });
+    const graph = this.graph();
+    this.send(client, { type: 'snapshot', revision: graph.revision, graph });
   }
 
   private sendHeartbeat(): void {
@@ -119,7 +126,7 @@ export class LiveHub {
     for (const client of this.clients) {
       // A lagging client that has drained gets its snapshot here at the latest.
       if (client.needsSnapshot) this.sendSnapshot(client);
-      this.send(client, { type: 'heartbeat', at, revision: this.graph?.revision ?? 0 });
+      this.send(client, { type: 'heartbeat', at, revision: this.revision });
     }
   }
 

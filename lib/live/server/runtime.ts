@@ -14,6 +14,8 @@ import type { Logger } from '../../logging';
 import { buildGraph } from '../../topology/build-graph';
 import { diff, isEmptyPatch } from '../../topology/patch';
 import type { Bundle } from '../../topology/bundle-types';
+import type { GraphPatch } from '../../topology/patch';
+import type { SourceStatus } from '../../shared/source-status';
 import { ApicLiveSource } from './apic-source';
 import { ClusterLiveSource } from './cluster-live-source';
 import { usesLab, type ServiceConfig } from './config';
@@ -24,11 +26,17 @@ import { createMetrics, patchBytes } from './metrics';
 import { EcmpHistory } from './ecmp-history';
 import { handleEcmpRequest } from './ecmp-api';
 import { LiveService, type LiveSource } from './service';
+import { IncrementalLiveService } from './incremental-service';
+import { InThreadAnalysis, type EcmpAnalyser } from './ecmp-analysis';
+import { WorkerAnalysis } from './ecmp-worker-client';
+
+/** What the runtime's users see of the service, whichever correlation runs it. */
+export type GraphService = Pick<LiveService, 'graph' | 'sourceStatuses' | 'resyncSources' | 'ready' | 'bundle' | 'start' | 'stop'>;
 
 export interface Runtime {
   lab: Lab | null;
   hub: LiveHub;
-  service: LiveService;
+  service: GraphService;
   apic: ApicClient | null;
   /** Answers health, API and metrics requests; false lets Next serve the page. */
   handleHttp(req: IncomingMessage, res: ServerResponse): boolean;
@@ -106,6 +114,15 @@ export interface RuntimeOverrides {
   coalesceMs?: number;
   /** The sources' safety resync interval (default 10 min each). */
   resyncIntervalMs?: number;
+  /**
+   * `incremental` (default): each change costs what it touches, the ECMP analysis runs in a worker thread.
+   * `full`: every coalesced change recomputes `buildGraph` of the whole bundle (the reference, for comparison).
+   */
+  correlation?: 'incremental' | 'full';
+  /** Where the incremental service's ECMP analysis runs (default: a worker thread). */
+  analysis?: 'worker' | 'in-thread';
+  /** Observes each incremental settle (the bench's per-update cost). */
+  onSettled?: (info: { workMs: number; longestSliceMs: number }) => void;
 }
 
 export async function startRuntime(
@@ -144,25 +161,47 @@ export async function startRuntime(
   const metrics = createMetrics();
   const hub = new LiveHub({ lab: lab !== null, logger, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
   const ecmpHistory = new EcmpHistory();
-  const service = new LiveService({
-    sources,
-    fabric: connections.fabric,
-    graph: { correlate: buildGraph, diff, isEmptyPatch },
-    target: {
-      publish(graph, patch, bundle) {
-        hub.publish(graph, patch);
-        metrics.setRevision(graph.revision);
-        ecmpHistory.record(graph, bundle);
-      },
-      setSources(statuses) {
-        hub.setSources(statuses);
-        metrics.setSources(statuses);
-      },
-    },
-    logger,
-    coalesceMs: overrides.coalesceMs,
-    onPublish: ({ latencyMs, patch }) => metrics.observePublish({ latencyMs, patchBytes: patch ? patchBytes(patch) : null }),
-  });
+  const onPublish = ({ latencyMs, patch }: { latencyMs: number; patch: GraphPatch | null }) =>
+    metrics.observePublish({ latencyMs, patchBytes: patch ? patchBytes(patch) : null });
+  const setSources = (statuses: Record<string, SourceStatus>) => {
+    hub.setSources(statuses);
+    metrics.setSources(statuses);
+  };
+  const service: GraphService =
+    overrides.correlation === 'full'
+      ? new LiveService({
+          sources,
+          fabric: connections.fabric,
+          graph: { correlate: buildGraph, diff, isEmptyPatch },
+          target: {
+            publish(graph, patch, bundle) {
+              hub.publish(graph, patch);
+              metrics.setRevision(graph.revision);
+              ecmpHistory.record(graph, bundle);
+            },
+            setSources,
+          },
+          logger,
+          coalesceMs: overrides.coalesceMs,
+          onPublish,
+        })
+      : new IncrementalLiveService({
+          sources,
+          fabric: connections.fabric,
+          analyser: startAnalyser(connections.fabric, overrides.analysis ?? 'worker', logger),
+          target: {
+            publish(revision, graph, patch) {
+              hub.publish(graph, patch);
+              metrics.setRevision(revision);
+            },
+            setSources,
+            analysed: (result) => ecmpHistory.absorb(result.history),
+          },
+          logger,
+          coalesceMs: overrides.coalesceMs,
+          onPublish,
+          ...(overrides.onSettled ? { onSettled: overrides.onSettled } : {}),
+        });
   await service.start();
 
   const ecmpRoute = (req: IncomingMessage, res: ServerResponse) => {
@@ -200,4 +239,19 @@ export async function startRuntime(
       if (ownsLab) await lab?.stop();
     },
   };
+}
+
+/** The ECMP analysis in a worker thread, or in this one where asked (or where a worker cannot start). */
+function startAnalyser(fabric: Bundle['fabric'], where: 'worker' | 'in-thread', logger: Logger): EcmpAnalyser {
+  if (where === 'worker') {
+    try {
+      return new WorkerAnalysis(fabric, logger);
+    } catch (err) {
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'ECMP analysis worker did not start; analysing in the service thread',
+      );
+    }
+  }
+  return new InThreadAnalysis(fabric);
 }

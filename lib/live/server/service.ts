@@ -10,6 +10,7 @@ import { silentLogger } from '../../logging';
 import { BUNDLE_FORMAT, type Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
 import type { GraphPatch } from '../../topology/patch';
+import type { InputChange } from '../../topology/incremental';
 import type { SourceStatus } from '../../shared/source-status';
 
 /** A data source feeding the graph: the Kubernetes API or the APIC. */
@@ -20,6 +21,11 @@ export interface LiveSource {
   fill(bundle: Bundle): void;
   /** Called on any change of data or status. Returns an unsubscribe function. */
   onChange(listener: () => void): () => void;
+  /**
+   * Every change to the objects this source holds, one object at a time, as the incremental graph takes them (the
+   * same objects `fill` writes). Subscribe before `start`: the initial listing arrives as changes too.
+   */
+  onInputs(listener: (changes: readonly InputChange[]) => void): () => void;
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Re-reads everything in full now (the periodic safety resync, on demand); what differed arrives as changes. */

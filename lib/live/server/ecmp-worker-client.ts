@@ -1,0 +1,68 @@
+/**
+ * The service's end of the ECMP analysis worker: input batches are posted as they come (structured clones of a few
+ * objects each), at most one analysis is asked for at a time, and requests made meanwhile coalesce into one more.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../../logging';
+import type { Bundle } from '../../topology/bundle-types';
+import type { InputChange } from '../../topology/incremental';
+import type { AnalysisResult, EcmpAnalyser } from './ecmp-analysis';
+import type { ToWorker } from './ecmp-worker';
+
+/**
+ * The worker runs TypeScript as the server does, through tsx: registered in the worker by a two-line bootstrap, since
+ * Node 20 does not pass `--import` on to worker threads.
+ */
+const BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
+`;
+
+export class WorkerAnalysis implements EcmpAnalyser {
+  private readonly worker: Worker;
+  private listener: ((r: AnalysisResult) => void) | null = null;
+  private inFlight = false;
+  private again = false;
+  private stopped = false;
+
+  constructor(fabric: Bundle['fabric'], logger: Logger) {
+    const entry = new URL('./ecmp-worker.ts', import.meta.url).href;
+    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { fabric, entry } });
+    this.worker.unref();
+    this.worker.on('message', (result: AnalysisResult) => {
+      this.inFlight = false;
+      if (!this.stopped) this.listener?.(result);
+      if (this.again) {
+        this.again = false;
+        this.request();
+      }
+    });
+    this.worker.on('error', (err) => logger.error({ err: err.message }, 'ECMP analysis worker failed'));
+  }
+
+  feed(changes: readonly InputChange[]): void {
+    this.post({ type: 'inputs', changes });
+  }
+
+  request(): void {
+    if (this.inFlight) {
+      this.again = true;
+      return;
+    }
+    this.inFlight = true;
+    this.post({ type: 'analyse' });
+  }
+
+  onResult(listener: (result: AnalysisResult) => void): void {
+    this.listener = listener;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.worker.terminate();
+  }
+
+  private post(m: ToWorker): void {
+    if (!this.stopped) this.worker.postMessage(m);
+  }
+}
