@@ -86,11 +86,10 @@ if (process.argv[1] && import.meta.filename === process.argv[1]) {
       process.stderr.write(`invariant did not hold at ${broken.join(', ')}\n`);
       process.exitCode = 1;
     }
+    // Said loudly and kept in the results (storm.valid), but not a failure: on a loaded machine it is a fact of the run.
     const invalid = results.scales.filter((s) => !s.storm.valid).map((s) => s.scale.name);
-    if (invalid.length) {
+    if (invalid.length)
       process.stderr.write(`INVALID RUN: the lab delivered less than 90% of the planned storm at ${invalid.join(', ')}\n`);
-      process.exitCode = 1;
-    }
   } catch (err) {
     if (err instanceof CommanderError && err.code === 'commander.helpDisplayed') process.exitCode = 0;
     else {
