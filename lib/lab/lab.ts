@@ -36,7 +36,7 @@ import { worldFacts } from './model/ground-truth';
 import { ApicSync, KubeSync } from './sync';
 import { startLabMachines, type LabMachines } from './machines';
 import { LAB_VCENTER, mimicGuest, startLabVcenter, vcenterSeedFor, type GuestRuntime, type LabVcenter } from './vcenter';
-import { LabTwin, worldWire } from './twin';
+import { LabTwin, sameTwinInputs, twinInputsOf, worldWire } from './twin';
 
 export interface StartLabOptions {
   /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
@@ -147,11 +147,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   const wire = worldWire(() => world);
   const twin = new LabTwin(tree, wire, logger);
   twin.addCluster({ name: scenario.cluster.name, store, wire, services: () => computeServices(world) });
+  // What the twin last read from the world: an event that leaves it as it was costs the twin nothing (changes on
+  // either server still reach it through its own listeners).
+  let twinInputs: unknown[] | null = null;
   const sync = (): LabSyncResult => {
     const kubernetes = controller.whileSyncing(() => kubeSync.apply(deriveKubernetes(world)));
     const written = apicSync.apply(deriveApicSeed(world));
     controller.reconcile();
-    const operational = twin.recompute();
+    const inputs = twinInputsOf(world);
+    const operational = sameTwinInputs(twinInputs, inputs) ? { upserted: 0, deleted: 0 } : twin.recompute();
+    twinInputs = inputs;
     return { kubernetes, apic: { upserted: written.upserted + operational.upserted, deleted: written.deleted + operational.deleted } };
   };
   sync();

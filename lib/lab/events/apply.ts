@@ -91,7 +91,8 @@ export function applyLabEvent(w: LabWorld, baseline: Scenario, ev: LabEvent): La
     const message = err instanceof Error ? err.message : String(err);
     throw new LabEventError([message], /^(no |host .* has no )/.test(message) || / does not exist$/.test(message) ? 404 : 422);
   }
-  const problems = crossCheck(next.scenario);
+  // The scenario's own rules can only break where the event changed the scenario (copy on write keeps it otherwise).
+  const problems = next.scenario === w.scenario ? [] : crossCheck(next.scenario);
   if (problems.length > 0) throw new LabEventError(problems, 422);
   return next;
 }

@@ -30,16 +30,43 @@ export function advertisedPrefixes(
   const out = new Set<string>();
   if (adv.podCidr && podCidr) out.add(podCidr);
   for (const cidr of adv.aggregates) out.add(cidr);
+  for (const entry of serviceAdverts(adv, services)) {
+    if (entry.onlyOn && !entry.onlyOn.has(node)) continue;
+    for (const p of entry.prefixes) out.add(p);
+  }
+  return [...out];
+}
+
+interface ServiceAdvert {
+  prefixes: string[];
+  /** Local policy: only the nodes with a ready endpoint advertise it. */
+  onlyOn: Set<string> | null;
+}
+
+/**
+ * What each service contributes, worked out once per service list and advertisement settings (every node of a
+ * large cluster asks about the same services), in service order.
+ */
+const advertsMemo = new WeakMap<readonly ServiceState[], Map<string, ServiceAdvert[]>>();
+
+function serviceAdverts(adv: AdvertiseConfig, services: readonly ServiceState[]): ServiceAdvert[] {
+  let byConfig = advertsMemo.get(services);
+  if (!byConfig) advertsMemo.set(services, (byConfig = new Map()));
+  const key = `${adv.aggregating}|${adv.clusterIPs}|${adv.externalIPs}|${adv.loadBalancerIPs}`;
+  let list = byConfig.get(key);
+  if (list) return list;
+  list = [];
   for (const svc of services) {
     if (!svc.clusterIP || svc.clusterIP === 'None') continue;
     const local = svc.spec.externalTrafficPolicy === 'Local' && (svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer');
     if (!local && adv.aggregating) continue;
-    if (local && !svc.endpoints.some((p) => p.node === node && p.ready)) continue;
     const ips: string[] = [];
     if (adv.clusterIPs) ips.push(svc.clusterIP);
     if (adv.externalIPs) ips.push(...svc.externalIPs);
     if (adv.loadBalancerIPs && svc.loadBalancerIP) ips.push(svc.loadBalancerIP);
-    for (const ip of ips) out.add(`${ip}/32`);
+    const onlyOn = local ? new Set(svc.endpoints.filter((p) => p.ready).map((p) => p.node)) : null;
+    list.push({ prefixes: ips.map((ip) => `${ip}/32`), onlyOn });
   }
-  return [...out];
+  byConfig.set(key, list);
+  return list;
 }

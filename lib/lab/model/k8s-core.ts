@@ -4,6 +4,19 @@ import { secondaryAttachments } from './k8s-secondary';
 import type { WorkloadSpec } from './schema';
 import { allWorkloads, cniWorkloads, replicaSetHash, type LabWorld, type NodeState, type PodState } from './world';
 
+/** A node's object is a function of its state and of the CNI, the L3Out and the cluster version: derived once each. */
+const nodeMemo = new WeakMap<NodeState, { key: readonly unknown[]; obj: KubeObject }>();
+
+function memoNodeObject(w: LabWorld, n: NodeState): KubeObject {
+  const s = w.scenario;
+  const key = [s.cluster.cni, s.l3out.nodeSubnet, s.cluster.version, s.seed];
+  const m = nodeMemo.get(n);
+  if (m && m.key.every((k, i) => k === key[i])) return m.obj;
+  const obj = nodeObject(w, n);
+  nodeMemo.set(n, { key, obj });
+  return obj;
+}
+
 function nodeObject(w: LabWorld, n: NodeState): KubeObject {
   const s = w.scenario;
   const cni = s.cluster.cni;
@@ -96,6 +109,38 @@ function containers(w: LabWorld, wl: WorkloadSpec): Record<string, unknown>[] {
 
 function ownerRef(w: LabWorld, kind: string, namespace: string, name: string): Record<string, unknown> {
   return { apiVersion: 'apps/v1', kind, name, uid: meta(w, kind, namespace, name).uid, controller: true, blockOwnerDeletion: true };
+}
+
+interface PodMemo {
+  node: NodeState | undefined;
+  wl: WorkloadSpec;
+  annotations: string | undefined;
+  cni: LabWorld['scenario']['cluster']['cni'];
+  seed: number;
+  obj: KubeObject;
+}
+
+/**
+ * A pod's object is a function of its state, its node, its workload, its annotations and the CNI; worlds share the
+ * objects they did not change (copy on write), so an unchanged pod is derived once and keeps its identity, which lets
+ * the sync skip it without comparing.
+ */
+const podMemo = new WeakMap<PodState, PodMemo>();
+
+function memoPodObject(
+  w: LabWorld,
+  p: PodState,
+  node: NodeState | undefined,
+  wl: WorkloadSpec,
+  annotations: Record<string, string> | undefined,
+): KubeObject {
+  const a = annotations ? JSON.stringify(annotations) : undefined;
+  const m = podMemo.get(p);
+  const { cni, seed } = { cni: w.scenario.cluster.cni, seed: w.scenario.seed };
+  if (m && m.node === node && m.wl === wl && m.annotations === a && m.cni === cni && m.seed === seed) return m.obj;
+  const obj = podObject(w, p, node, wl, annotations);
+  podMemo.set(p, { node, wl, annotations: a, cni, seed, obj });
+  return obj;
 }
 
 function podObject(
@@ -204,6 +249,18 @@ function workloadObjects(w: LabWorld, wl: WorkloadSpec, pods: PodState[]): { wor
   };
 }
 
+/** A workload's objects follow from its spec, its pods (their count and readiness) and the CNI: derived once each. */
+const workloadMemo = new WeakMap<WorkloadSpec, { key: readonly unknown[]; objs: ReturnType<typeof workloadObjects> }>();
+
+function memoWorkloadObjects(w: LabWorld, wl: WorkloadSpec, pods: PodState[]): ReturnType<typeof workloadObjects> {
+  const key = [w.scenario.seed, w.scenario.cluster.cni, pods.length, pods.filter((p) => p.ready).length];
+  const m = workloadMemo.get(wl);
+  if (m && m.key.every((k, i) => k === key[i])) return m.objs;
+  const objs = workloadObjects(w, wl, pods);
+  workloadMemo.set(wl, { key, objs });
+  return objs;
+}
+
 /** namespaces, nodes, pods, deployments, replicasets, daemonsets. */
 export function deriveCoreResources(w: LabWorld): Record<string, KubeObject[]> {
   const workloads = allWorkloads(w.scenario);
@@ -238,16 +295,16 @@ export function deriveCoreResources(w: LabWorld): Record<string, KubeObject[]> {
       spec: { finalizers: ['kubernetes'] },
       status: { phase: 'Active' },
     })),
-    nodes: w.nodes.map((n) => nodeObject(w, n)),
+    nodes: w.nodes.map((n) => memoNodeObject(w, n)),
     pods: w.pods.map((p) =>
-      podObject(w, p, nodeByName.get(p.node), byKey.get(p.workload)!, attachments.podAnnotations.get(`${p.namespace}/${p.name}`)),
+      memoPodObject(w, p, nodeByName.get(p.node), byKey.get(p.workload)!, attachments.podAnnotations.get(`${p.namespace}/${p.name}`)),
     ),
     deployments: [],
     replicasets: [],
     daemonsets: [],
   };
   for (const wl of workloads) {
-    const objs = workloadObjects(w, wl, podsOf.get(`${wl.namespace}/${wl.name}`) ?? []);
+    const objs = memoWorkloadObjects(w, wl, podsOf.get(`${wl.namespace}/${wl.name}`) ?? []);
     (wl.kind === 'Deployment' ? out.deployments! : out.daemonsets!).push(objs.workload);
     if (objs.replicaSet) out.replicasets!.push(objs.replicaSet);
   }

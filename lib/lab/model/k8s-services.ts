@@ -102,6 +102,47 @@ function endpointSlices(w: LabWorld, svc: ServiceState): KubeObject[] {
   });
 }
 
+/**
+ * A service's objects depend on its spec, its addresses and its endpoints (pods; the masters for the API server's):
+ * worlds share what they did not change, so an unchanged service keeps its objects (and the sync skips them).
+ */
+interface ServiceMemo {
+  seed: number;
+  clusterIP: string | undefined;
+  loadBalancerIP: string | undefined;
+  endpoints: readonly unknown[];
+  service: KubeObject;
+  slices: KubeObject[];
+}
+const serviceMemo = new WeakMap<ServiceState['spec'], ServiceMemo>();
+
+const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function memoService(w: LabWorld, svc: ServiceState): ServiceMemo {
+  const isKubernetesApi = svc.spec.namespace === 'default' && svc.spec.name === 'kubernetes';
+  const endpoints = isKubernetesApi ? w.nodes.filter((n) => n.role === 'master') : svc.endpoints;
+  const m = serviceMemo.get(svc.spec);
+  if (
+    m &&
+    m.seed === w.scenario.seed &&
+    m.clusterIP === svc.clusterIP &&
+    m.loadBalancerIP === svc.loadBalancerIP &&
+    sameItems(m.endpoints, endpoints)
+  )
+    return m;
+  const next = {
+    seed: w.scenario.seed,
+    clusterIP: svc.clusterIP,
+    loadBalancerIP: svc.loadBalancerIP,
+    endpoints,
+    service: serviceObject(w, svc),
+    slices: endpointSlices(w, svc),
+  };
+  serviceMemo.set(svc.spec, next);
+  return next;
+}
+
 export function deriveServiceResources(w: LabWorld, services: ServiceState[]): Record<string, KubeObject[]> {
-  return { services: services.map((s) => serviceObject(w, s)), endpointslices: services.flatMap((s) => endpointSlices(w, s)) };
+  const memos = services.map((s) => memoService(w, s));
+  return { services: memos.map((m) => m.service), endpointslices: memos.flatMap((m) => m.slices) };
 }

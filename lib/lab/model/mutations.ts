@@ -1,10 +1,12 @@
 import { sessionKey } from './bgp';
 import type { LinkSpec, SwitchSpec } from './schema';
-import { cloneWorld, reconcileWorkloads, type LabWorld } from './world';
+import { cloneWorld, reconcileWorkloads, withScenarioCopy, type LabWorld } from './world';
 
 /**
  * World mutations. Each is pure: it returns a new LabWorld and leaves its input untouched, so callers can diff
- * `deriveApic/deriveKubernetes(before)` against `(after)` to push changes into the servers.
+ * `deriveApic/deriveKubernetes(before)` against `(after)` to push changes into the servers. Copy on write
+ * (world.ts `cloneWorld`): what a mutation changes is replaced, the rest is shared, so an event costs what it
+ * touches; the frequent ones (a pod, a deployment, a service, a node, a session) never copy the whole world.
  */
 
 function fail(message: string): never {
@@ -17,26 +19,33 @@ function findWorkload(w: LabWorld, namespace: string, name: string) {
 
 export function scaleDeployment(w: LabWorld, namespace: string, name: string, replicas: number): LabWorld {
   if (!Number.isInteger(replicas) || replicas < 0) fail(`replicas must be a non-negative integer, got ${replicas}`);
-  const next = cloneWorld(w);
-  const wl = findWorkload(next, namespace, name);
+  const wl = findWorkload(w, namespace, name);
   if (wl.kind !== 'Deployment') fail(`${namespace}/${name} is a ${wl.kind}, not a Deployment`);
-  wl.replicas = replicas;
-  reconcileWorkloads(next);
+  const next = cloneWorld(w);
+  const changed = { ...wl, replicas };
+  const cluster = next.scenario.cluster;
+  next.scenario = { ...next.scenario, cluster: { ...cluster, workloads: cluster.workloads.map((x) => (x === wl ? changed : x)) } };
+  reconcileWorkloads(next, `${namespace}/${name}`);
   return next;
 }
 
 /** Deletes a pod; its controller replaces it (new name, possibly another node and IP). */
 export function killPod(w: LabWorld, namespace: string, name: string): LabWorld {
-  if (!w.pods.some((p) => p.namespace === namespace && p.name === name)) fail(`no pod ${namespace}/${name}`);
+  const pod = w.pods.find((p) => p.namespace === namespace && p.name === name) ?? fail(`no pod ${namespace}/${name}`);
   const next = cloneWorld(w);
-  next.pods = next.pods.filter((p) => !(p.namespace === namespace && p.name === name));
-  reconcileWorkloads(next);
+  next.pods = next.pods.filter((p) => p !== pod);
+  reconcileWorkloads(next, pod.workload);
   return next;
 }
 
+/** The node replaced by a changed copy (the old object stays the previous world's). */
 function withNode(w: LabWorld, name: string, change: (n: LabWorld['nodes'][number]) => void): LabWorld {
   const next = cloneWorld(w);
-  change(next.nodes.find((n) => n.name === name) ?? fail(`no node ${name}`));
+  const i = next.nodes.findIndex((n) => n.name === name);
+  if (i < 0) fail(`no node ${name}`);
+  const copy = { ...next.nodes[i]! };
+  change(copy);
+  next.nodes[i] = copy;
   return next;
 }
 
@@ -84,7 +93,7 @@ export function setSessionDown(w: LabWorld, leaf: number, node: string, down: bo
 
 /** Misconfigures (or fixes) the node side of a rack's BGP peering: the AS it expects the fabric in, or its password. */
 export function setRackPeering(w: LabWorld, rack: number, change: { as?: number; password?: string | null }): LabWorld {
-  const next = cloneWorld(w);
+  const next = withScenarioCopy(cloneWorld(w));
   const peers = next.scenario.cluster.cni.peers.filter((p) => p.rack === rack);
   if (peers.length === 0) fail(`no BGP peers configured for rack ${rack}`);
   for (const p of peers) {
@@ -97,7 +106,7 @@ export function setRackPeering(w: LabWorld, rack: number, change: { as?: number;
 
 /** Misconfigures (or fixes) the fabric side: the cluster AS the L3Out expects, the fabric AS, or the password. */
 export function setFabricPeering(w: LabWorld, change: { peerAs?: number; fabricAs?: number; password?: string | null }): LabWorld {
-  const next = cloneWorld(w);
+  const next = withScenarioCopy(cloneWorld(w));
   const l3 = next.scenario.l3out;
   if (change.peerAs !== undefined) l3.peerAs = change.peerAs;
   if (change.fabricAs !== undefined) l3.fabricAs = change.fabricAs;
@@ -108,7 +117,7 @@ export function setFabricPeering(w: LabWorld, change: { peerAs?: number; fabricA
 
 /** Re-cables one of a host's links (e.g. to another leaf / port). */
 export function moveCable(w: LabWorld, host: string, linkIndex: number, link: LinkSpec): LabWorld {
-  const next = cloneWorld(w);
+  const next = withScenarioCopy(cloneWorld(w));
   const h = next.scenario.hosts.find((x) => x.name === host) ?? fail(`no host ${host}`);
   if (!h.links[linkIndex]) fail(`host ${host} has no link ${linkIndex}`);
   const leafIds = new Set(next.scenario.fabric.leaves.map((l) => l.id));
@@ -119,7 +128,7 @@ export function moveCable(w: LabWorld, host: string, linkIndex: number, link: Li
 
 /** Adds a leaf (optionally as vPC peer of an existing one). */
 export function addLeaf(w: LabWorld, leaf: SwitchSpec, vpcPeer?: number): LabWorld {
-  const next = cloneWorld(w);
+  const next = withScenarioCopy(cloneWorld(w));
   const f = next.scenario.fabric;
   if ([...f.leaves, ...f.spines].some((l) => l.id === leaf.id)) fail(`switch id ${leaf.id} already exists`);
   f.leaves.push(leaf);
@@ -128,17 +137,19 @@ export function addLeaf(w: LabWorld, leaf: SwitchSpec, vpcPeer?: number): LabWor
 }
 
 export function setExternalTrafficPolicy(w: LabWorld, namespace: string, name: string, policy: 'Cluster' | 'Local'): LabWorld {
-  const next = cloneWorld(w);
   const svc =
-    next.scenario.cluster.services.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no service ${namespace}/${name}`);
-  svc.externalTrafficPolicy = policy;
+    w.scenario.cluster.services.find((x) => x.namespace === namespace && x.name === name) ?? fail(`no service ${namespace}/${name}`);
+  const next = cloneWorld(w);
+  const changed = { ...svc, externalTrafficPolicy: policy };
+  const cluster = next.scenario.cluster;
+  next.scenario = { ...next.scenario, cluster: { ...cluster, services: cluster.services.map((x) => (x === svc ? changed : x)) } };
   return next;
 }
 
 /** The Node object is deleted (e.g. `kubectl delete node`): its pods go (and are rescheduled), its sessions and endpoint vanish. */
 export function removeNode(w: LabWorld, name: string): LabWorld {
   if (!w.nodes.some((n) => n.name === name)) fail(`no node ${name}`);
-  const next = cloneWorld(w);
+  const next = withScenarioCopy(cloneWorld(w));
   next.nodes = next.nodes.filter((n) => n.name !== name);
   next.scenario.cluster.nodes = next.scenario.cluster.nodes.filter((n) => n.name !== name);
   next.downSessions = next.downSessions.filter((k) => !k.endsWith(`|${name}`));

@@ -79,13 +79,21 @@ export function installRoutes(
       if (list) list.push(leaf);
       else anchorsWith.set(prefix, [leaf]);
     }
+  // Each address parsed once, each prefix's anchor TEPs ordered once: a large fabric has thousands of both.
+  const parsed = new Map<string, ReturnType<typeof mustParseIp>>();
+  const ip = (addr: string) => {
+    let v = parsed.get(addr);
+    if (!v) parsed.set(addr, (v = mustParseIp(addr)));
+    return v;
+  };
+  const tepsOf = new Map<string, NextHopTruth[]>();
   const out: RouteTruth[] = [];
   for (const leaf of leaves) {
     const local = learned.get(leaf.id);
     for (const [prefix, anchors] of anchorsWith) {
       const direct = local?.get(prefix);
       if (direct) {
-        const hops = [...direct].sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
+        const hops = [...direct].sort((a, b) => compareIps(ip(a.addr), ip(b.addr)));
         out.push({
           leaf: leaf.id,
           prefix,
@@ -93,10 +101,20 @@ export function installRoutes(
           nextHops: hops.slice(0, limits.maxEcmp).map((h) => ({ addr: h.addr, node: h.node, viaLeaf: null })),
         });
       } else {
-        const teps = anchors
-          .map((a) => ({ addr: tepOf.get(a) ?? '', node: null, viaLeaf: a }))
-          .sort((a, b) => compareIps(mustParseIp(a.addr), mustParseIp(b.addr)));
-        out.push({ leaf: leaf.id, prefix, candidates: teps.length, nextHops: teps.slice(0, limits.maxEcmpIbgp) });
+        let teps = tepsOf.get(prefix);
+        if (!teps)
+          tepsOf.set(
+            prefix,
+            (teps = anchors
+              .map((a) => ({ addr: tepOf.get(a) ?? '', node: null, viaLeaf: a }))
+              .sort((a, b) => compareIps(ip(a.addr), ip(b.addr)))),
+          );
+        out.push({
+          leaf: leaf.id,
+          prefix,
+          candidates: teps.length,
+          nextHops: teps.slice(0, limits.maxEcmpIbgp).map((h) => ({ ...h })),
+        });
       }
     }
   }

@@ -38,8 +38,22 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return keys.length > 0 && keys.every((k) => labels[k] === selector[k]);
 }
 
+/**
+ * A world's services, worked out once (the sync, the twin and the truth all ask): mutations replace a world's lists
+ * and scenario rather than change them, so the same lists mean the same services.
+ */
+const servicesOf = new WeakMap<LabWorld, { scenario: unknown; nodes: unknown; pods: unknown; out: ServiceState[] }>();
+
 /** Allocates addresses (deterministically by position) and resolves endpoints for every service. */
 export function computeServices(w: LabWorld): ServiceState[] {
+  const m = servicesOf.get(w);
+  if (m && m.scenario === w.scenario && m.nodes === w.nodes && m.pods === w.pods) return m.out;
+  const out = resolveServices(w);
+  servicesOf.set(w, { scenario: w.scenario, nodes: w.nodes, pods: w.pods, out });
+  return out;
+}
+
+function resolveServices(w: LabWorld): ServiceState[] {
   const c = w.scenario.cluster;
   const podsByWorkload = new Map<string, PodState[]>();
   for (const p of w.pods) {

@@ -49,8 +49,16 @@ export interface LabWorld {
 /** Organisationally unique identifiers of the NICs each host kind gives its VMs / itself. */
 const NODE_OUI: Record<string, string> = { esxi: '00:50:56', ahv: '50:6B:8D', baremetal: 'B4:96:91' };
 
-/** Workloads the CNI itself runs: present in every cluster, host-network, one pod per node. */
+const cniWorkloadMemo = new WeakMap<Scenario['cluster']['cni'], WorkloadSpec[]>();
+
+/** Workloads the CNI itself runs: present in every cluster, host-network, one pod per node. The same objects per CNI. */
 export function cniWorkloads(s: Scenario): WorkloadSpec[] {
+  let memo = cniWorkloadMemo.get(s.cluster.cni);
+  if (!memo) cniWorkloadMemo.set(s.cluster.cni, (memo = buildCniWorkloads(s)));
+  return memo;
+}
+
+function buildCniWorkloads(s: Scenario): WorkloadSpec[] {
   const name = s.cluster.cni.kind === 'calico' ? 'calico-node' : s.cluster.cni.kind === 'cilium' ? 'cilium' : 'kube-router';
   return [{ name, namespace: cniNamespace(s), kind: 'DaemonSet', replicas: 0, labels: { 'k8s-app': name }, networks: [] }];
 }
@@ -106,16 +114,27 @@ export function createWorld(scenario: Scenario): LabWorld {
   return world;
 }
 
-/** A shallow-enough copy for a mutation: arrays and records are new, node/pod objects are copied on write. */
+/**
+ * The next world for a mutation, copy on write: the lists are new, the scenario, node and pod objects are shared with
+ * `w`. A mutation replaces what it changes (a node or pod by a changed copy, a scenario part along its path; or the
+ * whole scenario by `withScenarioCopy`) and never writes into a shared object, so `w` stays as it was and a change
+ * costs what it touches. Shared objects keep their identity, which lets the sync skip what did not change.
+ */
 export function cloneWorld(w: LabWorld): LabWorld {
   return {
-    scenario: structuredClone(w.scenario),
-    nodes: w.nodes.map((n) => ({ ...n })),
-    pods: w.pods.map((p) => ({ ...p })),
+    scenario: w.scenario,
+    nodes: [...w.nodes],
+    pods: [...w.pods],
     downSessions: [...w.downSessions],
     podSerial: w.podSerial,
     generation: w.generation + 1,
   };
+}
+
+/** `next` with a deep copy of its scenario to change in place: for the rare mutations of the configuration. */
+export function withScenarioCopy(next: LabWorld): LabWorld {
+  next.scenario = structuredClone(next.scenario);
+  return next;
 }
 
 export function replicaSetHash(w: LabWorld, workload: WorkloadSpec): string {
@@ -146,20 +165,40 @@ function allocatePodIp(w: LabWorld, node: NodeState, usedByNode: Map<string, Set
 /**
  * Brings pods in line with workloads, like the controllers and scheduler would: removes pods on nodes that are
  * gone or not ready, removes surplus replicas, creates missing ones on the least-loaded eligible node.
+ *
+ * `only` (a `namespace/name`) reconciles that one workload of an otherwise reconciled world (a pod killed, a
+ * deployment scaled): the result is the same as the full pass, at the cost of a few light passes over the pods.
  */
-export function reconcileWorkloads(w: LabWorld): void {
-  const nodes = new Map(w.nodes.map((n) => [n.name, n]));
-  const workloads = allWorkloads(w.scenario);
-  const known = new Set(workloads.map((wl) => `${wl.namespace}/${wl.name}`));
-  w.pods = w.pods.filter((p) => known.has(p.workload) && nodes.get(p.node)?.ready === true);
-  const usedByNode = new Map<string, Set<string>>();
-  const load = new Map<string, number>();
-  for (const p of w.pods) {
-    if (!p.hostNetwork) usedByNode.set(p.node, (usedByNode.get(p.node) ?? new Set()).add(p.ip));
-    load.set(p.node, (load.get(p.node) ?? 0) + 1);
+export function reconcileWorkloads(w: LabWorld, only?: string): void {
+  const all = allWorkloads(w.scenario);
+  const workloads = only === undefined ? all : all.filter((wl) => `${wl.namespace}/${wl.name}` === only);
+  if (only === undefined) {
+    const nodes = new Map(w.nodes.map((n) => [n.name, n]));
+    const known = new Set(all.map((wl) => `${wl.namespace}/${wl.name}`));
+    w.pods = w.pods.filter((p) => known.has(p.workload) && nodes.get(p.node)?.ready === true);
   }
+  // Built on the first placement, from the pods as they are before any (as the scheduler sees them).
+  let usedByNode: Map<string, Set<string>> | null = null;
+  let load: Map<string, number> | null = null;
+  // The addresses in use on a node, gathered the first time a pod is placed there.
+  const used = (node: NodeState): Map<string, Set<string>> => {
+    usedByNode ??= new Map();
+    if (!usedByNode.has(node.name)) {
+      const ips = new Set<string>();
+      for (const p of w.pods) if (p.node === node.name && !p.hostNetwork) ips.add(p.ip);
+      usedByNode.set(node.name, ips);
+    }
+    return usedByNode;
+  };
+  const loads = (): Map<string, number> => {
+    if (load) return load;
+    load = new Map();
+    for (const p of w.pods) load.set(p.node, (load.get(p.node) ?? 0) + 1);
+    return load;
+  };
   const byWorkload = new Map<string, PodState[]>();
   for (const p of w.pods) {
+    if (only !== undefined && p.workload !== only) continue;
     const list = byWorkload.get(p.workload);
     if (list) list.push(p);
     else byWorkload.set(p.workload, [p]);
@@ -167,18 +206,25 @@ export function reconcileWorkloads(w: LabWorld): void {
   const cniName = cniWorkloads(w.scenario)[0]!.name;
   const drop = new Set<PodState>();
   const created: PodState[] = [];
+  const eligibleMemo = new Map<string, NodeState[]>();
+  const eligibleFor = (wl: WorkloadSpec): NodeState[] => {
+    const key = wl.kind === 'DaemonSet' ? `ds|${wl.nodeRole ?? ''}` : 'deploy';
+    let list = eligibleMemo.get(key);
+    if (!list) eligibleMemo.set(key, (list = eligibleNodes(w, wl)));
+    return list;
+  };
   for (const wl of workloads) {
     const key = `${wl.namespace}/${wl.name}`;
     const pods = byWorkload.get(key) ?? [];
-    const eligible = eligibleNodes(w, wl);
+    const eligible = eligibleFor(wl);
     const hostNetwork = wl.name === cniName && wl.namespace === cniNamespace(w.scenario);
     const place = (node: NodeState): void => {
       w.podSerial++;
       const suffix = nameSuffix(5, w.scenario.seed, 'pod', key, w.podSerial);
       const name = wl.kind === 'Deployment' ? `${wl.name}-${replicaSetHash(w, wl)}-${suffix}` : `${wl.name}-${suffix}`;
-      const ip = hostNetwork ? node.ip : allocatePodIp(w, node, usedByNode);
+      const ip = hostNetwork ? node.ip : allocatePodIp(w, node, used(node));
       created.push({ name, namespace: wl.namespace, workload: key, node: node.name, ip, hostNetwork, ready: true });
-      load.set(node.name, (load.get(node.name) ?? 0) + 1);
+      loads().set(node.name, (loads().get(node.name) ?? 0) + 1);
     };
     if (wl.kind === 'DaemonSet') {
       const want = new Set(eligible.map((n) => n.name));
@@ -194,18 +240,28 @@ export function reconcileWorkloads(w: LabWorld): void {
     const surplus = pods.length - wl.replicas;
     for (let k = 0; k < surplus; k++) drop.add(pods[pods.length - 1 - k]!);
     for (let k = surplus; k < 0 && eligible.length > 0; k++) {
+      const l = loads();
       let best = eligible[0]!;
-      for (const n of eligible) if ((load.get(n.name) ?? 0) < (load.get(best.name) ?? 0)) best = n;
+      for (const n of eligible) if ((l.get(n.name) ?? 0) < (l.get(best.name) ?? 0)) best = n;
       place(best);
     }
   }
-  w.pods = [...w.pods.filter((p) => !drop.has(p)), ...created];
+  if (drop.size === 0 && created.length === 0) return;
+  w.pods = [...(drop.size ? w.pods.filter((p) => !drop.has(p)) : w.pods), ...created];
+}
+
+const hostIndexes = new WeakMap<readonly HostSpec[], Map<string, HostSpec>>();
+
+function hostNamed(s: Scenario, name: string): HostSpec | undefined {
+  let ix = hostIndexes.get(s.hosts);
+  if (!ix) hostIndexes.set(s.hosts, (ix = new Map(s.hosts.map((h) => [h.name, h]))));
+  return ix.get(name);
 }
 
 /** The host whose cables carry a node's traffic: its hypervisor, or that hypervisor's blade switch. */
 export function uplinkHost(s: Scenario, hostName: string): HostSpec | undefined {
-  const host = s.hosts.find((h) => h.name === hostName);
-  if (host?.behind) return s.hosts.find((h) => h.name === host.behind);
+  const host = hostNamed(s, hostName);
+  if (host?.behind) return hostNamed(s, host.behind);
   return host;
 }
 

@@ -88,7 +88,8 @@ export class KubeSync {
     }
     for (const [key, want] of wanted) {
       const had = this.owned.get(key);
-      if (had && isDeepStrictEqual(had.derived, want.derived)) continue;
+      // The same object (a derivation memoised it) is unchanged without looking inside.
+      if (had && (had.derived === want.derived || isDeepStrictEqual(had.derived, want.derived))) continue;
       this.write(want, stats, had);
       this.owned.set(key, want);
     }

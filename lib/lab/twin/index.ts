@@ -3,7 +3,7 @@
  * cluster's Kubernetes objects) and the lab's wire, written back as what the leaves show.
  */
 export { LabTwin, type TwinCluster, type SessionsListener } from './twin';
-export { worldWire } from './world-wire';
+export { worldWire, twinInputsOf, sameTwinInputs } from './world-wire';
 export type { NodeWire, WireFacts, DecidedSession } from './sessions';
 export type { LeafNaming } from './operational';
 export { readFabricConfig, type FabricConfig, type FloatingSvi, type LeafPeerConfig } from './fabric-config';
