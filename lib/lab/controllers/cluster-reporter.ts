@@ -35,7 +35,8 @@ export class ClusterReporter {
   start(): void {
     const now = new Date();
     for (const pod of this.store.list('pods').items) this.logStartup(pod, now);
-    for (const s of this.twin.sessions()) if (s.state === 'established') this.logSession(s, true, now);
+    const cniPods = this.cniPods();
+    for (const s of this.twin.sessions()) if (s.state === 'established') this.logSession(cniPods, s, true, now);
     this.stops.push(
       this.store.subscribe((ev) => {
         if (ev.resource.plural === 'events') return;
@@ -79,7 +80,8 @@ export class ClusterReporter {
         if (ev.type === 'DELETED') this.store.logs.forget(ev.object.metadata.namespace ?? 'default', ev.object.metadata.name);
         else if (ev.type === 'ADDED' || (ev.previous && !podNode(ev.previous))) this.logStartup(ev.object, now);
       }
-      for (const { s, up } of sessions) this.reportSession(s, up, now);
+      const cniPods = sessions.length ? this.cniPods() : new Map<string, KubeObject>();
+      for (const { s, up } of sessions) this.reportSession(cniPods, s, up, now);
     } catch (err) {
       this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'lab cluster reporter failed');
     }
@@ -93,14 +95,19 @@ export class ClusterReporter {
         this.store.logs.append(pod.metadata.namespace ?? 'default', pod.metadata.name, String(c.name), line, at);
   }
 
-  /** The CNI pod on the session's node (its daemon speaks BGP for the node). */
-  private cniPod(node: string): KubeObject | undefined {
+  /** Node → its CNI pod (the daemon that speaks BGP for the node), from one listing for a whole batch of sessions. */
+  private cniPods(): Map<string, KubeObject> {
     const label = CNI_DAEMONS[this.cni].podLabel;
-    return this.store.list('pods', { labelSelector: `k8s-app=${label}`, fieldSelector: `spec.nodeName=${node}` }).items[0];
+    const byNode = new Map<string, KubeObject>();
+    for (const pod of this.store.list('pods', { labelSelector: `k8s-app=${label}` }).items) {
+      const node = podNode(pod);
+      if (node && !byNode.has(node)) byNode.set(node, pod);
+    }
+    return byNode;
   }
 
-  private logSession(s: SessionTruth, up: boolean, at: Date): KubeObject | undefined {
-    const pod = this.cniPod(s.node);
+  private logSession(cniPods: Map<string, KubeObject>, s: SessionTruth, up: boolean, at: Date): KubeObject | undefined {
+    const pod = cniPods.get(s.node);
     const container = pod && array<{ name?: string }>(record(pod.spec).containers)[0]?.name;
     if (!pod || !container) return undefined;
     for (const line of sessionLogLines(this.cni, s, up, at))
@@ -108,8 +115,8 @@ export class ClusterReporter {
     return pod;
   }
 
-  private reportSession(s: SessionTruth, up: boolean, at: Date): void {
-    const pod = this.logSession(s, up, at);
+  private reportSession(cniPods: Map<string, KubeObject>, s: SessionTruth, up: boolean, at: Date): void {
+    const pod = this.logSession(cniPods, s, up, at);
     if (!pod) return;
     const leaf = s.leaf === null ? '' : ` (leaf ${s.leaf})`;
     this.recorder.record({
