@@ -21,6 +21,9 @@ function parseFlags(argv: string[]): Partial<ServiceConfig> {
     .option('--ui-auth <mode>', 'none|token|basic|header (AKB_UI_AUTH)')
     .option('--ui-auth-file <file>', 'token, or user:password, for UI auth (AKB_UI_AUTH_FILE)')
     .option('--ui-auth-header <name>', 'header set by an authenticating ingress (AKB_UI_AUTH_HEADER)')
+    .option('--provisioner', 'serve the provisioning section even in-cluster (AKB_PROVISIONER)')
+    .option('--no-provisioner', 'turn the provisioning section (/provision) off')
+    .option('--provision-state-dir <dir>', "clusters' state directories (AKB_PROVISION_STATE_DIR, default .akb/clusters)")
     .exitOverride();
   cmd.parse(argv);
   const o = cmd.opts<Record<string, unknown>>();
@@ -46,8 +49,10 @@ async function main(): Promise<void> {
   Object.assign(process.env, { NODE_ENV: config.dev ? 'development' : 'production' });
   // Loaded only once the configuration is known to be good, so a bad flag fails fast and alone.
   const { startRuntime } = await import('./lib/live/server/runtime');
+  const { createProvisioner, PROVISION_API } = await import('./lib/cli/provision/index');
   const { default: next } = await import('next');
-  const runtime = await startRuntime(config, logger);
+  const provisioner = createProvisioner(config, logger);
+  const runtime = await startRuntime(config, logger, process.env, { prefixRoutes: { [PROVISION_API]: provisioner.handle } });
 
   const app = next({ dev: config.dev, dir: import.meta.dirname, hostname: config.host, port: config.port });
   await app.prepare();

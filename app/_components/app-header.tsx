@@ -25,6 +25,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
         <Link href="/bgp" className="hover:underline">
           BGP
         </Link>
+        <Link href="/provision" className="hover:underline">
+          Provision
+        </Link>
       </nav>
       <div className="flex flex-1 flex-wrap items-center gap-2">{children}</div>
       <ThemeToggle />

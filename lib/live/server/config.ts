@@ -51,6 +51,10 @@ export const serviceConfigSchema = z
     uiAuthFile: z.string().min(1).optional(),
     /** The header an authenticating ingress sets (uiAuth=header). */
     uiAuthHeader: z.string().min(1).default('x-forwarded-user'),
+    /** The provisioning section (/provision): on unless false; unset means off in-cluster (a dashboard), on elsewhere. */
+    provisioner: z.boolean().optional(),
+    /** Where the provisioning section keeps each cluster's state directory (`<dir>/<cluster>`), as `akb apply` does. */
+    provisionStateDir: z.string().min(1).default('.akb/clusters'),
   })
   .strict();
 
@@ -83,9 +87,11 @@ export const ENV_VARS: Record<string, keyof ServiceConfig> = {
   AKB_UI_AUTH: 'uiAuth',
   AKB_UI_AUTH_FILE: 'uiAuthFile',
   AKB_UI_AUTH_HEADER: 'uiAuthHeader',
+  AKB_PROVISIONER: 'provisioner',
+  AKB_PROVISION_STATE_DIR: 'provisionStateDir',
 };
 
-const BOOLEAN_FIELDS = new Set<keyof ServiceConfig>(['dev', 'inCluster', 'lab', 'labDemo', 'apicInsecure']);
+const BOOLEAN_FIELDS = new Set<keyof ServiceConfig>(['dev', 'inCluster', 'lab', 'labDemo', 'apicInsecure', 'provisioner']);
 const LIST_FIELDS = new Set<keyof ServiceConfig>(['apicUrls']);
 
 export class ConfigError extends Error {

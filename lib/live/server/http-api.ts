@@ -38,6 +38,8 @@ export interface HttpApiContext {
   onScrape?: () => void;
   /** More routes behind authentication, by exact path. */
   extraRoutes?: Record<string, RouteHandler>;
+  /** Routes behind authentication for a path and everything below it (`/api/v1/provision` → `/api/v1/provision/jobs`). */
+  prefixRoutes?: Record<string, RouteHandler>;
 }
 
 export interface HttpApi {
@@ -71,7 +73,7 @@ export function createHttpApi(ctx: HttpApiContext): HttpApi {
           return true;
         }
       }
-      const extra = ctx.extraRoutes?.[path];
+      const extra = ctx.extraRoutes?.[path] ?? prefixRoute(ctx.prefixRoutes, path);
       if (extra) {
         extra(req, res);
         return true;
@@ -79,13 +81,20 @@ export function createHttpApi(ctx: HttpApiContext): HttpApi {
       const route = routes[path];
       if (route) return readOnly(req, res, () => route(req, res));
       if (path === '/api' || path.startsWith('/api/')) {
-        const available = [...Object.keys(routes), ...Object.keys(ctx.extraRoutes ?? {})].filter((p) => p.startsWith('/api/')).sort();
+        const available = [...Object.keys(routes), ...Object.keys(ctx.extraRoutes ?? {}), ...Object.keys(ctx.prefixRoutes ?? {})]
+          .filter((p) => p.startsWith('/api/'))
+          .sort();
         sendJson(res, req, 404, { error: 'not_found', message: `no API route ${path}; available: ${available.join(', ')}` });
         return true;
       }
       return false;
     },
   };
+}
+
+function prefixRoute(routes: Record<string, RouteHandler> | undefined, path: string): RouteHandler | undefined {
+  for (const [prefix, handler] of Object.entries(routes ?? {})) if (path === prefix || path.startsWith(`${prefix}/`)) return handler;
+  return undefined;
 }
 
 /** The request path; `//x` stays `//x` (not a host), absolute-form targets (`http://h/x`) give `/x`. */

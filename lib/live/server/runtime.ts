@@ -123,6 +123,8 @@ export interface RuntimeOverrides {
   analysis?: 'worker' | 'in-thread';
   /** Observes each incremental settle (the bench's per-update cost). */
   onSettled?: (info: { workMs: number; longestSliceMs: number }) => void;
+  /** More routes behind UI authentication, each for a path prefix (the provisioning section, composed by the entry point). */
+  prefixRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 export async function startRuntime(
@@ -219,6 +221,7 @@ export async function startRuntime(
     auth,
     lab: lab !== null,
     extraRoutes: { '/api/v1/ecmp': ecmpRoute, '/api/v1/bgp': ecmpRoute },
+    ...(overrides.prefixRoutes ? { prefixRoutes: overrides.prefixRoutes } : {}),
     onScrape: () => {
       metrics.setWebsocketClients(hub.clientCount());
       if (apic) metrics.setApicRequestCounts({ ...apic.counts });
