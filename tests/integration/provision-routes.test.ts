@@ -153,6 +153,17 @@ describe('the provisioning routes', () => {
     expect(l3out?.children.length).toBeGreaterThan(0);
     expect(r.kubernetes.some((k) => k.kind === 'BGPConfiguration' && k.state === 'new')).toBe(true);
     expect(Object.keys(r.planFiles)).toContain('aci/payloads.json');
+    expect(r.preflight).toEqual([]);
+  }, 60_000);
+
+  it('review: pre-flight checks against the live fabric name the field (a VLAN outside the pool, a missing VRF)', async () => {
+    const bad = structuredClone(spec);
+    bad.fabric.vlan = 3000;
+    bad.fabric.vrf.name = 'no-such-vrf';
+    const r = (await call('POST', 'review', { spec: bad, secrets: { apicPassword: password } })).json as ReviewResponse;
+    const at = new Map(r.preflight.map((p) => [p.path, p.message]));
+    expect(at.get('fabric.vlan')).toContain('VLAN 3000 is not in the VLAN pool of k8s-phys (12-111)');
+    expect(at.get('fabric.vrf.name')).toContain('does not exist');
   }, 60_000);
 
   it('start a job the APIC refuses, stream its events to the failing step with the APIC message, list it in the history with its user', async () => {

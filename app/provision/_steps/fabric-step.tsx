@@ -87,7 +87,11 @@ export function FabricStep({
           {discovery.controller}: fabric AS {discovery.fabricAsn ?? 'unknown'}, {discovery.tenants.length} tenants, {discovery.vrfs.length}{' '}
           VRFs, {discovery.leaves.length} leaves
           {discovery.clockSkewMs !== undefined && Math.abs(discovery.clockSkewMs) > 60_000 && (
-            <span className="text-amber-600"> — the APIC clock is {Math.round(discovery.clockSkewMs / 1000)} s off ours</span>
+            <span className="text-amber-600">
+              {' '}
+              — the APIC clock is {Math.round(discovery.clockSkewMs / 1000)} s off this server&apos;s: certificate (signature)
+              authentication would be refused
+            </span>
           )}
         </p>
       )}

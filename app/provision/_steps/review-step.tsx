@@ -40,7 +40,7 @@ function AciNode({ node }: { node: AciTreeNode }) {
 export function ReviewStep({ review, busy }: { review: ReviewResponse | null; busy: boolean }) {
   if (busy) return <p data-testid="review-busy">Planning and comparing with the live fabric and cluster…</p>;
   if (!review) return null;
-  const problems = [...review.problems, ...review.preflight];
+  const problems = review.problems;
   if (problems.length > 0)
     return (
       <div data-testid="review-problems">
@@ -61,6 +61,18 @@ export function ReviewStep({ review, busy }: { review: ReviewResponse | null; bu
   review.aci.forEach(walk);
   return (
     <div className="grid gap-4" data-testid="review">
+      {review.preflight.length > 0 && (
+        <div data-testid="preflight" className="rounded border border-amber-500 p-2 text-sm">
+          <h3 className="font-semibold text-amber-700">Pre-flight checks against the live fabric: {review.preflight.length} to look at</h3>
+          <ul className="list-disc pl-5">
+            {review.preflight.map((p) => (
+              <li key={`${p.path}:${p.message}`}>
+                <span className="font-mono">{p.path}</span>: {p.message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
       <div className="flex flex-wrap gap-2">
         <button
           type="button"

@@ -26,9 +26,13 @@ export interface ProvisionerSettings {
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
-export function provisionerDecision(s: ProvisionerSettings): { enabled: boolean; reason: string } {
+export function provisionerDecision(
+  s: ProvisionerSettings,
+  env: Record<string, string | undefined> = {},
+): { enabled: boolean; reason: string } {
   if (s.provisioner === false) return { enabled: false, reason: 'provisioning is turned off on this server (--no-provisioner)' };
-  if (s.provisioner === undefined && s.inCluster)
+  // Inside a pod (the dashboard deployment) Kubernetes sets KUBERNETES_SERVICE_HOST, whatever the flags say.
+  if (s.provisioner === undefined && (s.inCluster || env.KUBERNETES_SERVICE_HOST))
     return {
       enabled: false,
       reason: 'provisioning is off when akb runs in-cluster as a dashboard; start it with --provisioner to enable it',
@@ -43,7 +47,7 @@ export function createProvisioner(
   logger: Logger,
   env: Record<string, string | undefined> = process.env,
 ): { enabled: boolean; handle: ProvisionHandler } {
-  const decision = provisionerDecision(s);
+  const decision = provisionerDecision(s, env);
   if (!decision.enabled) {
     logger.info({ reason: decision.reason }, 'provisioning section disabled');
     const text = JSON.stringify({ error: decision.reason, disabled: true });

@@ -2,7 +2,17 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { startClusterJob } from '../apply/cluster-job';
-import { followJob, listJobs, lockHolder, readJobEvents, type JobCommand, type JobEvent } from '../../../provisioner/apply/index';
+import type { ResolvedSpec } from '../../../provisioner/spec/defaults';
+import { preflight } from './preflight';
+import {
+  followJob,
+  listJobs,
+  lockHolder,
+  readJobEvents,
+  resolveSecretRef,
+  type JobCommand,
+  type JobEvent,
+} from '../../../provisioner/apply/index';
 import type { Logger } from '../../logging';
 import { compareStrings } from '../../shared/compare';
 import type { JobListEntry, WizardSecrets } from '../../live/shared/provision';
@@ -93,6 +103,27 @@ export class ProvisionJobs {
     for await (const e of handle.events) if (e.type === 'plan') plan = e;
     const outcome = await handle.done;
     return outcome.outcome === 'failed' ? { plan: null, error: outcome.error ?? 'the diff failed' } : { plan };
+  }
+
+  /** The live-system checks of the review; a fabric that cannot be read is one problem at the controllers' field. */
+  async preflight(cluster: string, r: ResolvedSpec, secrets: WizardSecrets): Promise<Array<{ path: string; message: string }>> {
+    const apic = r.spec.fabric.apic;
+    // Certificate (signature) credentials are a key file for the job: the pre-flight reads with passwords only.
+    if (apic.certificateName !== undefined) return [];
+    try {
+      const password = await resolveSecretRef(apic.credentials, {
+        env: this.jobEnv(this.secretsFor(cluster, secrets)),
+        field: 'fabric.apic.credentials',
+      });
+      return await preflight(r, password);
+    } catch (err) {
+      return [
+        {
+          path: 'fabric.apic.urls',
+          message: `pre-flight checks could not read the fabric: ${err instanceof Error ? err.message : String(err)}`,
+        },
+      ];
+    }
   }
 
   async start(req: StartRequest): Promise<{ job: string }> {

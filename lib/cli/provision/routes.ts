@@ -117,8 +117,12 @@ export function provisionRoutes(o: ProvisionRoutesOptions): ProvisionHandler {
         const body = await json(req, specBody);
         const planned = planOf(body.spec);
         if ('problems' in planned) return send(res, 200, { ...validateDocument(body.spec), preflight: [], aci: [], kubernetes: [] });
-        const diff = await jobs.diff(clusterOf(body.spec), body.spec, body.secrets);
-        return send(res, 200, review(planned.plan, diff.plan, diff.error, body.spec));
+        const cluster = clusterOf(body.spec);
+        const [diff, checks] = await Promise.all([
+          jobs.diff(cluster, body.spec, body.secrets),
+          jobs.preflight(cluster, planned.plan.resolved, body.secrets),
+        ]);
+        return send(res, 200, { ...review(planned.plan, diff.plan, diff.error, body.spec), preflight: checks });
       }
       case 'GET jobs':
         return send(res, 200, { jobs: await jobs.history() });
