@@ -46,6 +46,8 @@ export function ProvisionApp() {
   const [review, setReview] = useState<ReviewResponse | null>(null);
   const [reviewBusy, setReviewBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
+  const [left, setLeft] = useState<ReadonlySet<number>>(new Set());
 
   useEffect(() => {
     apiGet<{ fields: SpecField[] }>('schema').then(
@@ -67,10 +69,23 @@ export function ProvisionApp() {
     };
   }, [draft]);
 
-  const set = useCallback((path: string, value: unknown) => setDraft((d) => setAt(d ?? newDraft(), path, value)), []);
+  const set = useCallback((path: string, value: unknown) => {
+    setTouched((t) => new Set(t).add(path));
+    setDraft((d) => setAt(d ?? newDraft(), path, value));
+  }, []);
   const form: FormState | null = useMemo(
-    () => (draft ? { fields, draft, problems: validation.problems, derived: validation.derived, set } : null),
-    [fields, draft, validation, set],
+    () =>
+      draft
+        ? {
+            fields,
+            draft,
+            problems: validation.problems,
+            derived: validation.derived,
+            showsRequired: (path: string) => touched.has(path) || left.has(stepOf(path)),
+            set,
+          }
+        : null,
+    [fields, draft, validation, set, touched, left],
   );
 
   const runReview = async () => {
@@ -85,6 +100,7 @@ export function ProvisionApp() {
     }
   };
   const go = (i: number) => {
+    setLeft((l) => new Set(l).add(step));
     setStep(i);
     if (STEPS[i]!.id === 'review') void runReview();
   };
@@ -106,9 +122,7 @@ export function ProvisionApp() {
 
   return (
     <div className="flex min-h-screen flex-col">
-      <AppHeader>
-        <span className="text-sm font-semibold">Provision</span>
-      </AppHeader>
+      <AppHeader />
       <main className="flex-1 p-4">
         {disabled && (
           <p role="alert" data-testid="provision-disabled" className="text-red-700">

@@ -10,8 +10,13 @@ export interface FormState {
   draft: Draft;
   problems: SpecProblem[];
   derived: Record<string, string>;
+  /** Whether a "required" problem is shown at this path yet: once it was edited, or its step was left. */
+  showsRequired(path: string): boolean;
   set(path: string, value: unknown): void;
 }
+
+/** zod's wording for an absent field, which the form says as "required" (and only once the field is due). */
+const MISSING = /^Invalid input: expected \w+, received undefined$/;
 
 export const FormContext = createContext<FormState | null>(null);
 
@@ -43,7 +48,9 @@ export function Field({ path, kind, options, compact, placeholder, onValue }: Fi
   const type = kind ?? (meta?.type === 'integer' || meta?.type === 'number' ? 'number' : meta?.enum ? 'select' : 'text');
   const raw = getAt(form.draft, path);
   const value = Array.isArray(raw) ? raw.join(', ') : raw === undefined ? '' : String(raw);
-  const problems = form.problems.filter((p) => p.path === path);
+  const problems = form.problems
+    .filter((p) => p.path === path)
+    .flatMap((p) => (MISSING.test(p.message) ? (form.showsRequired(path) ? [{ ...p, message: 'required' }] : []) : [p]));
   const derived = form.derived[path];
   const fallback = derived ?? (meta?.default !== undefined && typeof meta.default !== 'object' ? String(meta.default) : undefined);
   const parse = (text: string): unknown => {

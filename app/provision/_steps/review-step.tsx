@@ -48,7 +48,8 @@ export function ReviewStep({ review, busy }: { review: ReviewResponse | null; bu
         <ul className="list-disc pl-5 text-sm">
           {problems.map((p) => (
             <li key={`${p.path}:${p.message}`}>
-              <span className="font-mono">{p.path}</span>: {p.message}
+              <span className="font-mono">{p.path}</span>:{' '}
+              {/^Invalid input: expected \w+, received undefined$/.test(p.message) ? 'required' : p.message}
             </li>
           ))}
         </ul>

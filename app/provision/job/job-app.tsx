@@ -64,7 +64,19 @@ export function JobApp() {
     setView(emptyJob());
     const source = new EventSource(provisionPath('jobs', cluster, job, 'events'));
     source.onmessage = (m: MessageEvent<string>) => setView((v) => foldJob(v, JSON.parse(m.data) as JobEventView));
-    source.addEventListener('end', () => source.close());
+    source.addEventListener('end', () => {
+      source.close();
+      // The journal ended without the job finishing: its process was killed (or the server restarted) mid-job.
+      setView((v) =>
+        v.outcome
+          ? v
+          : {
+              ...v,
+              outcome: 'interrupted',
+              error: 'the job stopped without finishing (its process ended): retry resumes it from what it finds',
+            },
+      );
+    });
     source.onerror = () => {
       if (source.readyState === EventSource.CLOSED) setError('the event stream closed; reload to follow the job again');
     };
@@ -105,7 +117,10 @@ export function JobApp() {
             aria-valuenow={pct}
             data-testid="job-progress"
           >
-            <div className="h-full bg-emerald-600 transition-all" style={{ width: `${pct}%` }} />
+            <div
+              className={`h-full transition-all ${view.outcome && view.outcome !== 'succeeded' ? 'bg-red-600' : 'bg-emerald-600'}`}
+              style={{ width: `${pct}%` }}
+            />
           </div>
           <span className="text-sm" data-testid="job-outcome" data-outcome={view.outcome ?? (view.running ? 'running' : 'planning')}>
             {finished ? view.outcome : view.running ? `running — ${pct}%` : 'planning…'}
