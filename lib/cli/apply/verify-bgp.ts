@@ -2,6 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { ApicClient } from '../../aci/client';
 import { wcard } from '../../aci/filter';
 import { classQuery } from '../../aci/query';
+import { listClusterResources } from '../../k8s/list-once';
+import type { ClusterResource } from '../../k8s/resources';
 import { captureBundle } from '../../live/server/capture';
 import { buildGraph } from '../../topology/build-graph';
 import type { Bundle } from '../../topology/bundle-types';
@@ -30,6 +32,20 @@ export interface VerifyContext {
 
 export const VERIFY_STEP = 'verify:bgp';
 
+/**
+ * Calico's projectcalico.org/v3 API (its API server), where akb writes. On a cluster whose API server stores them as
+ * crd.projectcalico.org/v1 objects both lists return the same objects; where the two are kept apart (the lab), the
+ * objects akb applied are only here. Merged into the bundle's keys by name, v3 winning, as the lab's twin reads them.
+ */
+const CALICO_V3: readonly ClusterResource[] = (['bgpconfigurations', 'bgppeers', 'ippools'] as const).map((plural) => ({
+  key: plural,
+  group: 'projectcalico.org',
+  versions: ['v3'],
+  plural,
+  namespaced: false,
+  optional: true,
+}));
+
 async function capture(v: VerifyContext): Promise<Bundle> {
   const { bundle } = await captureBundle({
     apic: v.apic,
@@ -38,12 +54,17 @@ async function capture(v: VerifyContext): Promise<Bundle> {
   });
   const out = `uni/tn-${v.fabric.l3outTenant}/out-${v.fabric.l3out}/`;
   // The L3Out's configuration (it may sit in another tenant than the VRF) and the AS each side is told to expect.
-  const [peers, svis, asps, fabricAs] = await Promise.all([
+  const [peers, svis, asps, fabricAs, v3] = await Promise.all([
     v.apic.query(classQuery('bgpPeerP', { filter: wcard('bgpPeerP.dn', out) })),
     v.apic.query(classQuery('l3extVirtualLIfP', { filter: wcard('l3extVirtualLIfP.dn', out) })),
     v.apic.query(classQuery('bgpAsP', { filter: wcard('bgpAsP.dn', out) })),
     v.apic.get('uni/fabric/bgpInstP-default/as'),
+    listClusterResources(v.kubeConfig, CALICO_V3, { reduce: true }),
   ]);
+  for (const [key, objects] of Object.entries(v3.k8s)) {
+    const names = new Set(objects.map((o) => o.metadata.name));
+    bundle.k8s[key] = [...(bundle.k8s[key] ?? []).filter((o) => !names.has(o.metadata.name)), ...objects];
+  }
   const merge = (key: string, extra: Bundle['apic'][string]) => {
     const seen = new Set((bundle.apic[key] ?? []).map((m) => JSON.stringify(m)));
     bundle.apic[key] = [...(bundle.apic[key] ?? []), ...extra.filter((m) => !seen.has(JSON.stringify(m)))];
