@@ -248,7 +248,16 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       return { events: batch, generation: world.generation, ...written };
     };
     const truth = (): GroundTruth => ({ ...worldFacts(world), sessions: twin.sessions(), routes: twin.routes() });
-    const control: LabControlServer = await startLabControl({ event, events, truth, faults: labFaultControl(apic[0]!.faults) }, logger);
+    const control: LabControlServer = await startLabControl(
+      {
+        event,
+        events,
+        truth,
+        faults: labFaultControl(apic[0]!.faults),
+        counters: () => ({ apicConfigWrites: apic[0]!.faults.configWrites() }),
+      },
+      logger,
+    );
     started.push(control);
 
     if (opts.labDir) {

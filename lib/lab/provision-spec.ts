@@ -72,8 +72,8 @@ export function provisionSpec(w: LabWorld, files: LabSpecFiles): ProvisionSpecDo
         ipv4: n.ip,
         placement: { type: 'existing' as const },
       })),
-      // The lab serves the visualiser itself (npm start); installing it into the lab cluster is not the rehearsal.
-      visualiser: { enabled: false },
+      // akb itself is part of what apply installs (kubernetes/20-akb.yaml); the lab's controllers run its Deployment.
+      visualiser: { enabled: true },
     },
   };
 }

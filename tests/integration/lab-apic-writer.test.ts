@@ -46,6 +46,7 @@ beforeAll(async () => {
       events: () => Promise.reject(new Error('unused')),
       truth: () => ({ nodes: [], sessions: [], routes: [], services: [] }),
       faults: labFaultControl(apic.faults),
+      counters: () => ({ apicConfigWrites: apic.faults.configWrites() }),
     },
     silentLogger,
   );
@@ -297,6 +298,20 @@ describe('the configuration-write fault', () => {
     await labControlRequest(control, '/faults/apic-config-write', { method: 'DELETE' });
     expect((await http('POST', `/api/mo/${T}/ctx-f5.json`, { fvCtx: { attributes: { name: 'f5' } } })).status).toBe(200);
     expect((await labControlRequest(control, '/faults/nope', { body: {} })).status).toBe(404);
+  });
+
+  it('counts every configuration write the APIC receives, refused ones included, and no read', async () => {
+    const count = async () =>
+      ((await (await labControlRequest(control, '/counters')).json()) as { apicConfigWrites: number }).apicConfigWrites;
+    const before = await count();
+    await client.get(T, { rspSubtree: 'full' });
+    expect(await count()).toBe(before);
+    expect((await http('POST', `/api/mo/${T}/ctx-c1.json`, { fvCtx: { attributes: { name: 'c1' } } })).status).toBe(200);
+    // The same object again changes nothing on the APIC, and is still a POST that reached it.
+    expect((await http('POST', `/api/mo/${T}/ctx-c1.json`, { fvCtx: { attributes: { name: 'c1' } } })).status).toBe(200);
+    apic.faults.failConfigWrite();
+    expect((await http('DELETE', `/api/mo/${T}/ctx-c1.json`)).status).toBe(400);
+    expect(await count()).toBe(before + 3);
   });
 });
 

@@ -70,6 +70,8 @@ export interface LabApicFaults {
   failConfigWrite(fault?: ConfigWriteFaultInput): ConfigWriteFault;
   clearConfigWriteFault(): void;
   armedConfigWriteFault(): (ConfigWriteFault & { remaining: number }) | undefined;
+  /** Configuration writes (POST/DELETE of /api/mo) received so far by every controller sharing the tree. */
+  configWrites(): number;
 }
 
 export interface LabApic {
@@ -216,6 +218,7 @@ export async function startLabApic(opts: LabApicOptions = {}): Promise<LabApic> 
     failConfigWrite: (fault) => writeFaultsFor(tree).failConfigWrite(fault),
     clearConfigWriteFault: () => writeFaultsFor(tree).clear(),
     armedConfigWriteFault: () => writeFaultsFor(tree).armed,
+    configWrites: () => writeFaultsFor(tree).writes,
   };
 
   await start();

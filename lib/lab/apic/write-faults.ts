@@ -20,6 +20,8 @@ export type ConfigWriteFault = z.output<typeof configWriteFaultSchema>;
 
 export class ConfigWriteFaults {
   private pending: (ConfigWriteFault & { remaining: number }) | undefined;
+  /** Configuration writes that reached the tree (refused ones included): what "a re-apply writes nothing" counts. */
+  writes = 0;
 
   /** Arms the fault (replacing one not yet hit); input is validated and a bad field named. */
   failConfigWrite(input: ConfigWriteFaultInput = {}): ConfigWriteFault {
@@ -39,6 +41,7 @@ export class ConfigWriteFaults {
 
   /** Called before each configuration write; throws the armed error on the Nth. */
   beforeWrite(method: string, dn: string): void {
+    this.writes++;
     if (!this.pending || --this.pending.remaining > 0) return;
     const { status, code, text } = this.pending;
     this.pending = undefined;

@@ -15,6 +15,8 @@ export interface LabControlTarget {
   truth(): GroundTruth;
   /** Fault injection by name (`apic-config-write`): arm with a JSON body, disarm, list what is armed. */
   faults: LabFaultControl;
+  /** What the servers received, counted where they receive it (`apicConfigWrites`: POST/DELETE of /api/mo). */
+  counters(): { apicConfigWrites: number };
 }
 
 export interface LabFaultControl {
@@ -71,7 +73,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
 /**
  * The lab's control endpoint on loopback: `POST /events` (a LabEvent as JSON → LabEventResult, or 4xx
  * `{error, issues}`), `POST /events/batch` (`{events: [...]}` applied as one change, for bursts faster than one
- * sync per event), `GET /truth` (the ground truth), `GET /faults`, `POST /faults/<name>` (arm a fault, e.g.
+ * sync per event), `GET /truth` (the ground truth), `GET /counters` (configuration writes the lab APIC received), `GET /faults`, `POST /faults/<name>` (arm a fault, e.g.
  * `apic-config-write` `{nth, status, code, text}`) and `DELETE /faults/<name>`. Every request carries the lab's control
  * token; browsers' requests are refused (see `refusal`). Never bound off loopback.
  */
@@ -97,6 +99,7 @@ export async function startLabControl(
         if (req.method === 'POST' && path === '/events') return send(res, 200, await target.event(await readJson(req)));
         if (req.method === 'POST' && path === '/events/batch') return send(res, 200, await target.events(await readJson(req)));
         if (req.method === 'GET' && path === '/truth') return send(res, 200, target.truth());
+        if (req.method === 'GET' && path === '/counters') return send(res, 200, target.counters());
         if (req.method === 'GET' && path === '/faults') return send(res, 200, target.faults.armed());
         const fault = /^\/faults\/([a-z-]+)$/.exec(path ?? '')?.[1];
         if (fault && req.method === 'POST') return send(res, 200, { [fault]: target.faults.arm(fault, await readJson(req)) });
@@ -105,7 +108,7 @@ export async function startLabControl(
           return send(res, 200, target.faults.armed());
         }
         send(res, 404, {
-          error: `no such endpoint: ${req.method} ${path} (POST /events, POST /events/batch, GET /truth, GET /faults, POST|DELETE /faults/<name>)`,
+          error: `no such endpoint: ${req.method} ${path} (POST /events, POST /events/batch, GET /truth, GET /counters, GET /faults, POST|DELETE /faults/<name>)`,
         });
       } catch (err) {
         if (err instanceof LabEventError) return send(res, err.status, { error: err.message, issues: err.issues });
