@@ -24,6 +24,8 @@ export interface AkbOptions {
   env?: Record<string, string>;
   /** Sends SIGKILL when this returns true for an event (needs --json). */
   killWhen?: (event: Record<string, unknown> & { type: string }, index: number) => boolean;
+  /** With killWhen: how long after that event the SIGKILL goes (default at once), to land anywhere inside a step. */
+  killDelayMs?: number;
   timeoutMs?: number;
   /** Working directory (default the repository): where a default `.akb/` state directory goes. */
   cwd?: string;
@@ -59,7 +61,7 @@ export function akb(args: string[], o: AkbOptions = {}): Promise<AkbRun> {
           events.push(e);
           if (!killed && o.killWhen?.(e, events.length - 1)) {
             killed = true;
-            proc.kill('SIGKILL');
+            setTimeout(() => proc.kill('SIGKILL'), o.killDelayMs ?? 0);
           }
         } catch {
           // not an event line
