@@ -14,7 +14,7 @@ import {
 import type { KubeClient } from './client';
 import { refOf, stepIdOf, type ObjectRef, type ResourceInfo } from './object-ref';
 import { readiness } from './readiness';
-import { PROVIDER, refData } from './record';
+import { PROVIDER, refData, settlePending } from './record';
 
 export const CRD_INFO: ResourceInfo = { plural: 'customresourcedefinitions', namespaced: false };
 export const PARENT_CRD_REF = refOf(PARENT_CRD);
@@ -67,10 +67,21 @@ export class ApplySetParentStep implements Step<Observed> {
     this.title = `ApplySet ${parent.ref.kind}.${parent.ref.group}/${parent.name}`;
   }
 
+  /** The last observation, for `wait`. */
+  #seen?: Observed;
+
   async observe(): Promise<Observed> {
     const crd = await this.client.get(PARENT_CRD_REF, CRD_INFO);
     const info = crd ? await this.client.resourceInfo(this.parent.ref) : undefined;
-    return { ...(crd ? { crd } : {}), ...(info ? { parent: await this.client.get(this.parent.ref, info) } : {}) };
+    this.#seen = { ...(crd ? { crd } : {}), ...(info ? { parent: await this.client.get(this.parent.ref, info) } : {}) };
+    return this.#seen;
+  }
+
+  /** Settles the records a killed run left pending, from the last observation (an act of this run confirmed its own). */
+  async wait(ctx: StepContext): Promise<void> {
+    if (ctx.mode !== 'apply') return;
+    await settlePending(ctx.state, PARENT_CRD_ID, ctx.job, Boolean(this.#seen?.crd));
+    await settlePending(ctx.state, this.id, ctx.job, Boolean(this.#seen?.parent));
   }
 
   #desired(live: KubeObject | undefined, state: StateStore): KubeObject {

@@ -7,7 +7,7 @@ import { desiredObject, withoutPaths } from './desired';
 import { appliedPaths, fieldChanges, valueAt } from './object-diff';
 import { describeRef, refOf, stepIdOf, type ObjectRef, type ResourceInfo } from './object-ref';
 import { readiness, readinessGoal, waitsFor } from './readiness';
-import { pathKey, PROVIDER, readKubeRecord, refData, type FieldValue, type KubeRecord } from './record';
+import { pathKey, PROVIDER, readKubeRecord, refData, settlePending, type FieldValue, type KubeRecord } from './record';
 
 /**
  * One plan manifest, reconciled by server-side apply as `akb`. Observe reads the live object and asks the server
@@ -159,6 +159,7 @@ export class KubeObjectStep implements Step<Observed> {
     // An object akb found and did not need to change is recorded as not akb's (not an ApplySet member), with nothing
     // to put back: the ApplySet parent then stops listing its kind for it.
     const seen = this.#seen;
+    if (ctx.mode === 'apply') await settlePending(ctx.state, this.id, ctx.job, Boolean(seen?.live));
     if (ctx.mode === 'apply' && seen?.live && !seen.member && !ctx.state.get(this.id))
       await ctx.state.put(this.id, {
         provider: PROVIDER,

@@ -53,3 +53,17 @@ export function refData(ref: ObjectRef): KubeRecord['ref'] {
     name: ref.name,
   };
 }
+
+/**
+ * Settles a record a killed run left `pending` (written before an apply whose answer never came), from what the
+ * cluster shows now: the object is there, so the apply went through (this run found nothing left to change); it is
+ * not, so an object akb was to create never was. A record this run acted on is already `applied` and left alone.
+ */
+export async function settlePending(state: StateStore, id: string, job: string, exists: boolean): Promise<void> {
+  const r = state.get(id);
+  if (r?.status !== 'pending') return;
+  if (exists) {
+    const { updatedAt: _u, ...rest } = r;
+    await state.put(id, { ...rest, status: 'applied', job });
+  } else if (r.origin === 'created') await state.remove(id);
+}
