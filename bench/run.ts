@@ -8,6 +8,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseBenchArgs, type BenchOptions } from './cli-options';
+import { formatGoals } from './goals';
 import { describeMachine, formatTable, growthBetween } from './report';
 import { benchResultsSchema, parseWith, scaleResultSchema, type BenchResults, type ScaleResult } from './result-schema';
 import type { ScaleName } from './scales';
@@ -74,7 +75,7 @@ export async function runBench(argv: string[]): Promise<BenchResults> {
   );
   await mkdir(dirname(opts.out), { recursive: true });
   await writeFile(opts.out, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`${formatTable(results)}\nresults: ${opts.out}\n`);
+  process.stdout.write(`${formatTable(results)}\n\n${formatGoals(results)}\nresults: ${opts.out}\n`);
   return results;
 }
 

@@ -13,6 +13,7 @@ interface Container {
   command?: string[];
   args?: string[];
   ports?: { name: string; containerPort: number }[];
+  env?: { name: string; value?: string }[];
   envFrom?: { configMapRef?: { name: string } }[];
   startupProbe?: { httpGet: { path: string } };
   livenessProbe?: { httpGet: { path: string } };
@@ -111,8 +112,10 @@ describe('kubectl kustomize deploy/overlays/example', () => {
     expect(c.startupProbe?.httpGet.path).toBe('/healthz');
     expect(c.livenessProbe?.httpGet.path).toBe('/healthz');
     expect(c.readinessProbe?.httpGet.path).toBe('/readyz');
-    expect(c.resources?.requests).toEqual({ cpu: '100m', memory: '256Mi' });
-    expect(c.resources?.limits?.memory).toBe('1Gi');
+    // Sized for the largest cluster akb claims (deploy/README.md "Sizing", from the bench), the heap inside the limit.
+    expect(c.resources?.requests).toEqual({ cpu: '100m', memory: '3328Mi' });
+    expect(c.resources?.limits?.memory).toBe('5Gi');
+    expect(c.env?.find((e) => e.name === 'NODE_OPTIONS')?.value).toBe('--max-old-space-size=3840');
     // The only writable mounts are emptyDirs for /tmp and Next's cache.
     const volumes = new Map(podSpec().volumes.map((v) => [v.name, v]));
     const writable = (c.volumeMounts ?? [])
