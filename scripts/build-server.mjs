@@ -69,5 +69,7 @@ await Promise.all([
     },
     outfile: join(OUT, 'akb.mjs'),
   }),
+  // The live service's ECMP analysis thread (lib/live/server/ecmp-worker-client.ts starts it from here).
+  build({ ...common, entryPoints: ['lib/live/server/ecmp-worker.ts'], outfile: join(OUT, 'ecmp-worker.mjs') }),
 ]);
-console.log(`built dist/server.mjs and dist/akb.mjs in ${Date.now() - started} ms`);
+console.log(`built dist/server.mjs, dist/akb.mjs and dist/ecmp-worker.mjs in ${Date.now() - started} ms`);

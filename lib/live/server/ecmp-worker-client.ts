@@ -2,6 +2,8 @@
  * The service's end of the ECMP analysis worker: input batches are posted as they come (structured clones of a few
  * objects each), at most one analysis is asked for at a time, and requests made meanwhile coalesce into one more.
  */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging';
 import type { Bundle } from '../../topology/bundle-types';
@@ -10,13 +12,22 @@ import type { AnalysisResult, EcmpAnalyser } from './ecmp-analysis';
 import type { ToWorker } from './ecmp-worker';
 
 /**
- * The worker runs TypeScript as the server does, through tsx: registered in the worker by a two-line bootstrap, since
- * Node 20 does not pass `--import` on to worker threads.
+ * From the source tree (npm start, tests) the worker runs TypeScript as the server does, through tsx, registered in
+ * the worker by a two-line bootstrap since Node 20 does not pass `--import` on to worker threads. In the image the
+ * server is compiled (scripts/build-server.mjs) and so is the worker, to dist/ecmp-worker.mjs beside lib/.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
 import('tsx/esm/api').then((tsx) => { tsx.register(); return import(workerData.entry); });
 `;
+
+function startWorker(fabric: Bundle['fabric']): Worker {
+  const source = new URL('./ecmp-worker.ts', import.meta.url);
+  if (existsSync(fileURLToPath(source))) return new Worker(BOOTSTRAP, { eval: true, workerData: { fabric, entry: source.href } });
+  const compiled = new URL('../../../dist/ecmp-worker.mjs', import.meta.url);
+  if (existsSync(fileURLToPath(compiled))) return new Worker(compiled, { workerData: { fabric } });
+  throw new Error(`neither ${fileURLToPath(source)} nor ${fileURLToPath(compiled)} exists`);
+}
 
 export class WorkerAnalysis implements EcmpAnalyser {
   private readonly worker: Worker;
@@ -26,8 +37,7 @@ export class WorkerAnalysis implements EcmpAnalyser {
   private stopped = false;
 
   constructor(fabric: Bundle['fabric'], logger: Logger) {
-    const entry = new URL('./ecmp-worker.ts', import.meta.url).href;
-    this.worker = new Worker(BOOTSTRAP, { eval: true, workerData: { fabric, entry } });
+    this.worker = startWorker(fabric);
     this.worker.unref();
     this.worker.on('message', (result: AnalysisResult) => {
       this.inFlight = false;
