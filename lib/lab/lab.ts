@@ -34,7 +34,7 @@ import {
 import { computeServices } from './model/services';
 import { worldFacts } from './model/ground-truth';
 import { ApicSync, KubeSync } from './sync';
-import { startLabMachines, type LabMachines } from './machines';
+import { followBuiltClusters, startLabMachines, type LabMachines } from './machines';
 import { LAB_VCENTER, mimicGuest, startLabVcenter, vcenterSeedFor, type GuestRuntime, type LabVcenter } from './vcenter';
 import { LabTwin, sameTwinInputs, twinInputsOf, worldWire } from './twin';
 
@@ -146,7 +146,8 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
   // The world seeds both servers and is the wire; sessions and routes follow from the servers' configuration.
   const wire = worldWire(() => world);
   const twin = new LabTwin(tree, wire, logger);
-  twin.addCluster({ name: scenario.cluster.name, store, wire, services: () => computeServices(world) });
+  // A cluster still to be built (greenfield) peers only once the node mimic has built it (below).
+  if (scenario.cluster.built) twin.addCluster({ name: scenario.cluster.name, store, wire, services: () => computeServices(world) });
   // What the twin last read from the world: an event that leaves it as it was costs the twin nothing (changes on
   // either server still reach it through its own listeners).
   let twinInputs: unknown[] | null = null;
@@ -190,10 +191,11 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
     }
     const machines = await startLabMachines({
       hosts: scenario.hosts,
-      occupied: new Set(scenario.cluster.nodes.map((n) => n.host)),
+      occupied: new Set(scenario.cluster.built ? scenario.cluster.nodes.map((n) => n.host) : []),
       logger,
     });
     started.push(machines);
+    followBuiltClusters(machines, twin, () => world.scenario);
     const seed = opts.vcenter === false ? undefined : vcenterSeedFor(scenario);
     let vcenter: LabVcenter | undefined;
     if (seed) {

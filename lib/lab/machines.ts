@@ -1,10 +1,12 @@
 import ssh2 from 'ssh2';
 import { silentLogger, type Logger } from '../logging';
-import type { HostSpec } from './model';
+import type { HostSpec, Scenario } from './model';
+import { annotatedWire, type LabTwin } from './twin';
 import { NodeNetwork } from './network/node-network';
 import { startGatewayProxy, type GatewayProxy } from './network/gateway-proxy';
 import { NodeMimic } from './nodes/mimic';
 import { startSshHostTwin, type SshHostTwin } from './ssh/host-twin';
+import { LAB_SSH_USER } from './ssh/user';
 
 /**
  * The lab's machines: the node network and its gateway proxy (the one way in from where akb runs, as a jump host),
@@ -12,7 +14,7 @@ import { startSshHostTwin, type SshHostTwin } from './ssh/host-twin';
  * of the scenario that has an address and no node yet (a host ready to be provisioned). The vCenter twin boots
  * its VMs through `mimic.bootCloudInit`.
  */
-export const LAB_SSH_USER = 'akb';
+export { LAB_SSH_USER } from './ssh/user';
 
 export interface LabMachines {
   network: NodeNetwork;
@@ -55,4 +57,26 @@ export async function startLabMachines(opts: { hosts: HostSpec[]; occupied: Read
       await gateway.stop();
     },
   };
+}
+
+/**
+ * Every cluster the node mimic builds peers with the fabric like the scenario's own: the twin follows its store, its
+ * nodes cabled as their hosts are (lab.akb.io/host), until its last node leaves. A name the twin already follows
+ * (the scenario's own cluster) is left alone.
+ */
+export function followBuiltClusters(machines: LabMachines, twin: LabTwin, scenario: () => Scenario): void {
+  const followed = new Map<string, () => void>();
+  machines.mimic.onCluster((e) => {
+    const name = e.cluster.name;
+    if (e.type === 'removed') {
+      followed.get(name)?.();
+      followed.delete(name);
+      return;
+    }
+    if (followed.has(name) || twin.follows(name)) return;
+    followed.set(
+      name,
+      twin.addCluster({ name, store: e.cluster.store, wire: annotatedWire(e.cluster.store, scenario), services: () => [] }),
+    );
+  });
 }

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lib/lab';
 import { LAB_EVENT_KINDS, LabEventError, type LabEventInput } from '../../lib/lab/events';
-import { shippedScenarioNames } from '../../lib/lab/model';
+import { builtScenarioNames } from '../../lib/lab/model';
 import { CLUSTER_RESOURCES } from '../../lib/k8s/resources';
 import { objectKey } from '../../lib/k8s/snapshot';
 import { ApicObjects } from '../../lib/live/server/apic-objects';
@@ -199,7 +199,7 @@ describe('incremental graph', () => {
     let kinds = new Set<string>();
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...shippedScenarioNames()),
+        fc.constantFrom(...builtScenarioNames()),
         fc.array(step, { minLength: 1, maxLength: 12 }),
         async (scenario, steps) => {
           const lab = await startLab({ scenario, k8s: { tls: false }, apic: { http: true } });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApicClient, classQuery } from '../../lib/aci';
 import type { WireMo } from '../../lib/aci/mo';
 import { startLab } from '../../lib/lab';
-import { groundTruth, shippedScenarioNames, type RouteTruth, type SessionTruth } from '../../lib/lab/model';
+import { groundTruth, builtScenarioNames, type RouteTruth, type SessionTruth } from '../../lib/lab/model';
 
 /**
  * Existing scenarios keep their meaning: each one's configuration, seeded into the lab APIC and Kubernetes API and
@@ -15,7 +15,7 @@ const route = (r: RouteTruth) => `leaf ${r.leaf} ${r.prefix} via ${r.nextHops.ma
 const attrs = (mo: WireMo) => Object.values(mo)[0]!.attributes;
 
 describe('configuration-derived sessions and routes equal the scenario’s declared ones', () => {
-  for (const name of shippedScenarioNames()) {
+  for (const name of builtScenarioNames()) {
     it(name, async () => {
       const lab = await startLab({ scenario: name, apic: { http: true } });
       const apic = new ApicClient({

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../lib/lab';
-import { createWorld, groundTruth, loadShippedScenario, shippedScenarioNames } from '../../lib/lab/model';
+import { createWorld, groundTruth, loadShippedScenario, builtScenarioNames } from '../../lib/lab/model';
 import type { TopologyGraph } from '../../lib/topology/graph';
 import { serveRuntime, type ServedRuntime } from './live-served-support';
 import { truthMismatches } from './roundtrip-support';
@@ -32,7 +32,7 @@ async function agreesWithTruth(what: string): Promise<TopologyGraph> {
 }
 
 describe('the live graph agrees with the lab ground truth', () => {
-  for (const name of shippedScenarioNames()) {
+  for (const name of builtScenarioNames()) {
     // A scenario whose sessions never come up (a misconfigured one) has no session to drop: its title says so.
     const peered = groundTruth(createWorld(loadShippedScenario(name))).sessions.some((s) => s.state === 'established');
     it(`${name}: after the initial sync, and after a node fails${peered ? ' and a BGP session drops' : ''}`, async () => {

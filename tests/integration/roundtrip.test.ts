@@ -12,7 +12,7 @@ import {
   moveCable,
   setRackPeering,
   setSessionDown,
-  shippedScenarioNames,
+  builtScenarioNames,
   type LabWorld,
 } from '../../lib/lab/model';
 import { captureBundle } from '../../lib/live/server/capture';
@@ -40,7 +40,7 @@ async function roundTrip(scenario: string, mutate?: (w: LabWorld) => LabWorld) {
 }
 
 describe('capture → graph matches the lab ground truth', () => {
-  for (const name of shippedScenarioNames()) {
+  for (const name of builtScenarioNames()) {
     it(`${name}`, async () => {
       const { graph, truth, bundle, world } = await roundTrip(name);
       expect(truthMismatches(graph, truth)).toEqual([]);

@@ -110,6 +110,19 @@ export async function writeLabDir(dir: string, c: LabDirContents): Promise<LabFi
       ...(apicCaFile ? { apicCaFile } : {}),
       kubeconfigFile: kubeconfig,
       ...(bgpPasswordFile ? { bgpPasswordFile } : {}),
+      ...(vcenter.vcenterUrl
+        ? {
+            vcenter: {
+              vcenterUrl: vcenter.vcenterUrl,
+              vcenterUser: vcenter.vcenterUser!,
+              vcenterPasswordFile: vcenter.vcenterPasswordFile!,
+              vcenterCaFile: vcenter.vcenterCaFile!,
+            },
+          }
+        : {}),
+      ...(sshKeyFile ? { sshKeyFile } : {}),
+      ...(sshKnownHostsFile ? { sshKnownHostsFile } : {}),
+      ...(c.nodeProxyUrl ? { nodeProxyUrl: c.nodeProxyUrl } : {}),
     });
     const header = `# An akb plan spec of this lab (scenario ${c.scenario}): akb plan ${provisionSpecFile} --out DIR\n`;
     await writeFile(provisionSpecFile, header + stringifyYaml(spec));

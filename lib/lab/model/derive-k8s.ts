@@ -10,5 +10,7 @@ import type { LabWorld } from './world';
  * (the same keys as a bundle's `k8s`). Pure and deterministic.
  */
 export function deriveKubernetes(w: LabWorld): Record<string, KubeObject[]> {
+  // A cluster still to be built (greenfield) has nothing in the lab's own API but its system namespaces.
+  if (!w.scenario.cluster.built) return { namespaces: deriveCoreResources(w).namespaces ?? [] };
   return { ...deriveCoreResources(w), ...deriveServiceResources(w, computeServices(w)), ...deriveCniResources(w) };
 }

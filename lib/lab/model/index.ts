@@ -6,6 +6,7 @@ export {
   loadScenarioFile,
   loadShippedScenario,
   shippedScenarioNames,
+  builtScenarioNames,
   SCENARIO_DIR,
 } from './load';
 export { createWorld, cloneWorld, uplinkHost, type LabWorld, type NodeState, type PodState } from './world';

@@ -68,6 +68,12 @@ export function crossCheck(s: Scenario): string[] {
       errors.push(`cluster.nodes.${i}.host: "${n.host}" must name an esxi, ahv or baremetal host`);
     if (n.ip && !inCidr(n.ip, s.l3out.nodeSubnet))
       errors.push(`cluster.nodes.${i}.ip: ${n.ip} is outside l3out.nodeSubnet ${s.l3out.nodeSubnet}`);
+    // A planned node is provisioned where it says: its address is planned, and a bare-metal host is reached at its own.
+    if (!s.cluster.built && !n.ip) errors.push(`cluster.nodes.${i}.ip: required when cluster.built is false (the planned address)`);
+    if (!s.cluster.built && h?.kind === 'baremetal' && h.address !== n.ip)
+      errors.push(
+        `cluster.nodes.${i}.ip: must be ${h.address ?? 'the address'} of bare-metal host ${h.name} (hosts[].address), where akb reaches it`,
+      );
   });
   const nets = new Set(s.cluster.secondaryNetworks.map((n) => n.name));
   s.cluster.workloads.forEach((w, i) =>
@@ -109,6 +115,11 @@ export function shippedScenarioNames(): string[] {
     .filter((f) => f.endsWith('.yaml'))
     .map((f) => f.slice(0, -'.yaml'.length))
     .sort();
+}
+
+/** The shipped scenarios whose cluster runs (every one but the greenfield sites, whose cluster akb builds). */
+export function builtScenarioNames(): string[] {
+  return shippedScenarioNames().filter((n) => loadShippedScenario(n).cluster.built);
 }
 
 export function loadShippedScenario(name: string): Scenario {

@@ -152,6 +152,12 @@ export const secondaryNetworkSchema = z.object({
 });
 
 export const clusterSchema = z.object({
+  /**
+   * False: the cluster is only planned (the greenfield case): nothing of it runs, the lab's Kubernetes API holds no
+   * node, and provision-spec.yaml is a `mode: full` spec that builds it on the scenario's hosts (vSphere VMs on the
+   * ESXi hosts, the bare-metal hosts over SSH). Its nodes name the host each goes on and their planned addresses.
+   */
+  built: z.boolean().default(true),
   name: dnsName,
   version: z.string().default('v1.34.1'),
   podSubnet: cidr4,

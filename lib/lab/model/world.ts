@@ -59,6 +59,7 @@ export function cniWorkloads(s: Scenario): WorkloadSpec[] {
 }
 
 function buildCniWorkloads(s: Scenario): WorkloadSpec[] {
+  if (!s.cluster.built) return [];
   const name = s.cluster.cni.kind === 'calico' ? 'calico-node' : s.cluster.cni.kind === 'cilium' ? 'cilium' : 'kube-router';
   return [{ name, namespace: cniNamespace(s), kind: 'DaemonSet', replicas: 0, labels: { 'k8s-app': name }, networks: [] }];
 }
@@ -69,6 +70,7 @@ export function cniNamespace(s: Scenario): string {
 }
 
 export function allWorkloads(s: Scenario): WorkloadSpec[] {
+  if (!s.cluster.built) return [];
   return [...cniWorkloads(s), ...s.cluster.workloads];
 }
 
@@ -81,6 +83,7 @@ function reservedNodeSubnetIps(s: Scenario): Set<string> {
 }
 
 function buildNodes(s: Scenario): NodeState[] {
+  if (!s.cluster.built) return [];
   const hostKind = new Map(s.hosts.map((h) => [h.name, h.kind]));
   const reserved = reservedNodeSubnetIps(s);
   const used = new Set(s.cluster.nodes.flatMap((n) => (n.ip ? [n.ip] : [])));
@@ -203,7 +206,7 @@ export function reconcileWorkloads(w: LabWorld, only?: string): void {
     if (list) list.push(p);
     else byWorkload.set(p.workload, [p]);
   }
-  const cniName = cniWorkloads(w.scenario)[0]!.name;
+  const cniName = cniWorkloads(w.scenario)[0]?.name;
   const drop = new Set<PodState>();
   const created: PodState[] = [];
   const eligibleMemo = new Map<string, NodeState[]>();

@@ -81,6 +81,10 @@ export class LabTwin {
     };
   }
 
+  follows(name: string): boolean {
+    return this.clusters.has(name);
+  }
+
   onSessions(listener: SessionsListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
