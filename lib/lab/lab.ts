@@ -37,6 +37,7 @@ import { ApicSync, KubeSync } from './sync';
 import { followBuiltClusters, startLabMachines, type LabMachines } from './machines';
 import { LAB_VCENTER, mimicGuest, startLabVcenter, vcenterSeedFor, type GuestRuntime, type LabVcenter } from './vcenter';
 import { LabTwin, sameTwinInputs, twinInputsOf, worldWire } from './twin';
+import { BuiltClusterEndpoints } from './twin/built-endpoints';
 
 export interface StartLabOptions {
   /** A shipped scenario name, a scenario YAML path, or a parsed scenario; default `demo`. */
@@ -195,7 +196,9 @@ export async function startLab(opts: StartLabOptions = {}): Promise<Lab> {
       logger,
     });
     started.push(machines);
-    followBuiltClusters(machines, twin, () => world.scenario);
+    const builtEndpoints = new BuiltClusterEndpoints(tree, () => world, logger);
+    started.push({ stop: async () => builtEndpoints.stop() });
+    followBuiltClusters(machines, twin, builtEndpoints, () => world.scenario);
     const seed = opts.vcenter === false ? undefined : vcenterSeedFor(scenario);
     let vcenter: LabVcenter | undefined;
     if (seed) {

@@ -2,6 +2,7 @@ import ssh2 from 'ssh2';
 import { silentLogger, type Logger } from '../logging';
 import type { HostSpec, Scenario } from './model';
 import { annotatedWire, type LabTwin } from './twin';
+import type { BuiltClusterEndpoints } from './twin/built-endpoints';
 import { NodeNetwork } from './network/node-network';
 import { startGatewayProxy, type GatewayProxy } from './network/gateway-proxy';
 import { NodeMimic } from './nodes/mimic';
@@ -61,16 +62,22 @@ export async function startLabMachines(opts: { hosts: HostSpec[]; occupied: Read
 
 /**
  * Every cluster the node mimic builds peers with the fabric like the scenario's own: the twin follows its store, its
- * nodes cabled as their hosts are (lab.akb.io/host), until its last node leaves. A name the twin already follows
+ * nodes cabled as their hosts are (lab.akb.io/host), and the leaves learn their endpoints, until its last node leaves. A name the twin already follows
  * (the scenario's own cluster) is left alone.
  */
-export function followBuiltClusters(machines: LabMachines, twin: LabTwin, scenario: () => Scenario): void {
+export function followBuiltClusters(
+  machines: LabMachines,
+  twin: LabTwin,
+  endpoints: BuiltClusterEndpoints,
+  scenario: () => Scenario,
+): void {
   const followed = new Map<string, () => void>();
   machines.mimic.onCluster((e) => {
     const name = e.cluster.name;
     if (e.type === 'removed') {
       followed.get(name)?.();
       followed.delete(name);
+      endpoints.remove(name);
       return;
     }
     if (followed.has(name) || twin.follows(name)) return;
@@ -78,5 +85,6 @@ export function followBuiltClusters(machines: LabMachines, twin: LabTwin, scenar
       name,
       twin.addCluster({ name, store: e.cluster.store, wire: annotatedWire(e.cluster.store, scenario), services: () => [] }),
     );
+    endpoints.add(name, e.cluster.store);
   });
 }

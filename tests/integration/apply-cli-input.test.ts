@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,11 +59,14 @@ describe('akb apply and diff refuse bad input with exit 2', () => {
     expect(flag.stderr).toContain('--verify-timeout must be a positive whole number');
   });
 
-  it('mode full is refused for now, naming what is missing', async () => {
+  it('mode full: an unresolvable credential is bad input (exit 2) naming the field, before anything is generated', async () => {
     const path = await specFile('full.yaml', workedExampleDoc());
-    const r = await akb(['apply', path, '--yes'], { env: env() });
+    const state = join(dir, 'full-state');
+    const r = await akb(['apply', path, '--yes', '--state-dir', state], { env: { ...env(), AKB_APIC_PASSWORD: 'x-password' } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('mode: full needs the machine providers');
+    expect(r.stderr).toContain('cluster.vsphere.credentials');
+    expect(r.stderr).toContain('AKB_VSPHERE_PASSWORD');
+    await expect(stat(join(state, 'secrets.json'))).rejects.toThrow(/ENOENT/);
   });
 });
 

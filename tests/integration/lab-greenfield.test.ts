@@ -25,8 +25,8 @@ describe('the greenfield lab', () => {
     expect(await env.apic.get(`uni/tn-${lab.fabric.tenant}/out-${lab.fabric.l3out}`)).toBeUndefined();
     expect(lab.vcenter!.inventory.vms().map((v) => v.name)).toEqual([LAB_TEMPLATE_PATH.split('/')[1]]);
     expect(lab.machines.sshHosts.map((h) => [h.host, h.address])).toEqual([
-      ['bm-1', '192.168.35.22'],
-      ['bm-2', '192.168.35.23'],
+      ['worker-1', '192.168.35.22'],
+      ['worker-2', '192.168.35.23'],
     ]);
     expect(file.nodeProxyUrl).toBe(lab.machines.gateway.socksUrl);
   });

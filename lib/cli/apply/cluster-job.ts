@@ -19,6 +19,15 @@ import type { Step } from '../../../provisioner/providers/step';
 import { JobInputError, startJob, type JobEnvironment, type JobHandle, type PlanSummary } from '../../../provisioner/apply/job';
 import { resolveSecretRef, type Env } from '../../../provisioner/apply/secret-ref';
 import { verifyBgpStep } from './verify-bgp';
+import {
+  bootstrapSecretNames,
+  clusterPending,
+  inNewCluster,
+  machineDestroySteps,
+  machineSteps,
+  openNewCluster,
+  type NewCluster,
+} from './full-mode';
 import type { JobCommand } from '../../../provisioner/apply/engine/events';
 
 /**
@@ -60,17 +69,16 @@ export function defaultStateDir(cluster: string): string {
 function planOf(opts: ClusterJobOptions): Plan {
   const result = validateSpecText(opts.specText);
   if (!result.ok) throw new JobInputError(`${opts.specPath}: ${result.problems.length} problem(s)\n${formatProblems(result.problems)}`);
-  if (result.resolved.spec.mode !== 'aci-only')
-    throw new JobInputError(
-      `${opts.specPath}: mode: ${result.resolved.spec.mode} needs the machine providers; akb apply supports mode: aci-only (an existing cluster) for now`,
-    );
   return buildPlan(result.resolved);
 }
 
 /** Every placeholder value of the plan: references resolved, generated secrets from the store (created once). */
 async function planSecrets(plan: Plan, env: JobEnvironment, processEnv: Env): Promise<Record<string, string>> {
   const values: Record<string, string> = {};
+  // The bootstrap secrets (full mode) are the cluster's generated PKI and tokens: full-mode.ts fills them.
+  const bootstrap = bootstrapSecretNames(plan);
   for (const use of plan.secrets) {
+    if (bootstrap.has(use.name)) continue;
     if (use.source.startsWith('env:') || use.source.startsWith('file:'))
       values[use.name] = await resolveSecretRef(use.source, { env: processEnv, field: use.usedBy });
     else if (use.source === 'generated at apply time')
@@ -88,7 +96,13 @@ interface Clients {
   kubeConfig: KubeConfig;
 }
 
-async function clients(plan: Plan, opts: ClusterJobOptions, env: JobEnvironment, processEnv: Env): Promise<Clients> {
+async function clients(
+  plan: Plan,
+  opts: ClusterJobOptions,
+  env: JobEnvironment,
+  processEnv: Env,
+  newCluster?: KubeConfig,
+): Promise<Clients> {
   const { fabric, cluster } = plan.resolved.spec;
   const credential = await resolveSecretRef(fabric.apic.credentials, { env: processEnv, field: 'fabric.apic.credentials' });
   env.redactor.add(credential);
@@ -108,7 +122,8 @@ async function clients(plan: Plan, opts: ClusterJobOptions, env: JobEnvironment,
   });
   let kubeConfig: KubeConfig;
   const specKubeconfig = (cluster as { kubeconfig?: string }).kubeconfig;
-  if (opts.kubeconfig) kubeConfig = loadKubeConfig({ path: opts.kubeconfig });
+  if (newCluster) kubeConfig = newCluster;
+  else if (opts.kubeconfig) kubeConfig = loadKubeConfig({ path: opts.kubeconfig });
   else if (specKubeconfig) {
     kubeConfig = new KubeConfig();
     kubeConfig.loadFromString(await resolveSecretRef(specKubeconfig, { env: processEnv, field: 'cluster.kubeconfig' }));
@@ -127,6 +142,8 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
   const spec = plan.resolved.spec;
   const name = spec.cluster.name;
   let c: Clients | undefined;
+  let nc: NewCluster | undefined;
+  const full = spec.mode === 'full';
   const left: string[] = [];
   return startJob({
     command: opts.command,
@@ -136,9 +153,13 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
     concurrency: opts.concurrency,
     ...(opts.confirm ? { confirm: opts.confirm } : {}),
     async build(env) {
-      c = await clients(plan, opts, env, processEnv);
+      if (full) nc = await openNewCluster(plan, env, processEnv);
+      c = await clients(plan, opts, env, processEnv, nc?.kubeConfig);
       env.signal.addEventListener('abort', () => void c?.apic.close(), { once: true });
       const applySet = applySetParent(name);
+      // A cluster akb built goes with its machines: nothing in it is deleted one object at a time.
+      if (opts.command === 'destroy' && nc)
+        return [...aciDestroySteps(c.apic, env.state, left), ...machineDestroySteps(plan, nc, env, left)];
       if (opts.command === 'destroy')
         return [...aciDestroySteps(c.apic, env.state, left), ...kubeDestroySteps(c.kube, env.state, applySet, left, opts.waitTimeoutMs)];
       const secrets = await planSecrets(plan, env, processEnv);
@@ -156,7 +177,16 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
           snapshot: opts.snapshot ?? false,
         }),
       );
-      const kube = kubeSteps(plan.manifests, {
+      // Full mode: the machines come up once the fabric side is there, and the cluster's objects wait for them.
+      const machines = nc
+        ? machineSteps(
+            plan,
+            nc,
+            aci.map((s) => s.id),
+            opts.waitTimeoutMs ?? 600_000,
+          )
+        : [];
+      const kubeOwn = kubeSteps(plan.manifests, {
         client: c.kube,
         secrets,
         adopt: opts.adopt ?? false,
@@ -164,7 +194,17 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
         ...(opts.waitTimeoutMs ? { timeoutMs: opts.waitTimeoutMs } : {}),
       });
       // Verification waits for the fabric side and the CNI's objects, not for akb itself.
-      const cniIds = kube.filter((s) => s instanceof KubeObjectStep && plan.manifests.cni.includes(s.manifest)).map((s) => s.id);
+      const cniIds = kubeOwn.filter((s) => s instanceof KubeObjectStep && plan.manifests.cni.includes(s.manifest)).map((s) => s.id);
+      const pending = nc && clusterPending(plan, nc);
+      const kube = pending
+        ? kubeOwn.map((s) =>
+            inNewCluster(
+              s,
+              machines.map((m) => m.id),
+              pending,
+            ),
+          )
+        : kubeOwn;
       const verify = verifyBgpStep(
         {
           apic: c.apic,
@@ -181,7 +221,7 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
         },
         [...aci.map((s) => s.id), ...cniIds],
       );
-      const steps: Step[] = [...aci, ...kube, verify];
+      const steps: Step[] = [...aci, ...machines, ...kube, verify];
       return steps;
     },
     async onFailure(env) {
@@ -206,6 +246,7 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
     },
     async finish() {
       await c?.apic.close();
+      await nc?.close();
       return opts.command === 'destroy' ? { left } : {};
     },
   });

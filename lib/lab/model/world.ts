@@ -49,6 +49,11 @@ export interface LabWorld {
 /** Organisationally unique identifiers of the NICs each host kind gives its VMs / itself. */
 const NODE_OUI: Record<string, string> = { esxi: '00:50:56', ahv: '50:6B:8D', baremetal: 'B4:96:91' };
 
+/** A node's MAC when the scenario gives none: stable, with the OUI of what its host gives its NICs. */
+export function defaultNodeMac(s: Scenario, node: string, host: string, kind = s.hosts.find((h) => h.name === host)?.kind): string {
+  return stableMac(NODE_OUI[kind ?? 'baremetal'] ?? '02:00:00', s.seed, 'node', node);
+}
+
 const cniWorkloadMemo = new WeakMap<Scenario['cluster']['cni'], WorkloadSpec[]>();
 
 /** Workloads the CNI itself runs: present in every cluster, host-network, one pod per node. The same objects per CNI. */
@@ -95,14 +100,13 @@ function buildNodes(s: Scenario): NodeState[] {
       if (!reserved.has(candidate) && !used.has(candidate)) ip = candidate;
     }
     used.add(ip);
-    const oui = NODE_OUI[hostKind.get(n.host) ?? 'baremetal'] ?? '02:00:00';
     return {
       name: n.name,
       role: n.role,
       rack: n.rack,
       ip,
       vlan: n.vlan ?? s.l3out.vlan,
-      mac: n.mac ?? stableMac(oui, s.seed, 'node', n.name),
+      mac: n.mac ?? defaultNodeMac(s, n.name, n.host, hostKind.get(n.host)),
       podCidr: formatCidr(subnetOf(mustParseCidr(s.cluster.podSubnet), s.cluster.podBlockPrefix, i)),
       host: n.host,
       ready: true,

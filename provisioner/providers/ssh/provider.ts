@@ -126,7 +126,9 @@ export function createSshProvider(cfg: SshProviderConfig): MachineProvider {
     placement: 'bare-metal',
 
     async observe(m, ctx) {
-      return observation(m, await status(m, ctx, BOOTSTRAP_SCRIPT_DEFAULT), false);
+      // The script's finish phase removes the bootstrap-only files before it writes the sentinel: succeeded is scrubbed.
+      const st = await status(m, ctx, BOOTSTRAP_SCRIPT_DEFAULT);
+      return observation(m, st, st.succeeded);
     },
 
     async ensure(m, boot, ctx) {
