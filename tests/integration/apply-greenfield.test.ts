@@ -136,14 +136,22 @@ describe('akb apply on greenfield (mode full)', () => {
     }
   });
 
-  it('a second apply changes nothing: no VM cloned again, no phase run again', async () => {
+  it('a second apply changes nothing (no VM cloned again, no phase run again), in the journey’s order', async () => {
     const again = await akb('apply', specFile, '--yes', '--state-dir', stateDir, '--json');
-    expect(again.code, again.stdout.slice(-2000)).toBe(0);
-    const events = again.stdout
+    const all = again.stdout
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { type: string; summary?: { changed: number } });
-    expect(events.at(-1)).toMatchObject({ type: 'job-finished', summary: { changed: 0 } });
+      .map((l) => JSON.parse(l) as { type: string; step?: string; error?: string; summary?: { changed: number } });
+    expect(again.code, JSON.stringify(all.filter((e) => e.type === 'step-failed'))).toBe(0);
+    expect(all.at(-1)).toMatchObject({ type: 'job-finished', summary: { changed: 0 } });
+    // The run itself (the plan pass before `confirmed` observes every step at once).
+    const events = all.slice(all.findIndex((e) => e.type === 'confirmed'));
+    // ACI → machines → CNI → verify BGP → akb: each starts only once what it needs has succeeded.
+    const at = (type: string, step: (id: string) => boolean) => events.findIndex((e) => e.type === type && step(e.step ?? ''));
+    const lastAt = (type: string, step: (id: string) => boolean) => events.findLastIndex((e) => e.type === type && step(e.step ?? ''));
+    expect(lastAt('step-succeeded', (s) => s.startsWith('aci:'))).toBeLessThan(at('step-started', (s) => s.startsWith('machine:')));
+    expect(lastAt('step-succeeded', (s) => s.startsWith('machine:'))).toBeLessThan(at('step-started', (s) => s.startsWith('k8s:')));
+    expect(at('step-succeeded', (s) => s === 'verify:bgp')).toBeLessThan(at('step-started', (s) => s === 'k8s:apps/Deployment/akb/akb'));
     const vms = env.lab
       .vcenter!.inventory.vms()
       .map((v) => v.name)

@@ -195,16 +195,6 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
       });
       // Verification waits for the fabric side and the CNI's objects, not for akb itself.
       const cniIds = kubeOwn.filter((s) => s instanceof KubeObjectStep && plan.manifests.cni.includes(s.manifest)).map((s) => s.id);
-      const pending = nc && clusterPending(plan, nc);
-      const kube = pending
-        ? kubeOwn.map((s) =>
-            inNewCluster(
-              s,
-              machines.map((m) => m.id),
-              pending,
-            ),
-          )
-        : kubeOwn;
       const verify = verifyBgpStep(
         {
           apic: c.apic,
@@ -221,6 +211,15 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
         },
         [...aci.map((s) => s.id), ...cniIds],
       );
+      // Full mode, in the order of the journey: machines, then the CNI, the BGP check, and akb once the fabric shows it.
+      const pending = nc && clusterPending(plan, nc);
+      const akbIds = new Set(
+        kubeOwn.filter((s) => s instanceof KubeObjectStep && plan.manifests.akb.includes(s.manifest)).map((s) => s.id),
+      );
+      const machineIds = machines.map((m) => m.id);
+      const kube = pending
+        ? kubeOwn.map((s) => inNewCluster(s, akbIds.has(s.id) ? [...machineIds, verify.id] : machineIds, pending))
+        : kubeOwn;
       const steps: Step[] = [...aci, ...machines, ...kube, verify];
       return steps;
     },
