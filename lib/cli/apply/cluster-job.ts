@@ -101,7 +101,8 @@ async function clients(
   opts: ClusterJobOptions,
   env: JobEnvironment,
   processEnv: Env,
-  newCluster?: KubeConfig,
+  /** Full mode: the new cluster's kubeconfig, made once the APIC's credential is resolved (input errors first). */
+  newCluster?: () => Promise<KubeConfig>,
 ): Promise<Clients> {
   const { fabric, cluster } = plan.resolved.spec;
   const credential = await resolveSecretRef(fabric.apic.credentials, { env: processEnv, field: 'fabric.apic.credentials' });
@@ -122,7 +123,7 @@ async function clients(
   });
   let kubeConfig: KubeConfig;
   const specKubeconfig = (cluster as { kubeconfig?: string }).kubeconfig;
-  if (newCluster) kubeConfig = newCluster;
+  if (newCluster) kubeConfig = await newCluster();
   else if (opts.kubeconfig) kubeConfig = loadKubeConfig({ path: opts.kubeconfig });
   else if (specKubeconfig) {
     kubeConfig = new KubeConfig();
@@ -153,8 +154,8 @@ export function startClusterJob(opts: ClusterJobOptions): JobHandle {
     concurrency: opts.concurrency,
     ...(opts.confirm ? { confirm: opts.confirm } : {}),
     async build(env) {
-      if (full) nc = await openNewCluster(plan, env, processEnv);
-      c = await clients(plan, opts, env, processEnv, nc?.kubeConfig);
+      const newCluster = async () => (nc = await openNewCluster(plan, env, processEnv)).kubeConfig;
+      c = await clients(plan, opts, env, processEnv, full ? newCluster : undefined);
       env.signal.addEventListener('abort', () => void c?.apic.close(), { once: true });
       const applySet = applySetParent(name);
       // A cluster akb built goes with its machines: nothing in it is deleted one object at a time.

@@ -87,6 +87,8 @@ async function providersFor(plan: Plan, env: JobEnvironment, processEnv: Env, ti
 export async function openNewCluster(plan: Plan, env: JobEnvironment, processEnv: Env): Promise<NewCluster> {
   const r = plan.resolved;
   const name = r.spec.cluster.name;
+  // Credentials first: a reference that cannot be resolved is an input error before anything is generated.
+  const providers = await providersFor(plan, env, processEnv);
   // `ensure` keeps a new value in memory only when the store is read-only (akb diff): nothing is written then.
   const vault = {
     read: async (n: string) => env.secrets.get(n),
@@ -103,7 +105,6 @@ export async function openNewCluster(plan: Plan, env: JobEnvironment, processEnv
   if (env.command === 'apply') await writeFileAtomic(join(env.stateDir, KUBECONFIG_FILE), kubeconfigText, 0o600);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kubeconfigText);
-  const providers = await providersFor(plan, env, processEnv);
   return {
     secrets,
     kubeConfig,
