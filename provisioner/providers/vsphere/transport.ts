@@ -82,7 +82,17 @@ export function createSoapTransport(baseUrl: URL, trust: VcenterTrust, timeoutMs
       ? new PinnedAgent(trust.thumbprint)
       : new https.Agent({ keepAlive: true, rejectUnauthorized: true, ...(trust.kind === 'ca' ? { ca: trust.caPem } : {}) });
 
+  /**
+   * A kept-alive socket the server closed while idle fails the next request with ECONNRESET before the server read
+   * it (Node's documented race, `req.reusedSocket`): that request is sent once more on a fresh socket.
+   */
   const post = (path: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> =>
+    postOnce(path, headers, body).catch((err: Error & { code?: string; reusedSocket?: boolean }) => {
+      if (err.reusedSocket && err.code === 'ECONNRESET') return postOnce(path, headers, body);
+      throw err;
+    });
+
+  const postOnce = (path: string, headers: Record<string, string>, body: string): Promise<HttpAnswer> =>
     new Promise((resolve, reject) => {
       const req = (secure ? https : http).request(
         {
@@ -114,7 +124,10 @@ export function createSoapTransport(baseUrl: URL, trust: VcenterTrust, timeoutMs
         },
       );
       req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', (err: Error & { code?: string }) => reject(err instanceof VcenterTlsError ? err : wrap(err)));
+      req.on('error', (err: Error & { code?: string; reusedSocket?: boolean }) => {
+        if (req.reusedSocket) err.reusedSocket = true;
+        reject(err instanceof VcenterTlsError ? err : wrap(err));
+      });
       req.end(body);
     });
 
