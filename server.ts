@@ -2,9 +2,9 @@
  * The akb server: one HTTP listener serving the Next.js app, the HTTP API, health endpoints and the
  * live websocket at /ws. Configuration comes from flags and environment (see README "Configuration").
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Command } from 'commander';
 import { addConnectionFlags } from './lib/cli/connection-flags';
+import { createUiAuth } from './lib/live/server/auth';
 import { loadServiceConfig, type ServiceConfig } from './lib/live/server/config';
 import { createLogger } from './lib/logging';
 
@@ -20,7 +20,20 @@ function parseFlags(argv: string[]): Partial<ServiceConfig> {
     .option('--no-lab-demo', 'do not play demo events in the lab')
     .option('--ui-auth <mode>', 'none|token|basic|header (AKB_UI_AUTH)')
     .option('--ui-auth-file <file>', 'token, or user:password, for UI auth (AKB_UI_AUTH_FILE)')
-    .option('--ui-auth-header <name>', 'header set by an authenticating ingress (AKB_UI_AUTH_HEADER)')
+    .option('--ui-auth-header <name>', 'header set by an authenticating proxy (AKB_UI_AUTH_HEADER)')
+    .option(
+      '--ui-auth-trusted-proxies <cidrs>',
+      'header mode: proxies whose header is believed, comma-separated (AKB_UI_AUTH_TRUSTED_PROXIES)',
+    )
+    .option(
+      '--ui-auth-proxy-secret-file <file>',
+      'header mode: secret the proxy sends in X-Akb-Proxy-Secret (AKB_UI_AUTH_PROXY_SECRET_FILE)',
+    )
+    .option('--allow-unauthenticated', 'serve --ui-auth none on a non-loopback address (AKB_ALLOW_UNAUTHENTICATED)')
+    .option('--allowed-hosts <names>', 'host names served with --ui-auth none besides loopback, comma-separated (AKB_ALLOWED_HOSTS)')
+    .option('--allowed-origins <origins>', 'origins besides akb itself that may open /ws or post, comma-separated (AKB_ALLOWED_ORIGINS)')
+    .option('--apic-allow-http', 'accept plain http:// APIC URLs, for a lab (AKB_APIC_ALLOW_HTTP)')
+    .option('--ws-max-clients <n>', 'most live websocket clients at once (AKB_WS_MAX_CLIENTS)')
     .option('--provisioner', 'serve the provisioning section even in-cluster (AKB_PROVISIONER)')
     .option('--no-provisioner', 'turn the provisioning section (/provision) off')
     .option('--provision-state-dir <dir>', "clusters' state directories (AKB_PROVISION_STATE_DIR, default .akb/clusters)")
@@ -38,6 +51,8 @@ async function main(): Promise<void> {
   let config: ServiceConfig;
   try {
     config = loadServiceConfig(parseFlags(process.argv));
+    // The UI secret is read and judged (length, form) now, so a weak one fails as fast as a bad flag.
+    createUiAuth(config);
   } catch (err) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(2);
@@ -50,6 +65,7 @@ async function main(): Promise<void> {
   // Loaded only once the configuration is known to be good, so a bad flag fails fast and alone.
   const { startRuntime } = await import('./lib/live/server/runtime');
   const { createProvisioner, PROVISION_API } = await import('./lib/cli/provision/index');
+  const { createAkbServer } = await import('./lib/live/server/http-server');
   const { default: next } = await import('next');
   const provisioner = createProvisioner(config, logger);
   const runtime = await startRuntime(config, logger, process.env, { prefixRoutes: { [PROVISION_API]: provisioner.handle } });
@@ -59,15 +75,10 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   const nextUpgrade = app.getUpgradeHandler();
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (runtime.handleHttp(req, res)) return;
-    void handle(req, res);
-  });
-  server.on('upgrade', (req, socket, head) => {
-    if (runtime.hub.handleUpgrade(req, socket, head)) return;
-    // Next's own sockets (HMR in dev) keep working; nothing else upgrades.
-    if (config.dev) void nextUpgrade(req, socket, head);
-    else socket.destroy();
+  const server = createAkbServer(runtime, {
+    request: (req, res) => void handle(req, res),
+    // Next's own sockets (HMR in dev) keep working, behind the same gate; nothing else upgrades.
+    ...(config.dev ? { upgrade: (req, socket, head) => void nextUpgrade(req, socket, head) } : {}),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();

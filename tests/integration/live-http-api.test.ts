@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHttpApi } from '../../lib/live/server/http-api';
+import { createSecurityGate } from '../../lib/live/server/security/gate';
 import { createMetrics } from '../../lib/live/server/metrics';
 import { sourceStatus } from '../../lib/shared/source-status';
 import { correlate, parseBundleJson, type TopologyGraph } from '../../lib/topology';
@@ -95,7 +96,7 @@ describe('GET /api/v1/graph', () => {
         sourceStatuses: () => ({ apic: sourceStatus('starting') }),
       },
       metrics: createMetrics({ processMetrics: false }),
-      auth: null,
+      gate: createSecurityGate({ auth: null, config: { host: '127.0.0.1', dev: false } }),
       lab: true,
     });
     const server = createServer((req, res) => {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { TOKEN_COOKIE, createUiAuth } from '../../lib/live/server/auth';
+import { createUiAuth } from '../../lib/live/server/auth';
+import { SESSION_COOKIE } from '../../lib/live/server/security/session';
 import type { ServerMessage } from '../../lib/live/shared/protocol';
 import { startHarness, type Harness } from './live-http-support';
 
@@ -75,20 +76,25 @@ describe('token mode', () => {
     expect((await get('/api/v1/graph', { Authorization: 'Bearer wrong-token-wrong-token' })).status).toBe(401);
   });
 
-  it('logs a browser in by URL: 303 without the token, then the cookie opens pages and the websocket', async () => {
-    const login = await get(`/fabric?leaf=101&token=${TOKEN}`);
+  it('logs a browser in through the form: the session cookie then opens pages and the websocket', async () => {
+    const login = await fetch(`${h.url}/login`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: h.url },
+      body: new URLSearchParams({ token: TOKEN, next: '/fabric?leaf=101' }),
+      redirect: 'manual',
+    });
     expect(login.status).toBe(303);
     expect(login.headers.get('location')).toBe('/fabric?leaf=101');
     const cookie = login.headers.get('set-cookie')?.split(';')[0] ?? '';
-    expect(cookie).toBe(`${TOKEN_COOKIE}=${TOKEN}`);
-    expect(login.headers.get('set-cookie')).toContain('HttpOnly');
+    expect(cookie.startsWith(`${SESSION_COOKIE}=`)).toBe(true);
+    expect(cookie).not.toContain(TOKEN);
     expect((await get('/fabric?leaf=101', { Cookie: cookie })).status).toBe(200);
-    expect(await openWs(h.url, { Cookie: cookie })).toEqual({ messages: ['hello', 'status', 'snapshot'] });
+    expect(await openWs(h.url, { Cookie: cookie, Origin: h.url })).toEqual({ messages: ['hello', 'status', 'snapshot'] });
   });
 
   it('refuses the websocket with 401 without credentials or with a wrong token, accepts the bearer token', async () => {
     expect(await openWs(h.url)).toEqual({ refused: 401 });
-    expect(await openWs(h.url, { Cookie: `${TOKEN_COOKIE}=not-the-token-at-all` })).toEqual({ refused: 401 });
+    expect(await openWs(h.url, { Cookie: `${SESSION_COOKIE}=not-a-session` })).toEqual({ refused: 401 });
     expect(await openWs(h.url, { Authorization: `Bearer ${TOKEN}` })).toEqual({ messages: ['hello', 'status', 'snapshot'] });
   });
 });
@@ -122,7 +128,10 @@ describe('basic mode', () => {
 describe('header mode (authenticating ingress) with open metrics', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ auth: createUiAuth({ uiAuth: 'header', uiAuthHeader: 'X-Auth-Request-User' }, {}), metricsOpen: true });
+    h = await startHarness({
+      auth: createUiAuth({ uiAuth: 'header', uiAuthHeader: 'X-Auth-Request-User', uiAuthTrustedProxies: ['127.0.0.1/32'] }, {}),
+      metricsOpen: true,
+    });
   });
   afterAll(() => h.close());
 

@@ -5,7 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { wireMo } from '../../lib/aci/mo';
-import { createHttpApi, type HttpApiContext } from '../../lib/live/server/http-api';
+import { createHttpApi, openPaths, type HttpApiContext } from '../../lib/live/server/http-api';
+import { createSecurityGate } from '../../lib/live/server/security/gate';
 import { LiveHub } from '../../lib/live/server/hub';
 import { createMetrics, patchBytes, type LiveMetrics } from '../../lib/live/server/metrics';
 import { LiveService, type LiveSource } from '../../lib/live/server/service';
@@ -112,11 +113,19 @@ export interface Harness {
 
 /** `startingSources`: the sources begin as 'starting' and the test marks them synced (readiness tests). */
 export async function startHarness(
-  opts: { auth?: UiAuth | null; lab?: boolean; startingSources?: boolean } & Pick<HttpApiContext, 'metricsOpen' | 'extraRoutes'> = {},
+  opts: { auth?: UiAuth | null; lab?: boolean; startingSources?: boolean; metricsOpen?: boolean } & Pick<
+    HttpApiContext,
+    'extraRoutes'
+  > = {},
 ): Promise<Harness> {
   const metrics = createMetrics({ processMetrics: false });
   const auth = opts.auth ?? null;
-  const hub = new LiveHub({ lab: opts.lab ?? false, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
+  const gate = createSecurityGate({
+    auth,
+    config: { host: '127.0.0.1', dev: false },
+    openPaths: openPaths({ metricsOpen: opts.metricsOpen }),
+  });
+  const hub = new LiveHub({ lab: opts.lab ?? false, gate });
   const kube = new ScriptedSource('kubernetes', kubeData(['web-1']));
   const apic = new ScriptedSource('apic', apicData);
   const service = new LiveService({
@@ -130,9 +139,8 @@ export async function startHarness(
   const api = createHttpApi({
     service,
     metrics,
-    auth,
+    gate,
     lab: opts.lab ?? false,
-    metricsOpen: opts.metricsOpen,
     onScrape: () => {
       metrics.setWebsocketClients(hub.clientCount());
       metrics.setApicRequestCounts({ login: 1, query: 13 });

@@ -97,27 +97,8 @@ describe('live hub and graph client over a real websocket', () => {
     ws.close();
   });
 
-  it('refuses a websocket the authorize hook rejects', async () => {
-    const url = await serve(new LiveHub({ lab: false, authorize: (req) => req.headers.authorization === 'Bearer ok' }));
-    const refused = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(url);
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-      ws.on('open', () => resolve(101));
-    });
-    expect(refused).toBe(401);
-    const accepted = await new Promise<number>((resolve) => {
-      const ws = new WebSocket(url, { headers: { authorization: 'Bearer ok' } });
-      ws.on('open', () => {
-        ws.close();
-        resolve(101);
-      });
-      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
-    });
-    expect(accepted).toBe(101);
-  });
-
   it('sends a lagging client one fresh snapshot instead of queueing patches', async () => {
-    const url = await serve(new LiveHub({ lab: false, heartbeatMs: 100, maxBufferedBytes: 256 * 1024 }));
+    const url = await serve(new LiveHub({ lab: false, heartbeatMs: 100, pingTimeoutMs: 60_000, maxBufferedBytes: 256 * 1024 }));
     const big = (revision: number, tag: string): TopologyGraph => ({
       ...graphFrom('esxi-lldp', revision),
       nodes: Array.from({ length: 20_000 }, (_, i) => ({ id: `pod:ns/p-${i}`, kind: 'pod' as const, name: `p-${i}`, data: { tag } })),

@@ -4,14 +4,16 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIN_TOKEN_LENGTH, TOKEN_COOKIE, UiAuthError, createUiAuth, readCookie, safeEqual, type UiAuth } from './auth';
+import { MIN_PASSWORD_LENGTH, MIN_TOKEN_LENGTH, PROXY_SECRET_HEADER, UiAuthError, createUiAuth, readCookie, type UiAuth } from './auth';
 
 const TOKEN = 'a1b2c3d4e5f6a7b8c9d0e1f2';
 const dir = mkdtempSync(join(tmpdir(), 'akb-auth-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function request(url: string, headers: Record<string, string> = {}, method = 'GET'): IncomingMessage {
-  const req = new IncomingMessage(new Socket());
+function request(url: string, headers: Record<string, string> = {}, method = 'GET', peer = '198.51.100.7'): IncomingMessage {
+  const socket = new Socket();
+  Object.defineProperty(socket, 'remoteAddress', { value: peer });
+  const req = new IncomingMessage(socket);
   req.url = url;
   req.method = method;
   req.headers = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
@@ -39,7 +41,7 @@ describe('createUiAuth', () => {
     const file = join(dir, 'token');
     writeFileSync(file, `${TOKEN}\n`);
     const auth = createUiAuth({ uiAuth: 'token', uiAuthFile: file, uiAuthHeader: 'x' }, {});
-    expect(auth?.authorize(request('/', { authorization: `Bearer ${TOKEN}` }))).toBe(true);
+    expect(auth?.authenticate(request('/', { authorization: `Bearer ${TOKEN}` })).kind).toBe('ok');
   });
 
   it('names the unreadable file but never shows a secret', () => {
@@ -65,39 +67,36 @@ describe('createUiAuth', () => {
       expect(() => createUiAuth({ uiAuth: 'basic', uiAuthHeader: 'x' }, { AKB_UI_BASIC: bad })).toThrow(/user:password/);
     }
   });
+
+  it(`refuses a basic password shorter than ${MIN_PASSWORD_LENGTH} characters without echoing it`, () => {
+    expect(() => createUiAuth({ uiAuth: 'basic', uiAuthHeader: 'x' }, { AKB_UI_BASIC: 'ops:hunter2' })).toThrow(
+      new UiAuthError(`UI basic credentials: the password must be at least ${MIN_PASSWORD_LENGTH} characters`),
+    );
+  });
+
+  it('refuses header mode that trusts no proxy', () => {
+    expect(() => createUiAuth({ uiAuth: 'header', uiAuthHeader: 'x-forwarded-user' }, {})).toThrow(/--ui-auth-trusted-proxies/);
+  });
 });
 
 describe('token mode', () => {
   const auth = tokenAuth();
+  const kind = (req: IncomingMessage) => auth.authenticate(req).kind;
 
-  it('accepts the bearer token or the cookie, and nothing else', () => {
-    expect(auth.authorize(request('/', { authorization: `Bearer ${TOKEN}` }))).toBe(true);
-    expect(auth.authorize(request('/', { cookie: `theme=dark; ${TOKEN_COOKIE}=${TOKEN}` }))).toBe(true);
-    expect(auth.authorize(request('/'))).toBe(false);
-    expect(auth.authorize(request('/', { authorization: `Bearer ${TOKEN}x` }))).toBe(false);
-    expect(auth.authorize(request('/', { cookie: `${TOKEN_COOKIE}=${TOKEN.slice(1)}` }))).toBe(false);
-    // A token in the query string is a login request, not a credential.
-    expect(auth.authorize(request(`/?token=${TOKEN}`))).toBe(false);
+  it('accepts the bearer token; no header is absent, anything else is wrong', () => {
+    expect(kind(request('/', { authorization: `Bearer ${TOKEN}` }))).toBe('ok');
+    expect(kind(request('/'))).toBe('absent');
+    expect(kind(request('/', { authorization: `Bearer ${TOKEN}x` }))).toBe('wrong');
+    expect(kind(request('/', { authorization: `Basic ${TOKEN}` }))).toBe('wrong');
+    // A token in the query string or an old cookie is no credential at all.
+    expect(kind(request(`/?token=${TOKEN}`))).toBe('absent');
+    expect(kind(request('/', { cookie: `akb_token=${TOKEN}` }))).toBe('absent');
   });
 
-  it('logs a browser in by URL: cookie set, token removed from the URL', () => {
-    const req = request(`/view?ns=default&token=${TOKEN}`, { 'x-forwarded-proto': 'https' });
-    const res = response(req);
-    expect(auth.handleLogin(req, res)).toBe(true);
-    const { status, headers } = res.head();
-    expect(status).toBe(303);
-    expect(headers.location).toBe('/view?ns=default');
-    expect(String(headers['set-cookie'])).toBe(`${TOKEN_COOKIE}=${TOKEN}; Path=/; HttpOnly; SameSite=Lax; Max-Age=604800; Secure`);
-  });
-
-  it('answers a wrong login token with 401 and leaves other requests alone', () => {
-    const wrong = request('/?token=guess-guess-guess-guess');
-    const res = response(wrong);
-    expect(auth.handleLogin(wrong, res)).toBe(true);
-    expect(res.head().status).toBe(401);
-    expect(res.head().headers['set-cookie']).toBeUndefined();
-    expect(auth.handleLogin(request('/view'), response(request('/view')))).toBe(false);
-    expect(auth.handleLogin(request(`/?token=${TOKEN}`, {}, 'POST'), response(request('/')))).toBe(false);
+  it('logs in through the form fields only with the exact token', () => {
+    expect(auth.login({ token: TOKEN })).toEqual({ user: 'token', via: 'token' });
+    expect(auth.login({ token: TOKEN.slice(1) })).toBeNull();
+    expect(auth.login({ user: 'token', password: TOKEN })).toBeNull();
   });
 
   it('challenges with a Bearer realm', () => {
@@ -112,10 +111,12 @@ describe('basic mode', () => {
   const basic = (cred: string) => request('/', { authorization: `Basic ${Buffer.from(cred).toString('base64')}` });
 
   it('accepts exactly the configured user and password (colons allowed in the password)', () => {
-    expect(auth.authorize(basic('ops:s3cret:with:colons'))).toBe(true);
-    expect(auth.authorize(basic('ops:s3cret'))).toBe(false);
-    expect(auth.authorize(basic('other:s3cret:with:colons'))).toBe(false);
-    expect(auth.authorize(request('/'))).toBe(false);
+    expect(auth.authenticate(basic('ops:s3cret:with:colons'))).toEqual({ kind: 'ok', principal: { user: 'ops', via: 'basic' } });
+    expect(auth.authenticate(basic('ops:s3cret')).kind).toBe('wrong');
+    expect(auth.authenticate(basic('other:s3cret:with:colons')).kind).toBe('wrong');
+    expect(auth.authenticate(request('/')).kind).toBe('absent');
+    expect(auth.login({ user: 'ops', password: 's3cret:with:colons' })).toEqual({ user: 'ops', via: 'basic' });
+    expect(auth.login({ user: 'ops', password: 's3cret' })).toBeNull();
   });
 
   it('challenges with WWW-Authenticate Basic realm="akb"', () => {
@@ -127,22 +128,32 @@ describe('basic mode', () => {
 });
 
 describe('header mode', () => {
-  const auth = createUiAuth({ uiAuth: 'header', uiAuthHeader: 'X-Auth-Request-User' }, {})!;
+  const byAddress = createUiAuth({ uiAuth: 'header', uiAuthHeader: 'X-Auth-Request-User', uiAuthTrustedProxies: ['10.0.0.0/8'] }, {})!;
+  const bySecret = createUiAuth(
+    { uiAuth: 'header', uiAuthHeader: 'X-Auth-Request-User' },
+    { AKB_UI_AUTH_PROXY_SECRET: 'proxy-secret-0123456789' },
+  )!;
 
-  it('trusts a non-empty header set by the ingress, case-insensitively by name', () => {
-    expect(auth.authorize(request('/', { 'X-Auth-Request-User': 'alice' }))).toBe(true);
-    expect(auth.authorize(request('/', { 'x-auth-request-user': '  ' }))).toBe(false);
-    expect(auth.authorize(request('/', { 'x-forwarded-user': 'alice' }))).toBe(false);
+  it('believes the header only from a trusted proxy address (IPv4-mapped too)', () => {
+    expect(byAddress.authenticate(request('/', { 'X-Auth-Request-User': 'alice' }, 'GET', '10.1.2.3'))).toEqual({
+      kind: 'ok',
+      principal: { user: 'alice', via: 'header' },
+    });
+    expect(byAddress.authenticate(request('/', { 'X-Auth-Request-User': 'alice' }, 'GET', '::ffff:10.1.2.3')).kind).toBe('ok');
+    expect(byAddress.authenticate(request('/', { 'X-Auth-Request-User': 'alice' }, 'GET', '192.0.2.1')).kind).toBe('wrong');
+    expect(byAddress.authenticate(request('/', { 'x-auth-request-user': '  ' }, 'GET', '10.1.2.3')).kind).toBe('absent');
+    expect(byAddress.authenticate(request('/', { 'x-forwarded-user': 'alice' }, 'GET', '10.1.2.3')).kind).toBe('absent');
+  });
+
+  it('believes the header from anywhere when the proxy sends the shared secret', () => {
+    const headers = { 'X-Auth-Request-User': 'bob', [PROXY_SECRET_HEADER]: 'proxy-secret-0123456789' };
+    expect(bySecret.authenticate(request('/', headers)).kind).toBe('ok');
+    expect(bySecret.authenticate(request('/', { ...headers, [PROXY_SECRET_HEADER]: 'guess' })).kind).toBe('wrong');
+    expect(bySecret.authenticate(request('/', { 'X-Auth-Request-User': 'bob' })).kind).toBe('wrong');
   });
 });
 
 describe('helpers', () => {
-  it('safeEqual compares strings of any lengths', () => {
-    expect(safeEqual('abc', 'abc')).toBe(true);
-    expect(safeEqual('abc', 'abcd')).toBe(false);
-    expect(safeEqual('', '')).toBe(true);
-  });
-
   it('readCookie finds one cookie among several and decodes it', () => {
     expect(readCookie('a=1; akb_token=x%2By; b=2', 'akb_token')).toBe('x+y');
     expect(readCookie('a=1', 'akb_token')).toBeUndefined();

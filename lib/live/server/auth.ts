@@ -1,45 +1,66 @@
 /**
- * UI authentication: who may see the pages, the HTTP API and the live websocket.
+ * UI authentication: whose credentials a request carries. The security gate (`security/gate.ts`) calls it
+ * for every route and websocket upgrade; nothing else decides who may see the fabric.
  *
- * Off by default (the local lab). When configured it is one of:
- * - `token`: a shared token, sent as `Authorization: Bearer <token>` or the `akb_token` cookie. A browser
- *   logs in by opening any page with `?token=<token>`: the answer sets the cookie and redirects to the
- *   same URL without the token, so it does not stay in the address bar, history or Referer headers.
- *   The websocket handshake then carries the cookie.
- * - `basic`: HTTP basic credentials `user:password`.
- * - `header`: an authenticating ingress (oauth2-proxy and the like) sets a header, e.g. `X-Forwarded-User`.
- *   Only safe when the pod is reachable solely through that ingress.
+ * Off by default (the local lab, on loopback only). When configured it is one of:
+ * - `token`: a shared token. API clients send `Authorization: Bearer <token>`; browsers log in once through
+ *   the login form (POST /login) and then carry a signed session cookie. The token never appears in a URL.
+ * - `basic`: `user:password`. API clients send HTTP basic credentials; browsers use the same login form.
+ * - `header`: an authenticating proxy (oauth2-proxy and the like) sets a header, e.g. `X-Forwarded-User`.
+ *   The header is believed only from a trusted proxy: a peer address inside the configured CIDRs, or a
+ *   request carrying the shared proxy secret in `X-Akb-Proxy-Secret`. From anyone else it is refused.
  *
  * Secrets come from a file (a mounted Secret) or the environment and never appear in errors or logs;
- * comparisons are constant-time over SHA-256 digests so neither content nor length leaks through timing.
+ * comparisons are constant-time (`lib/node/safe-equal.ts`).
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TLSSocket } from 'node:tls';
+import { canonicalIp, contains, parseCidr, parseIp, type Cidr } from '../../net/ip';
+import { safeEqual } from '../../node/safe-equal';
 import type { ServiceConfig } from './config';
+import type { Principal } from './security/principal';
 
 export type UiAuthMode = 'token' | 'basic' | 'header';
 
-export interface UiAuth {
-  readonly mode: UiAuthMode;
-  /** True when the request carries valid credentials (query-string tokens are not credentials here). */
-  authorize(req: IncomingMessage): boolean;
-  /** Answers 401 with the challenge of the mode (`WWW-Authenticate: Basic realm="akb"` for basic). */
-  challenge(res: ServerResponse): void;
-  /**
-   * Token mode: a GET/HEAD with `?token=` is a browser login. A valid token gets a 303 to the same URL
-   * without it and the cookie; a wrong one gets the 401 challenge. Returns true when it answered.
-   */
-  handleLogin(req: IncomingMessage, res: ServerResponse): boolean;
+/** What a request's own credentials (not its session cookie) say. */
+export type Authentication =
+  | { kind: 'ok'; principal: Principal }
+  /** No credentials offered: a browser that has to log in, or an anonymous probe. */
+  | { kind: 'absent' }
+  /** Credentials offered and wrong: counts towards the failed-attempt limit. */
+  | { kind: 'wrong' };
+
+export interface LoginFields {
+  token?: string;
+  user?: string;
+  password?: string;
 }
 
-export type UiAuthConfig = Pick<ServiceConfig, 'uiAuth' | 'uiAuthFile' | 'uiAuthHeader'>;
+export interface UiAuth {
+  readonly mode: UiAuthMode;
+  /** Checks the credentials the request itself carries (bearer, basic, proxy header). */
+  authenticate(req: IncomingMessage): Authentication;
+  /**
+   * The login form's fields (token or basic mode): the principal they name, or null when wrong.
+   * Header mode has no form (the proxy logs users in) and answers null.
+   */
+  login(fields: LoginFields): Principal | null;
+  /** The key session cookies are signed with, derived from the secret; null in header mode (no sessions). */
+  readonly sessionKey: Buffer | null;
+  /** Answers 401 with the challenge of the mode (`WWW-Authenticate: Basic realm="akb"` for basic). */
+  challenge(res: ServerResponse): void;
+}
 
-export const TOKEN_COOKIE = 'akb_token';
+export type UiAuthConfig = Pick<ServiceConfig, 'uiAuth' | 'uiAuthFile' | 'uiAuthHeader'> &
+  Partial<Pick<ServiceConfig, 'uiAuthTrustedProxies' | 'uiAuthProxySecretFile'>>;
+
 /** A shared token shorter than this is refused: it would be guessable, and catches unedited placeholders. */
 export const MIN_TOKEN_LENGTH = 16;
-const COOKIE_MAX_AGE_S = 7 * 24 * 3600;
+/** Basic mode's password: long enough that the failed-attempt limit makes guessing it hopeless. */
+export const MIN_PASSWORD_LENGTH = 12;
+/** The header a trusted proxy proves itself with, when it is not identified by address. */
+export const PROXY_SECRET_HEADER = 'x-akb-proxy-secret';
 
 export class UiAuthError extends Error {
   constructor(message: string) {
@@ -48,29 +69,25 @@ export class UiAuthError extends Error {
   }
 }
 
-const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-
-/** Constant-time equality of two strings of any lengths. */
-export function safeEqual(a: string, b: string): boolean {
-  return timingSafeEqual(digest(a), digest(b));
-}
-
 /** The secret from the configured file (trailing newline removed: `echo` adds one) or the environment. */
-function readSecret(file: string | undefined, envName: string, env: Record<string, string | undefined>): string {
+function readSecret(file: string | undefined, flag: string, envName: string, env: Record<string, string | undefined>): string {
   if (file) {
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'unreadable';
-      throw new UiAuthError(`--ui-auth-file (AKB_UI_AUTH_FILE): cannot read ${file} (${code})`);
+      throw new UiAuthError(`${flag}: cannot read ${file} (${code})`);
     }
     return text.replace(/\r?\n$/, '');
   }
   const value = env[envName];
-  if (!value) throw new UiAuthError(`UI authentication needs --ui-auth-file or ${envName}`);
+  if (!value) throw new UiAuthError(`UI authentication needs ${flag} or ${envName}`);
   return value;
 }
+
+/** Session keys are derived from the secret: replicas sharing a Secret agree, and rotating it ends every session. */
+const sessionKeyOf = (secret: string): Buffer => createHmac('sha256', secret).update('akb ui session v1').digest();
 
 /** Builds the configured UI authentication, or null when it is off. Throws UiAuthError on a bad secret. */
 export function createUiAuth(config: UiAuthConfig, env: Record<string, string | undefined> = process.env): UiAuth | null {
@@ -78,11 +95,21 @@ export function createUiAuth(config: UiAuthConfig, env: Record<string, string | 
     case 'none':
       return null;
     case 'token':
-      return tokenAuth(readSecret(config.uiAuthFile, 'AKB_UI_TOKEN', env));
+      return tokenAuth(readSecret(config.uiAuthFile, '--ui-auth-file (AKB_UI_AUTH_FILE)', 'AKB_UI_TOKEN', env));
     case 'basic':
-      return basicAuth(readSecret(config.uiAuthFile, 'AKB_UI_BASIC', env));
-    case 'header':
-      return headerAuth(config.uiAuthHeader);
+      return basicAuth(readSecret(config.uiAuthFile, '--ui-auth-file (AKB_UI_AUTH_FILE)', 'AKB_UI_BASIC', env));
+    case 'header': {
+      const secretGiven = Boolean(config.uiAuthProxySecretFile || env.AKB_UI_AUTH_PROXY_SECRET);
+      const secret = secretGiven
+        ? readSecret(
+            config.uiAuthProxySecretFile,
+            '--ui-auth-proxy-secret-file (AKB_UI_AUTH_PROXY_SECRET_FILE)',
+            'AKB_UI_AUTH_PROXY_SECRET',
+            env,
+          )
+        : null;
+      return headerAuth(config.uiAuthHeader, config.uiAuthTrustedProxies ?? [], secret);
+    }
   }
 }
 
@@ -92,42 +119,19 @@ function tokenAuth(token: string): UiAuth {
       `UI token: must be at least ${MIN_TOKEN_LENGTH} characters without spaces (e.g. the output of \`openssl rand -hex 24\`)`,
     );
   }
-  const authorize = (req: IncomingMessage): boolean => {
-    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    if (bearer !== undefined) return safeEqual(bearer, token);
-    const cookie = readCookie(req.headers.cookie, TOKEN_COOKIE);
-    return cookie !== undefined && safeEqual(cookie, token);
-  };
-  const challenge = (res: ServerResponse): void =>
-    refuse(
-      res,
-      'Bearer realm="akb"',
-      'authentication required: send "Authorization: Bearer <token>", or open this page with ?token=<token> once to log in\n',
-    );
+  const principal: Principal = { user: 'token', via: 'token' };
   return {
     mode: 'token',
-    authorize,
-    challenge,
-    handleLogin(req, res) {
-      if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-      const url = new URL(req.url ?? '/', 'http://akb.invalid');
-      const offered = url.searchParams.get('token');
-      if (offered === null) return false;
-      if (!safeEqual(offered, token)) {
-        challenge(res);
-        return true;
-      }
-      url.searchParams.delete('token');
-      const cookie = [`${TOKEN_COOKIE}=${encodeURIComponent(token)}`, 'Path=/', 'HttpOnly', 'SameSite=Lax', `Max-Age=${COOKIE_MAX_AGE_S}`];
-      if (isHttps(req)) cookie.push('Secure');
-      res.setHeader('Location', `${url.pathname}${url.search}`);
-      res.setHeader('Set-Cookie', cookie.join('; '));
-      res.setHeader('Cache-Control', 'no-store');
-      res.setHeader('Content-Length', '0');
-      res.writeHead(303);
-      res.end();
-      return true;
+    sessionKey: sessionKeyOf(token),
+    authenticate(req) {
+      const header = req.headers.authorization;
+      if (header === undefined) return { kind: 'absent' };
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+      return bearer !== undefined && safeEqual(bearer, token) ? { kind: 'ok', principal } : { kind: 'wrong' };
     },
+    login: (fields) => (fields.token !== undefined && safeEqual(fields.token, token) ? principal : null),
+    challenge: (res) =>
+      refuse(res, 'Bearer realm="akb"', 'authentication required: send "Authorization: Bearer <token>", or log in at /login\n'),
   };
 }
 
@@ -136,29 +140,61 @@ function basicAuth(credentials: string): UiAuth {
   if (colon < 1 || colon === credentials.length - 1) {
     throw new UiAuthError('UI basic credentials: must be "user:password" with a non-empty user and password');
   }
+  if (credentials.length - colon - 1 < MIN_PASSWORD_LENGTH) {
+    throw new UiAuthError(`UI basic credentials: the password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  }
+  const user = credentials.slice(0, colon);
+  const principal: Principal = { user, via: 'basic' };
   return {
     mode: 'basic',
-    authorize(req) {
-      const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-      return encoded !== undefined && safeEqual(Buffer.from(encoded, 'base64').toString('utf8'), credentials);
+    sessionKey: sessionKeyOf(credentials),
+    authenticate(req) {
+      const header = req.headers.authorization;
+      if (header === undefined) return { kind: 'absent' };
+      const encoded = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header)?.[1];
+      const ok = encoded !== undefined && safeEqual(Buffer.from(encoded, 'base64').toString('utf8'), credentials);
+      return ok ? { kind: 'ok', principal } : { kind: 'wrong' };
     },
-    challenge: (res) => refuse(res, 'Basic realm="akb", charset="UTF-8"', 'authentication required\n'),
-    handleLogin: () => false,
+    login: (fields) =>
+      fields.user !== undefined && fields.password !== undefined && safeEqual(`${fields.user}:${fields.password}`, credentials)
+        ? principal
+        : null,
+    challenge: (res) => refuse(res, 'Basic realm="akb", charset="UTF-8"', 'authentication required: log in at /login\n'),
   };
 }
 
-function headerAuth(header: string): UiAuth {
+function headerAuth(header: string, trustedProxies: string[], proxySecret: string | null): UiAuth {
+  if (trustedProxies.length === 0 && proxySecret === null) {
+    throw new UiAuthError(
+      '--ui-auth header: give the proxies to trust (--ui-auth-trusted-proxies) or a shared secret (--ui-auth-proxy-secret-file)',
+    );
+  }
   const name = header.toLowerCase();
+  const cidrs = trustedProxies.map((c) => parseCidr(c)).filter((c): c is Cidr => c !== null);
+  const fromTrustedAddress = (req: IncomingMessage): boolean => {
+    const peer = canonicalIp(req.socket.remoteAddress ?? '');
+    const addr = peer === null ? null : parseIp(peer);
+    return addr !== null && cidrs.some((c) => contains(c, addr));
+  };
+  const withSecret = (req: IncomingMessage): boolean => {
+    const offered = req.headers[PROXY_SECRET_HEADER];
+    return proxySecret !== null && typeof offered === 'string' && safeEqual(offered, proxySecret);
+  };
   return {
     mode: 'header',
-    authorize(req) {
-      const value = req.headers[name];
-      return typeof value === 'string' ? value.trim() !== '' : Array.isArray(value) && value.some((v) => v.trim() !== '');
+    sessionKey: null,
+    authenticate(req) {
+      const raw = req.headers[name];
+      const user = (Array.isArray(raw) ? raw[0] : raw)?.trim();
+      if (!user) return { kind: 'absent' };
+      // The header proves nothing by itself: anyone can send it. Only the proxy's word counts.
+      if (!fromTrustedAddress(req) && !withSecret(req)) return { kind: 'wrong' };
+      return { kind: 'ok', principal: { user, via: 'header' } };
     },
-    // No WWW-Authenticate: the ingress, not akb, knows how to log a user in.
+    login: () => null,
+    // No WWW-Authenticate: the proxy, not akb, knows how to log a user in.
     challenge: (res) =>
-      refuse(res, null, `authentication required: akb expects requests through the authenticating ingress (header ${header})\n`),
-    handleLogin: () => false,
+      refuse(res, null, `authentication required: akb expects requests through the authenticating proxy (header ${header})\n`),
   };
 }
 
@@ -183,11 +219,4 @@ export function readCookie(header: string | undefined, name: string): string | u
     }
   }
   return undefined;
-}
-
-/** Whether the browser reached us over HTTPS: directly, or through a TLS-terminating ingress. */
-function isHttps(req: IncomingMessage): boolean {
-  if ((req.socket as Partial<TLSSocket>).encrypted) return true;
-  const proto = req.headers['x-forwarded-proto'];
-  return (Array.isArray(proto) ? proto[0] : proto)?.split(',')[0]?.trim().toLowerCase() === 'https';
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { parseCidr } from '../../net/ip';
+import { listenProblems } from './security/listen-policy';
 
 /**
  * The service's configuration, from command-line flags and environment variables (flags win).
@@ -30,8 +32,10 @@ export const serviceConfigSchema = z
      * and tests can talk to the same lab servers the page shows.
      */
     labDir: z.string().min(1).default('.akb/lab'),
-    /** APIC controller URLs (https), comma-separated in the environment. */
+    /** APIC controller URLs (https; http only with apicAllowHttp), comma-separated in the environment. */
     apicUrls: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).optional(),
+    /** Accept plain http:// APIC URLs: the password and session token would cross the network in clear. */
+    apicAllowHttp: z.boolean().default(false),
     apicUser: z.string().min(1).optional(),
     /** File holding the APIC password (a mounted Secret); AKB_APIC_PASSWORD is also read. */
     apicPasswordFile: z.string().min(1).optional(),
@@ -55,6 +59,18 @@ export const serviceConfigSchema = z
     provisioner: z.boolean().optional(),
     /** Where the provisioning section keeps each cluster's state directory (`<dir>/<cluster>`), as `akb apply` does. */
     provisionStateDir: z.string().min(1).default('.akb/clusters'),
+    /** uiAuth=header: the proxies (CIDRs) whose user header is believed; requests from elsewhere are refused. */
+    uiAuthTrustedProxies: z.array(z.string().refine((v) => parseCidr(v) !== null, 'must be CIDRs such as 10.0.0.0/8')).optional(),
+    /** uiAuth=header: a file holding a secret the proxy sends in `X-Akb-Proxy-Secret`; AKB_UI_AUTH_PROXY_SECRET also read. */
+    uiAuthProxySecretFile: z.string().min(1).optional(),
+    /** Serve uiAuth=none on an address other than loopback (anyone who reaches it sees the fabric). */
+    allowUnauthenticated: z.boolean().default(false),
+    /** Host names (besides loopback) that uiAuth=none answers for; everything else is refused (DNS rebinding). */
+    allowedHosts: z.array(z.string().min(1)).optional(),
+    /** Origins (scheme://host[:port]) besides akb's own that may open the websocket or send state-changing requests. */
+    allowedOrigins: z.array(z.url({ error: 'must be origins such as https://akb.example.com' })).optional(),
+    /** Most websocket clients served at once; more are refused with 503. */
+    wsMaxClients: z.coerce.number({ error: 'must be a number' }).int().min(1, 'must be at least 1').default(500),
   })
   .strict();
 
@@ -89,10 +105,31 @@ export const ENV_VARS: Record<string, keyof ServiceConfig> = {
   AKB_UI_AUTH_HEADER: 'uiAuthHeader',
   AKB_PROVISIONER: 'provisioner',
   AKB_PROVISION_STATE_DIR: 'provisionStateDir',
+  AKB_UI_AUTH_TRUSTED_PROXIES: 'uiAuthTrustedProxies',
+  AKB_UI_AUTH_PROXY_SECRET_FILE: 'uiAuthProxySecretFile',
+  AKB_ALLOW_UNAUTHENTICATED: 'allowUnauthenticated',
+  AKB_ALLOWED_HOSTS: 'allowedHosts',
+  AKB_ALLOWED_ORIGINS: 'allowedOrigins',
+  AKB_APIC_ALLOW_HTTP: 'apicAllowHttp',
+  AKB_WS_MAX_CLIENTS: 'wsMaxClients',
 };
 
-const BOOLEAN_FIELDS = new Set<keyof ServiceConfig>(['dev', 'inCluster', 'lab', 'labDemo', 'apicInsecure', 'provisioner']);
-const LIST_FIELDS = new Set<keyof ServiceConfig>(['apicUrls']);
+const BOOLEAN_FIELDS = new Set<keyof ServiceConfig>([
+  'dev',
+  'inCluster',
+  'lab',
+  'labDemo',
+  'apicInsecure',
+  'allowUnauthenticated',
+  'apicAllowHttp',
+  'provisioner',
+]);
+const LIST_FIELDS = new Set<keyof ServiceConfig>(['apicUrls', 'uiAuthTrustedProxies', 'allowedHosts', 'allowedOrigins']);
+const splitList = (value: string): string[] =>
+  value
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean);
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -119,14 +156,7 @@ export function loadServiceConfig(flags: Partial<Record<keyof ServiceConfig, unk
   for (const [name, field] of Object.entries(ENV_VARS)) {
     const value = env[name];
     if (value === undefined || value === '') continue;
-    raw[field] = BOOLEAN_FIELDS.has(field)
-      ? parseBoolean(name, value, problems)
-      : LIST_FIELDS.has(field)
-        ? value
-            .split(',')
-            .map((v) => v.trim())
-            .filter(Boolean)
-        : value;
+    raw[field] = BOOLEAN_FIELDS.has(field) ? parseBoolean(name, value, problems) : LIST_FIELDS.has(field) ? splitList(value) : value;
     origin[field] = name;
   }
   // PORT is what Next.js, Heroku-style platforms and many PaaS set; AKB_PORT and --port still win.
@@ -136,7 +166,8 @@ export function loadServiceConfig(flags: Partial<Record<keyof ServiceConfig, unk
   }
   for (const [field, value] of Object.entries(flags)) {
     if (value === undefined) continue;
-    raw[field] = value;
+    // A list flag may be given once, comma-separated, as its variable is.
+    raw[field] = LIST_FIELDS.has(field as keyof ServiceConfig) && typeof value === 'string' ? splitList(value) : value;
     origin[field] = field === 'apicUrls' ? '--apic-url' : `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
   }
   const parsed = serviceConfigSchema.safeParse(raw);
@@ -166,7 +197,13 @@ function crossFieldProblems(c: ServiceConfig, env: Env): string[] {
     if (cert && !(c.apicCertName && c.apicKeyFile))
       problems.push('certificate authentication needs both --apic-cert-name and --apic-key-file');
     if (!c.tenant || !c.vrf) problems.push("--tenant and --vrf (AKB_TENANT, AKB_VRF): required with an APIC, they name the cluster's VRF");
+    const plain = c.apicUrls.filter((u) => u.startsWith('http://'));
+    if (plain.length && !c.apicAllowHttp)
+      problems.push(
+        `--apic-url (AKB_APIC_URLS): ${plain.join(', ')} is plain http, which sends the APIC password and session in clear; use https:// or pass --apic-allow-http (AKB_APIC_ALLOW_HTTP) for a lab`,
+      );
   }
+  problems.push(...listenProblems(c, env));
   if (c.uiAuth === 'token' && !(c.uiAuthFile || env.AKB_UI_TOKEN)) problems.push('--ui-auth token needs --ui-auth-file or AKB_UI_TOKEN');
   if (c.uiAuth === 'basic' && !(c.uiAuthFile || env.AKB_UI_BASIC))
     problems.push('--ui-auth basic needs --ui-auth-file (user:password) or AKB_UI_BASIC');

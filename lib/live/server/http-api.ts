@@ -1,15 +1,17 @@
 /**
  * The live service's HTTP surface next to the Next.js pages: health and readiness probes, Prometheus
- * metrics, `/api/v1/graph`, `/api/v1/bundle`, and the UI-authentication gate in front of everything.
+ * metrics, `/api/v1/graph`, `/api/v1/bundle`, behind the security gate (`security/gate.ts`), which runs
+ * first for every path, pages too.
  *
- * `handle` returns true when it answered the request (including an authentication refusal for any
- * path, pages too) and false to let Next serve the page. Read-only by construction: no route writes
- * anywhere, towards the APIC, Kubernetes or the service's own state.
+ * `handle` returns true when it answered the request (including the gate's refusals) and false to let
+ * Next serve the page. The routes here only read; extra routes that write rely on the gate's Origin check.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Bundle } from '../../topology/bundle-types';
 import type { TopologyGraph } from '../../topology/graph';
-import type { UiAuth } from './auth';
+import type { SecurityGate } from './security/gate';
+import { pathOf } from './security/gate';
+import { principalOf } from './security/principal';
 import type { LiveMetrics } from './metrics';
 import type { SourceStatus } from '../../shared/source-status';
 import { reduceBundle } from '../../topology/reduce';
@@ -26,14 +28,9 @@ export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export interface HttpApiContext {
   service: HttpApiService;
   metrics: LiveMetrics;
-  auth: UiAuth | null;
+  /** Runs before every route (see security/gate.ts); built with `openPaths()`. */
+  gate: SecurityGate;
   lab: boolean;
-  /**
-   * Serve `/metrics` without UI authentication (default false). Turn on when Prometheus scrapes the pod
-   * directly and cannot send the UI credentials (header mode, where only the ingress authenticates).
-   * The metrics hold counts and states, no names of pods, nodes or tenants.
-   */
-  metricsOpen?: boolean;
   /** Called before each scrape, to push values only the caller knows (websocket clients, APIC counts). */
   onScrape?: () => void;
   /** More routes behind authentication, by exact path. */
@@ -47,6 +44,15 @@ export interface HttpApi {
 }
 
 const READ = ['GET', 'HEAD'];
+
+/**
+ * Paths the gate lets through without authentication: the kubelet's probes carry no credentials, and
+ * `/metrics` when Prometheus scrapes the pod directly and cannot send the UI credentials (header mode,
+ * where only the proxy authenticates). The metrics hold counts and states, no names of pods, nodes or tenants.
+ */
+export function openPaths(opts: { metricsOpen?: boolean } = {}): string[] {
+  return ['/healthz', '/readyz', ...(opts.metricsOpen ? ['/metrics'] : [])];
+}
 
 export function createHttpApi(ctx: HttpApiContext): HttpApi {
   // Readiness latches: once both sources have synced, the pod stays in the Service even if a source
@@ -62,17 +68,10 @@ export function createHttpApi(ctx: HttpApiContext): HttpApi {
 
   return {
     handle(req, res) {
+      if (ctx.gate.http(req, res)) return true;
       const path = pathOf(req);
       if (path === '/healthz') return readOnly(req, res, () => send(res, req, 200, 'text/plain; charset=utf-8', 'ok\n'));
       if (path === '/readyz') return readOnly(req, res, () => serveReadiness(ctx, isReady(), req, res));
-      const open = path === '/metrics' && ctx.metricsOpen === true;
-      if (!open && ctx.auth) {
-        if (ctx.auth.handleLogin(req, res)) return true;
-        if (!ctx.auth.authorize(req)) {
-          ctx.auth.challenge(res);
-          return true;
-        }
-      }
       const extra = ctx.extraRoutes?.[path] ?? prefixRoute(ctx.prefixRoutes, path);
       if (extra) {
         extra(req, res);
@@ -97,16 +96,6 @@ function prefixRoute(routes: Record<string, RouteHandler> | undefined, path: str
   return undefined;
 }
 
-/** The request path; `//x` stays `//x` (not a host), absolute-form targets (`http://h/x`) give `/x`. */
-function pathOf(req: IncomingMessage): string {
-  const target = req.url ?? '/';
-  try {
-    return new URL(target.startsWith('/') ? `http://akb.invalid${target}` : target).pathname;
-  } catch {
-    return '/';
-  }
-}
-
 /** Runs `serve` for GET/HEAD; answers 405 with `Allow` otherwise. Always returns true (answered). */
 function readOnly(req: IncomingMessage, res: ServerResponse, serve: () => void): true {
   if (READ.includes(req.method ?? 'GET')) serve();
@@ -120,7 +109,9 @@ function readOnly(req: IncomingMessage, res: ServerResponse, serve: () => void):
   return true;
 }
 
+/** Unauthenticated callers (the kubelet) learn ready or not; which source waits for what is behind auth. */
 function serveReadiness(ctx: HttpApiContext, ready: boolean, req: IncomingMessage, res: ServerResponse): void {
+  if (!principalOf(req)) return sendJson(res, req, ready ? 200 : 503, { ready });
   const sources = ctx.service.sourceStatuses();
   const waiting = Object.entries(sources)
     .filter(([, s]) => s.state !== 'synced')

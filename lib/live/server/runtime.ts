@@ -20,7 +20,8 @@ import { ApicLiveSource } from './apic-source';
 import { ClusterLiveSource } from './cluster-live-source';
 import { usesLab, type ServiceConfig } from './config';
 import { createUiAuth } from './auth';
-import { createHttpApi } from './http-api';
+import { createHttpApi, openPaths } from './http-api';
+import { createSecurityGate, type SecurityGate } from './security/gate';
 import { LiveHub } from './hub';
 import { createMetrics, patchBytes } from './metrics';
 import { EcmpHistory } from './ecmp-history';
@@ -36,6 +37,8 @@ export type GraphService = Pick<LiveService, 'graph' | 'sourceStatuses' | 'resyn
 export interface Runtime {
   lab: Lab | null;
   hub: LiveHub;
+  /** The gate every request and upgrade passes; server.ts sends Next's own upgrades (dev HMR) through it too. */
+  gate: SecurityGate;
   service: GraphService;
   apic: ApicClient | null;
   /** Answers health, API and metrics requests; false lets Next serve the page. */
@@ -133,6 +136,8 @@ export async function startRuntime(
   env: Env = process.env,
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
+  // First: a bad UI secret must stop start-up before anything (the lab, connections) is started.
+  const auth = createUiAuth(config, env);
   const ownsLab = !overrides.lab;
   const lab =
     overrides.lab ??
@@ -159,9 +164,10 @@ export async function startRuntime(
   if (apic) sources.push(new ApicLiveSource(apic, connections.fabric, { logger: logger.child({ component: 'apic-source' }), ...resync }));
   else logger.warn('no APIC configured: showing the Kubernetes side only');
 
-  const auth = createUiAuth(config, env);
+  logger.info(uiAuthSummary(config, env), `UI authentication: ${config.uiAuth}`);
+  const gate = createSecurityGate({ auth, config, openPaths: openPaths(), logger: logger.child({ component: 'gate' }) });
   const metrics = createMetrics();
-  const hub = new LiveHub({ lab: lab !== null, logger, ...(auth ? { authorize: (req) => auth.authorize(req) } : {}) });
+  const hub = new LiveHub({ lab: lab !== null, logger, gate, maxClients: config.wsMaxClients });
   const ecmpHistory = new EcmpHistory();
   const onPublish = ({ latencyMs, patch }: { latencyMs: number; patch: GraphPatch | null }) =>
     metrics.observePublish({ latencyMs, patchBytes: patch ? patchBytes(patch) : null });
@@ -218,7 +224,7 @@ export async function startRuntime(
   const api = createHttpApi({
     service,
     metrics,
-    auth,
+    gate,
     lab: lab !== null,
     extraRoutes: { '/api/v1/ecmp': ecmpRoute, '/api/v1/bgp': ecmpRoute },
     ...(overrides.prefixRoutes ? { prefixRoutes: overrides.prefixRoutes } : {}),
@@ -232,6 +238,7 @@ export async function startRuntime(
   return {
     lab,
     hub,
+    gate,
     service,
     apic,
     handleHttp,
@@ -257,4 +264,26 @@ function startAnalyser(fabric: Bundle['fabric'], where: 'worker' | 'in-thread', 
     }
   }
   return new InThreadAnalysis(fabric);
+}
+
+/** What the start-up log says about UI authentication: the mode and what it trusts, never a secret. */
+function uiAuthSummary(config: ServiceConfig, env: Env): Record<string, unknown> {
+  switch (config.uiAuth) {
+    case 'none':
+      return {
+        uiAuth: 'none',
+        host: config.host,
+        allowUnauthenticated: config.allowUnauthenticated,
+        allowedHosts: config.allowedHosts ?? [],
+      };
+    case 'header':
+      return {
+        uiAuth: 'header',
+        header: config.uiAuthHeader,
+        trustedProxies: config.uiAuthTrustedProxies ?? [],
+        proxySecret: Boolean(config.uiAuthProxySecretFile || env.AKB_UI_AUTH_PROXY_SECRET),
+      };
+    default:
+      return { uiAuth: config.uiAuth };
+  }
 }
