@@ -125,4 +125,37 @@ describe('live hub and graph client over a real websocket', () => {
     expect(patches).toBeLessThan(published - 1);
     ws.close();
   });
+
+  it('refuses clients past the cap with 503 and serves again once one leaves', async () => {
+    const url = await serve(new LiveHub({ lab: false, heartbeatMs: 60_000, maxClients: 2 }));
+    const status = (ws: WebSocket) =>
+      new Promise<number>((resolve) => {
+        ws.on('open', () => resolve(101));
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      });
+    const first = new WebSocket(url);
+    const second = new WebSocket(url);
+    expect([await status(first), await status(second)]).toEqual([101, 101]);
+    expect(await status(new WebSocket(url))).toBe(503);
+    first.close();
+    await waitFor(() => hub!.clientCount() === 1);
+    const again = new WebSocket(url);
+    expect(await status(again)).toBe(101);
+    second.close();
+    again.close();
+  });
+
+  it('drops a client that stops answering pings and keeps one that answers', async () => {
+    const url = await serve(new LiveHub({ lab: false, heartbeatMs: 100, pingTimeoutMs: 2_000 }));
+    const open = (ws: WebSocket) => new Promise((r) => ws.once('open', r));
+    const alive = new WebSocket(url);
+    const silent = new WebSocket(url);
+    await Promise.all([open(alive), open(silent)]);
+    // A paused socket reads nothing, so the pings it gets are never answered.
+    (Reflect.get(silent, '_socket') as { pause(): void }).pause();
+    await waitFor(() => hub!.clientCount() === 1, { what: 'the silent client dropped', timeoutMs: 10_000 });
+    expect(alive.readyState).toBe(WebSocket.OPEN);
+    alive.close();
+    silent.terminate();
+  });
 });
