@@ -15,6 +15,7 @@ import { loadServiceConfig } from '../../lib/live/server/config';
 import { createAkbServer } from '../../lib/live/server/http-server';
 import { startRuntime, type Runtime } from '../../lib/live/server/runtime';
 import { createLogger } from '../../lib/logging';
+import { waitFor } from '../support/wait';
 
 /** A small lab: the suites test the edge of the service, not the correlation. */
 export function startSmallLab(): Promise<Lab> {
@@ -50,6 +51,8 @@ export async function serveAkb(lab: Lab, flags: Record<string, unknown> = {}, en
     },
   });
   await new Promise<void>((resolve) => server.listen(0, config.host, resolve));
+  // Served as a user would find it once it is ready: the graph computed from synced sources.
+  await waitFor(() => runtime.service.ready(), { what: 'the runtime ready', timeoutMs: 60_000, intervalMs: 50 });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,

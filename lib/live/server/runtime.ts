@@ -22,7 +22,7 @@ import { usesLab, type ServiceConfig } from './config';
 import { createUiAuth } from './auth';
 import { createHttpApi, openPaths } from './http-api';
 import { createSecurityGate, type SecurityGate } from './security/gate';
-import { LiveHub } from './hub';
+import { LiveHub, type HubOptions } from './hub';
 import { createMetrics, patchBytes } from './metrics';
 import { EcmpHistory } from './ecmp-history';
 import { handleEcmpRequest } from './ecmp-api';
@@ -128,6 +128,8 @@ export interface RuntimeOverrides {
   onSettled?: (info: { workMs: number; longestSliceMs: number }) => void;
   /** More routes behind UI authentication, each for a path prefix (the provisioning section, composed by the entry point). */
   prefixRoutes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** Hub timing (tests that must keep stalled clients connected while they measure). */
+  hub?: Pick<HubOptions, 'heartbeatMs' | 'pingTimeoutMs'>;
 }
 
 export async function startRuntime(
@@ -167,7 +169,7 @@ export async function startRuntime(
   logger.info(uiAuthSummary(config, env), `UI authentication: ${config.uiAuth}`);
   const gate = createSecurityGate({ auth, config, openPaths: openPaths(), logger: logger.child({ component: 'gate' }) });
   const metrics = createMetrics();
-  const hub = new LiveHub({ lab: lab !== null, logger, gate, maxClients: config.wsMaxClients });
+  const hub = new LiveHub({ lab: lab !== null, logger, gate, maxClients: config.wsMaxClients, ...overrides.hub });
   const ecmpHistory = new EcmpHistory();
   const onPublish = ({ latencyMs, patch }: { latencyMs: number; patch: GraphPatch | null }) =>
     metrics.observePublish({ latencyMs, patchBytes: patch ? patchBytes(patch) : null });
