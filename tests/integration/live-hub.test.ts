@@ -66,6 +66,27 @@ describe('live hub and graph client over a real websocket', () => {
     expect(client.getState().sources.kubernetes?.state).toBe('synced');
   });
 
+  it('keeps what two patches in a row changed highlighted (a change, then the findings computed from it)', async () => {
+    const url = await serve(new LiveHub({ lab: true, heartbeatMs: 60_000 }));
+    const first = graphFrom('esxi-lldp', 1);
+    hub!.publish(first, null);
+    const client = connect(url);
+    await waitFor(() => client.getState().graph?.revision === 1);
+    const second = graphFrom('baremetal-vpc', 2);
+    const change = diff(first, second);
+    hub!.publish(second, change);
+    await waitFor(() => client.getState().graph?.revision === 2);
+    const third = { ...graphFrom('ucs-cdp', 3) };
+    const findings = diff(second, third);
+    hub!.publish(third, findings);
+    await waitFor(() => client.getState().graph?.revision === 3);
+    const touched = (p: typeof change) => [...p.nodes.added, ...p.nodes.changed, ...p.edges.added, ...p.edges.changed].map((i) => i.id);
+    const changed = client.getState().changed;
+    expect(touched(change).length).toBeGreaterThan(0);
+    expect(touched(change).filter((id) => !changed.has(id))).toEqual([]);
+    expect(touched(findings).filter((id) => !changed.has(id))).toEqual([]);
+  });
+
   it('asks for a snapshot when a patch does not follow the revision it holds', async () => {
     const url = await serve(new LiveHub({ lab: false, heartbeatMs: 60_000 }));
     const first = graphFrom('esxi-lldp', 1);

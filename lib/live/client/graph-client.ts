@@ -15,7 +15,11 @@ export interface LiveState {
   lab: boolean | null;
   graph: TopologyGraph | null;
   sources: Record<string, SourceStatus>;
-  /** Ids of nodes/edges touched by the last patch, so a view can highlight what changed. */
+  /**
+   * Ids of nodes/edges touched by the patches of the last few seconds, so a view can highlight what changed. A
+   * window rather than the last patch alone: one change often arrives as two patches (the graph, then the ECMP
+   * findings computed from it), and the second must not take the first one's highlight away.
+   */
   changed: ReadonlySet<string>;
   lastMessageAt: number | null;
 }
@@ -38,6 +42,8 @@ export interface GraphClientOptions {
   socketFactory?: SocketFactory;
   reconnectMinMs?: number;
   reconnectMaxMs?: number;
+  /** How long an id stays in `changed` after the patch that touched it (default: the view's 2.5 s flash). */
+  highlightMs?: number;
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -49,6 +55,8 @@ export class GraphClient {
   private retryMs: number;
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
+  /** When each recently changed id was last touched by a patch. */
+  private readonly touched = new Map<string, number>();
 
   constructor(private readonly opts: GraphClientOptions) {
     this.retryMs = opts.reconnectMinMs ?? 500;
@@ -107,6 +115,7 @@ export class GraphClient {
       case 'hello':
         return this.update({ lab: message.lab, lastMessageAt: now });
       case 'snapshot':
+        this.touched.clear();
         return this.update({ graph: message.graph, changed: EMPTY, lastMessageAt: now });
       case 'patch': {
         const graph = this.state.graph;
@@ -116,7 +125,7 @@ export class GraphClient {
           return;
         }
         const next = applyPatch(graph, message.patch);
-        return this.update({ graph: next, changed: changedIds(message.patch), lastMessageAt: now });
+        return this.update({ graph: next, changed: this.recentlyChanged(message.patch, now), lastMessageAt: now });
       }
       case 'status':
         return this.update({ sources: message.sources, lastMessageAt: now });
@@ -125,6 +134,13 @@ export class GraphClient {
       case 'error':
         return;
     }
+  }
+
+  private recentlyChanged(patch: GraphPatch, now: number): ReadonlySet<string> {
+    const window = this.opts.highlightMs ?? 2_500;
+    for (const [id, at] of this.touched) if (now - at > window) this.touched.delete(id);
+    for (const id of changedIds(patch)) this.touched.set(id, now);
+    return new Set(this.touched.keys());
   }
 
   private update(partial: Partial<LiveState>): void {
