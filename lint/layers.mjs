@@ -172,9 +172,9 @@ export const LAYERS = [
   },
 ];
 
-/** Test code, benchmarks and tool configuration: may import any layer, the lab only through its entries. */
+/** Test code, benchmarks, build scripts and tool configuration: may import any layer, the lab only through its entries. */
 export const TEST_FILES = ['tests/**', 'bench/**', '**/*.test.ts', '**/*.test.tsx', '**/test-support/**'];
-export const CONFIG_FILES = ['*.config.ts', '*.config.mjs', 'lint/**'];
+export const CONFIG_FILES = ['*.config.ts', '*.config.mjs', 'lint/**', 'scripts/**'];
 
 /** Packages that must never reach a browser bundle (Node built-ins are banned separately). */
 export const SERVER_ONLY_PACKAGES = [

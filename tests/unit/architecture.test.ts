@@ -123,7 +123,7 @@ describe('the layer table', () => {
   });
 
   it('puts every source file of the repository in a layer (tests and tools apart)', () => {
-    const notALayer = /^(tests|bench|lint)\/|\/test-support\/|\.test\.tsx?$|^[^/]+\.config\.(ts|mjs)$|^next-env\.d\.ts$/;
+    const notALayer = /^(tests|bench|lint|scripts)\/|\/test-support\/|\.test\.tsx?$|^[^/]+\.config\.(ts|mjs)$|^next-env\.d\.ts$/;
     const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.tsx', '*.mjs'], {
       cwd: ROOT,
       encoding: 'utf8',

@@ -9,7 +9,8 @@ describe('service configuration', () => {
   });
 
   it('lets flags win over environment variables', () => {
-    const config = loadServiceConfig({ port: '4000' }, { AKB_PORT: '5000', AKB_HOST: '0.0.0.0' });
+    // 0.0.0.0 without UI auth is refused unless explicitly allowed (security); allowed here, it is not the point.
+    const config = loadServiceConfig({ port: '4000' }, { AKB_PORT: '5000', AKB_HOST: '0.0.0.0', AKB_ALLOW_UNAUTHENTICATED: 'true' });
     expect(config.port).toBe(4000);
     expect(config.host).toBe('0.0.0.0');
   });
